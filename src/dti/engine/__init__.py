@@ -1,0 +1,46 @@
+"""The scoring engine: framework files in, scores, ranks, bands and comparisons out.
+
+Pure Python (pydantic, NumPy, Polars); it never imports Django. The web application builds on
+it through this public API only.
+"""
+
+from dti.engine.compiled import CompiledFramework, compile_framework
+from dti.engine.crosswalk import Crosswalk, compare_versions, load_crosswalk
+from dti.engine.errors import DataError, DtiError, FrameworkError, Problem
+from dti.engine.framework import (
+    Framework,
+    HistoryMethod,
+    Node,
+    ReportAs,
+    load_framework,
+    parse_framework,
+)
+from dti.engine.history import attach_previous, derive_previous
+from dti.engine.lineage import LINEAGE_COLUMNS, EventKind, Registry
+from dti.engine.scoring import ScoreResult, round_published, score
+
+__all__ = [
+    "LINEAGE_COLUMNS",
+    "CompiledFramework",
+    "Crosswalk",
+    "DataError",
+    "DtiError",
+    "EventKind",
+    "Framework",
+    "FrameworkError",
+    "HistoryMethod",
+    "Node",
+    "Problem",
+    "Registry",
+    "ReportAs",
+    "ScoreResult",
+    "attach_previous",
+    "compare_versions",
+    "compile_framework",
+    "derive_previous",
+    "load_crosswalk",
+    "load_framework",
+    "parse_framework",
+    "round_published",
+    "score",
+]

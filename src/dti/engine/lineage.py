@@ -1,0 +1,194 @@
+"""Units that change over time: effective dates and lineage events.
+
+Since 1 July 2025 districts are abolished and communes merged; provinces merged too. A unit has
+the date it came into being and, where it ended, its last day, each with its legal basis. A
+lineage table records events, one row per edge ``from → to``:
+
+    date, kind, from, to, weight, basis
+
+``kind`` is ``merge`` (several → one), ``split`` (one → several), ``rename`` (one → one) or
+``transfer`` (part of ``from`` moves to ``to``; both go on). ``weight`` is the optional share of
+the edge (population or area). Nothing here moves or deletes a predecessor's own records: the
+registry only answers questions about them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+import polars as pl
+
+from dti.engine.errors import DataError, Problem
+
+__all__ = ["LINEAGE_COLUMNS", "EventKind", "Registry", "edges_from_predecessors"]
+
+LINEAGE_COLUMNS = ("date", "kind", "from", "to", "weight", "basis")
+EDGE_SCHEMA = pl.Schema(
+    {
+        "date": pl.Date,
+        "kind": pl.String,
+        "from": pl.String,
+        "to": pl.String,
+        "weight": pl.Float64,
+        "basis": pl.String,
+    }
+)
+
+
+class EventKind(StrEnum):
+    MERGE = "merge"
+    SPLIT = "split"
+    RENAME = "rename"
+    TRANSFER = "transfer"
+
+
+def edges_from_predecessors(units: pl.DataFrame) -> pl.DataFrame:
+    """The units table's ``predecessors`` column (``"A;B"``, ``"A:0.6;B:0.4"``) as edges.
+
+    The kind is inferred: several predecessors → merge; one predecessor shared by several
+    successors → split; otherwise rename.
+    """
+    if "predecessors" not in units.columns:
+        return pl.DataFrame(schema=EDGE_SCHEMA)
+    edges = (
+        units.select(
+            pl.col("unit").cast(pl.String).alias("to"),
+            pl.col("predecessors").cast(pl.String).str.split(";").alias("item"),
+        )
+        .explode("item")
+        .with_columns(pl.col("item").str.strip_chars())
+        .filter(pl.col("item").is_not_null() & (pl.col("item") != ""))
+        .with_columns(parts=pl.col("item").str.split_exact(":", 1))
+        .select(
+            pl.col("parts").struct.field("field_0").str.strip_chars().alias("from"),
+            "to",
+            pl.col("parts")
+            .struct.field("field_1")
+            .str.strip_chars()
+            .cast(pl.Float64, strict=False)
+            .alias("weight"),
+        )
+    )
+    kind = (
+        pl.when(pl.len().over("to") > 1)
+        .then(pl.lit(EventKind.MERGE.value))
+        .when(pl.len().over("from") > 1)
+        .then(pl.lit(EventKind.SPLIT.value))
+        .otherwise(pl.lit(EventKind.RENAME.value))
+    )
+    return edges.with_columns(
+        kind=kind,
+        date=pl.lit(None, dtype=pl.Date),
+        basis=pl.lit(None, dtype=pl.String),
+    ).select(list(EDGE_SCHEMA))
+
+
+@dataclass(frozen=True, eq=False)
+class Registry:
+    """The units of a province over time and the events that link them."""
+
+    units: pl.DataFrame  # unit, name, group, parent, valid_from, valid_to, basis
+    edges: pl.DataFrame  # date, kind, from, to, weight, basis
+
+    @classmethod
+    def build(cls, units: pl.DataFrame, lineage: pl.DataFrame | None = None) -> Registry:
+        """Combine the units table with a lineage table (or its ``predecessors`` column)."""
+        for column, dtype in (("valid_from", pl.Date), ("valid_to", pl.Date)):
+            if column not in units.columns:
+                units = units.with_columns(pl.lit(None, dtype=dtype).alias(column))
+        edges = edges_from_predecessors(units)
+        if lineage is not None and lineage.height:
+            edges = pl.concat([edges, lineage.select(list(EDGE_SCHEMA)).cast(EDGE_SCHEMA)])
+            edges = edges.unique(["from", "to"], keep="last", maintain_order=True)
+        registry = cls(units=units, edges=edges)
+        registry.validate()
+        return registry
+
+    def validate(self) -> None:
+        codes = set(self.units["unit"].to_list())
+        kinds = {k.value for k in EventKind}
+        problems: list[Problem] = []
+
+        def add(row: int, column: str, message: str) -> None:
+            problems.append(Problem(message, file="lineage", row=row, column=column))
+
+        for row, edge in enumerate(self.edges.iter_rows(named=True), start=1):
+            for side in ("from", "to"):
+                if edge[side] not in codes:
+                    add(row, side, f"unit {edge[side]!r} is not in the units table")
+            if edge["kind"] not in kinds:
+                add(row, "kind", f"unknown kind {edge['kind']!r} (use {', '.join(sorted(kinds))})")
+            if edge["from"] == edge["to"]:
+                add(row, "to", "a unit cannot succeed itself")
+            if edge["weight"] is not None and edge["weight"] <= 0:
+                add(row, "weight", "weight must be positive")
+        if problems:
+            raise DataError(problems, title="invalid lineage")
+        cycle = self._find_cycle()
+        if cycle:
+            raise DataError(
+                Problem(f"lineage has a cycle: {' → '.join(cycle)}", file="lineage"),
+                title="invalid lineage",
+            )
+
+    def _find_cycle(self) -> list[str] | None:
+        graph = self.successor_map()
+        state: dict[str, int] = {}
+
+        def visit(node: str, path: list[str]) -> list[str] | None:
+            state[node] = 1
+            for nxt in graph.get(node, ()):
+                if state.get(nxt) == 1:
+                    return [*path, node, nxt]
+                if nxt not in state and (found := visit(nxt, [*path, node])):
+                    return found
+            state[node] = 2
+            return None
+
+        for node in graph:
+            if node not in state and (found := visit(node, [])):
+                return found
+        return None
+
+    # -- questions ----------------------------------------------------------------------
+    def on(self, date: dt.date) -> pl.DataFrame:
+        """The units that existed on ``date`` (``valid_to`` is the unit's last day)."""
+        return self.units.filter(
+            (pl.col("valid_from").is_null() | (pl.col("valid_from") <= date))
+            & (pl.col("valid_to").is_null() | (pl.col("valid_to") >= date))
+        )
+
+    def predecessor_map(self) -> dict[str, list[tuple[str, float | None, str]]]:
+        """``to → [(from, weight, kind)]``."""
+        out: dict[str, list[tuple[str, float | None, str]]] = {}
+        for src, dst, weight, kind in self.edges.select("from", "to", "weight", "kind").iter_rows():
+            out.setdefault(dst, []).append((src, weight, kind))
+        return out
+
+    def successor_map(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for src, dst in self.edges.select("from", "to").iter_rows():
+            out.setdefault(src, []).append(dst)
+        return out
+
+    def family(self, unit: str) -> pl.DataFrame:
+        """The edges of a unit's family tree: its ancestors, its descendants, and the other
+        units those descendants were formed from (so a merge shows all its parties)."""
+        preds = {k: [e[0] for e in v] for k, v in self.predecessor_map().items()}
+        descendants = _reach({unit}, self.successor_map())
+        members = _reach({unit}, preds) | _reach(descendants, preds) | descendants
+        return self.edges.filter(pl.col("from").is_in(members) & pl.col("to").is_in(members))
+
+
+def _reach(start: set[str], graph: dict[str, list[str]]) -> set[str]:
+    """Every node reachable from ``start`` (included) along ``graph``."""
+    seen = set(start)
+    stack = list(start)
+    while stack:
+        for nxt in graph.get(stack.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return seen

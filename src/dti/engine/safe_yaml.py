@@ -1,0 +1,49 @@
+"""YAML loading that a hostile file cannot abuse.
+
+Framework files are edited by hand and uploaded through the web, so they are parsed with
+``SafeLoader`` (no Python tags) and, on top of that, anchors/aliases are refused: they are never
+needed in a framework and they are what a "billion laughs" YAML bomb is built from.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from yaml.composer import ComposerError
+from yaml.events import AliasEvent
+from yaml.nodes import Node
+
+from dti.engine.errors import FrameworkError, Problem
+
+__all__ = ["MAX_YAML_BYTES", "load_yaml"]
+
+MAX_YAML_BYTES = 2_000_000
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        if self.check_event(AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise ComposerError(
+                None, None, "anchors and aliases (*name) are not allowed", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def load_yaml(text: str | bytes, *, file: str | None = None) -> Any:
+    """Parse YAML text safely; any failure becomes a :class:`FrameworkError`."""
+    if len(text) > MAX_YAML_BYTES:
+        raise FrameworkError(Problem(f"file is larger than {MAX_YAML_BYTES:,} bytes", file=file))
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise FrameworkError(Problem(f"not UTF-8 text ({exc.reason})", file=file)) from exc
+    try:
+        return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise FrameworkError(Problem(f"not valid YAML{where}: {problem}", file=file)) from exc

@@ -1,0 +1,155 @@
+"""The self-assessment workbook officials fill in, one unit and one period per file.
+
+Sheet ``Thông tin`` names the unit, period, framework and group (so a workbook made for another
+unit or framework is recognised when it comes back); sheet ``Tự đánh giá`` lists the framework's
+tree with a row per indicator and the cells to fill in. :func:`dti.io.tables.read_values` reads
+it back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from dti.engine.framework import (
+    BooleanRule,
+    CountRule,
+    Framework,
+    Node,
+    PointsRule,
+    RatioRule,
+    TiersRule,
+)
+from dti.io.cells import neutralise
+from dti.io.tables import TEMPLATE_HEADERS, TEMPLATE_INFO_SHEET, TEMPLATE_VALUES_SHEET
+
+__all__ = ["describe_rule", "write_template"]
+
+SAFE_WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
+
+
+def _vn(number: float) -> str:
+    """A number as Vietnamese write it in prose: decimal comma (0,5)."""
+    return f"{number:g}".replace(".", ",")
+
+
+def describe_rule(node: Node) -> str:
+    """How to fill in a leaf, in Vietnamese."""
+    rule = node.rule
+    if isinstance(rule, BooleanRule):
+        return "Nhập 1 nếu đã thực hiện, 0 nếu chưa"
+    if isinstance(rule, RatioRule):
+        head = (
+            "Nhập tỷ lệ phần trăm (0–100)"
+            if rule.input == "percent"
+            else "Nhập tử số vào Giá trị và mẫu số vào Mẫu số"
+        )
+        tail = f"; đạt tối đa khi tỷ lệ ≥ {rule.target:.0%}" if rule.target < 1 else ""
+        floor = f"; dưới {rule.floor:.0%} được 0 điểm" if rule.floor > 0 else ""
+        return head + tail + floor
+    if isinstance(rule, TiersRule):
+        steps = "; ".join(f"≥ {_vn(t.min)} → {_vn(t.points)} điểm" for t in rule.tiers)
+        basis = "tỷ lệ (tử số/mẫu số)" if rule.basis == "ratio" else "giá trị"
+        return f"Theo mức của {basis}: {steps}"
+    if isinstance(rule, CountRule):
+        return f"Nhập số lượng; {_vn(rule.per_item)} điểm mỗi đơn vị, tối đa {_vn(node.max)}"
+    if isinstance(rule, PointsRule):
+        return f"Điểm do chuyên gia chấm, từ 0 đến {_vn(node.max)}"
+    return ""
+
+
+def write_template(
+    framework: Framework, group: str, path: str | Path, *, unit: str = "", period: str = ""
+) -> Path:
+    """Write the workbook for ``group``; only indicators applying to that group are listed."""
+    if group not in framework.group_codes():
+        raise ValueError(
+            f"group {group!r} is not in framework {framework.code} "
+            f"({', '.join(framework.group_codes())})"
+        )
+    path = Path(path)
+    workbook = xlsxwriter.Workbook(str(path), SAFE_WORKBOOK_OPTIONS)
+    bold = workbook.add_format({"bold": True})
+    section = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    cell = workbook.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+    entry = workbook.add_format({"border": 1, "bg_color": "#FFF2CC", "locked": False})
+    wrap = workbook.add_format({"text_wrap": True})
+
+    info = workbook.add_worksheet(TEMPLATE_INFO_SHEET)
+    info.set_column(0, 0, 18)
+    info.set_column(1, 1, 60)
+    group_name = next(g.name.vi for g in framework.groups if g.code == group)
+    for r, (label, value) in enumerate(
+        (
+            ("Mã đơn vị", unit),
+            ("Kỳ đánh giá", period),
+            ("Bộ chỉ số", framework.code),
+            ("Nhóm", group),
+            ("Tên bộ chỉ số", framework.name.vi),
+            ("Tên nhóm", group_name),
+        )
+    ):
+        info.write_string(r, 0, label, bold)
+        info.write_string(r, 1, neutralise(value))
+    info.write_string(7, 0, "Hướng dẫn", bold)
+    info.write_string(
+        7,
+        1,
+        "Điền mã đơn vị và kỳ đánh giá ở trên (nếu trống), rồi điền các ô màu vàng ở trang "
+        "'Tự đánh giá'. Đánh dấu x ở cột 'Không áp dụng' nếu chỉ số không áp dụng (chỉ được "
+        "với các chỉ số cho phép). Không đổi tên trang, không thêm hoặc xoá cột.",
+        wrap,
+    )
+
+    sheet = workbook.add_worksheet(TEMPLATE_VALUES_SHEET)
+    headers = list(TEMPLATE_HEADERS)
+    widths = [10, 60, 10, 45, 12, 12, 12, 40, 40]
+    for c, (header, width) in enumerate(zip(headers, widths, strict=True)):
+        sheet.write_string(0, c, header, bold)
+        sheet.set_column(c, c, width)
+    sheet.freeze_panes(1, 2)
+    row = 1
+
+    def applies(node: Node, inherited: bool) -> bool:
+        return group in node.applies_to if node.applies_to is not None else inherited
+
+    def emit(node: Node, depth: int, inherited: bool) -> None:
+        nonlocal row
+        if not applies(node, inherited):
+            return
+        indent = "   " * depth
+        if node.is_leaf:
+            values: list[Any] = [node.code, indent + node.name.vi, node.max, describe_rule(node)]
+            for c, v in enumerate(values):
+                if isinstance(v, float):
+                    sheet.write_number(row, c, v, cell)
+                else:
+                    sheet.write_string(row, c, neutralise(str(v)), cell)
+            for c in range(4, 9):
+                sheet.write_blank(row, c, None, entry)
+            if not node.na_allowed:
+                sheet.write_string(row, 6, "", cell)
+            row += 1
+            return
+        sheet.write_string(row, 0, node.code, section)
+        sheet.write_string(row, 1, indent + node.name.vi, section)
+        sheet.write_number(row, 2, node.max, section)
+        row += 1
+        for child in node.children:
+            emit(child, depth + 1, True)
+
+    for pillar in framework.tree:
+        emit(pillar, 0, True)
+    for label, items in (
+        ("Điểm thưởng", framework.adjustment_items("bonus")),
+        ("Điểm trừ", framework.adjustment_items("penalty")),
+    ):
+        if items:
+            sheet.write_string(row, 1, label, section)
+            row += 1
+            for item in items:
+                emit(item, 1, True)
+    workbook.close()
+    return path

@@ -1,0 +1,123 @@
+"""Results, rankings and scorecards: published ones for everyone, the rest by the web's policy."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Path, Query, Router
+
+from dti.web.api.auth import caller
+from dti.web.api.errors import READ_ERRORS, not_found
+from dti.web.api.schemas import MAX_ID, Code, RankingOut, ResultOut, ScorecardOut
+from dti.web.api.selectors import ResultLine, results_for, scorecard_for
+from dti.web.assessments.models import Period
+from dti.web.registry.models import Unit, UnitGroup
+
+router = Router(tags=["results"])
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+GroupFilter = Annotated[Code | None, Query(description="only this unit group")]
+
+
+def _period(period_id: int) -> Period:
+    period = Period.objects.filter(pk=period_id).first()
+    if period is None:
+        raise not_found("No such period.")
+    return period
+
+
+def _line(group: str, line: ResultLine) -> dict[str, Any]:
+    a = line.assessment
+    return {
+        "assessment_id": a.pk,
+        "unit_id": a.unit_id,
+        "unit": a.unit.code,
+        "unit_name": a.unit.name,
+        "group": group,
+        "status": a.status,
+        "self_score": a.self_score,
+        "verified_score": a.verified_score,
+        "score": line.score,
+        "band": line.band,
+        "rank": line.rank,
+        "verified": line.verified,
+    }
+
+
+@router.get(
+    "/periods/{period_id}/results",
+    response={200: list[ResultOut], **READ_ERRORS},
+    description="Every unit's result you may see: published ones without a token.",
+)
+def period_results(request: HttpRequest, period_id: PathId, group: GroupFilter = None) -> Any:
+    user = caller(request)
+    _, groups = results_for(user, _period(period_id))
+    return [
+        _line(code, line)
+        for code, lines in groups.items()
+        if group is None or code == group
+        for line in lines
+    ]
+
+
+@router.get(
+    "/periods/{period_id}/rankings",
+    response={200: list[RankingOut], **READ_ERRORS},
+    description="The ranking of each unit group (published results without a token).",
+)
+def period_rankings(request: HttpRequest, period_id: PathId, group: GroupFilter = None) -> Any:
+    user = caller(request)
+    published_only, groups = results_for(user, _period(period_id))
+    names = dict(UnitGroup.objects.values_list("code", "name"))
+    order = {code: i for i, code in enumerate(UnitGroup.objects.values_list("code", flat=True))}
+    return [
+        {
+            "group": code,
+            "group_name": names.get(code, code),
+            "published_only": published_only,
+            "rows": [_line(code, line) for line in lines],
+        }
+        for code, lines in sorted(groups.items(), key=lambda kv: order.get(kv[0], len(order)))
+        if group is None or code == group
+    ]
+
+
+@router.get(
+    "/periods/{period_id}/units/{unit_id}/scorecard",
+    response={200: ScorecardOut, **READ_ERRORS},
+    description=(
+        "The unit's scorecard (dti.reports.scorecard.unit_scorecard) against its group: "
+        "published units for everyone; staff see all; a reporter its own unit's, alone."
+    ),
+)
+def unit_scorecard(request: HttpRequest, period_id: PathId, unit_id: PathId) -> Any:
+    user = caller(request)
+    period = _period(period_id)
+    unit = Unit.objects.select_related("group").filter(pk=unit_id).first()
+    view = scorecard_for(user, period, unit) if unit is not None else None
+    if view is None:
+        raise not_found("No scorecard you may see for this unit and period.")
+    card = view.card
+    return {
+        "unit": card.unit,
+        "name": card.name,
+        "group": card.group,
+        "group_name": card.group_name,
+        "period": card.period,
+        "published_only": view.published_only,
+        "score": card.score,
+        "decimals": card.decimals,
+        "scale_total": card.scale_total,
+        "rank": card.rank,
+        "group_size": card.group_size,
+        "band_name": card.band_name,
+        "leader_name": card.leader_name,
+        "leader_score": card.leader_score,
+        "group_mean": card.group_mean,
+        "pillars": card.pillars,
+        "trend": [{"period": p, "score": s} for p, s in card.trend],
+        "strongest": card.strongest,
+        "weakest": card.weakest,
+        "not_done": card.not_done,
+        "adjustments": card.adjustments,
+    }

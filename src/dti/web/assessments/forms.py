@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dti.web.assessments.workflow import TRANSITIONS
+from dti.web.frameworks.models import FrameworkVersion
+from dti.web.registry.models import UnitGroup
+from dti.web.views_common import parse_number
+
+
+class NumberField(forms.CharField):
+    """A number typed the Vietnamese way (12,5 · 1.000) or the English way (12.5)."""
+
+    def to_python(self, value: Any) -> float | None:  # type: ignore[override]
+        text = super().to_python(value)
+        try:
+            return parse_number(text)
+        except ValueError as exc:
+            raise forms.ValidationError(_("%(v)s is not a number.") % {"v": text}) from exc
+
+
+class EntrySelfForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    value = NumberField(required=False, label=_("Value"))
+    denominator = NumberField(required=False, label=_("Denominator"))
+    not_applicable = forms.BooleanField(required=False, label=_("Not applicable"))
+    explanation = forms.CharField(required=False, widget=forms.Textarea, max_length=5000)
+
+
+class EntryVerifyForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("adjust", _("Adjust"))])
+    value = NumberField(required=False)
+    denominator = NumberField(required=False)
+    not_applicable = forms.BooleanField(required=False)
+    reason = forms.CharField(required=False, widget=forms.Textarea, max_length=5000)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(required=False, label=_("File"))
+    url = forms.URLField(required=False, label=_("or a link"), assume_scheme="https")
+
+
+class WorkbookForm(forms.Form):
+    file = forms.FileField(label=_("Filled-in template (.xlsx)"))
+
+
+class TransitionForm(forms.Form):
+    name = forms.ChoiceField(choices=[(n, t.label) for n, t in TRANSITIONS.items()])
+    reason = forms.CharField(required=False, max_length=2000)
+
+
+class NoteForm(forms.Form):
+    visited_on = forms.DateField(
+        label=_("Visit date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea, max_length=5000)
+
+
+class DeadlineInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+class PeriodForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100, label=_("Year"))
+    name = forms.CharField(max_length=200, label=_("Name"))
+    self_deadline = forms.DateTimeField(label=_("Self-assessment deadline"), widget=DeadlineInput())
+    verification_deadline = forms.DateTimeField(
+        label=_("Verification deadline"), widget=DeadlineInput()
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for group in UnitGroup.objects.all():
+            self.fields[f"fw_{group.code}"] = forms.ModelChoiceField(
+                queryset=FrameworkVersion.objects.all(),
+                required=False,
+                label=_("Framework for %(group)s") % {"group": group.name},
+            )
+
+    def framework_map(self) -> dict[UnitGroup, FrameworkVersion]:
+        out = {}
+        for group in UnitGroup.objects.all():
+            version = self.cleaned_data.get(f"fw_{group.code}")
+            if version is not None:
+                out[group] = version
+        return out

@@ -1,0 +1,194 @@
+"""Assessment periods, unit × period assessments, indicator entries, evidence, notes."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_VERIFICATION = "under_verification", _("Under verification")
+    VERIFIED = "verified", _("Verified")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+
+
+class Verdict(models.TextChoices):
+    PENDING = "pending", _("Not yet verified")
+    ACCEPTED = "accepted", _("Accepted")
+    ADJUSTED = "adjusted", _("Adjusted")
+
+
+class Period(models.Model):
+    # Several provinces can share a database (the demo does): a year is unique per province.
+    province = models.ForeignKey(
+        "registry.Province", null=True, blank=True, on_delete=models.PROTECT, related_name="periods"
+    )
+    year = models.PositiveIntegerField()
+    name = models.CharField(max_length=200)
+    self_deadline = models.DateTimeField()
+    verification_deadline = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "province__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year"], name="period_province_year"),
+            models.UniqueConstraint(
+                fields=["year"], condition=models.Q(province=None), name="period_year_no_province"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def code(self) -> str:
+        """The period as the engine and the workbook name it."""
+        return str(self.year)
+
+
+class PeriodFramework(models.Model):
+    """Which framework version scores which unit group in a period."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="frameworks")
+    group = models.ForeignKey("registry.UnitGroup", on_delete=models.PROTECT)
+    framework = models.ForeignKey("frameworks.FrameworkVersion", on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["period", "group"], name="period_group_unique")
+        ]
+
+
+class Assessment(models.Model):
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="assessments")
+    unit = models.ForeignKey("registry.Unit", on_delete=models.PROTECT, related_name="assessments")
+    framework = models.ForeignKey("frameworks.FrameworkVersion", on_delete=models.PROTECT)
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.DRAFT)
+    reopen_count = models.PositiveIntegerField(default=0)
+    # Set when an admin reopens after the deadline: the unit's own new deadline.
+    self_deadline_override = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    # Results cache, always written by services.assessment_recompute from the engine's output.
+    self_score = models.FloatField(null=True, blank=True)
+    self_percent = models.FloatField(null=True, blank=True)
+    self_band = models.CharField(max_length=120, blank=True)
+    verified_score = models.FloatField(null=True, blank=True)
+    verified_percent = models.FloatField(null=True, blank=True)
+    verified_band = models.CharField(max_length=120, blank=True)
+    applicable_max = models.FloatField(null=True, blank=True)
+    pillars = models.JSONField(default=list, blank=True)
+    # indicator code → [self points, verified points or None]
+    points = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["period", "unit__group__order", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit"], name="assessment_period_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.period}"
+
+
+class IndicatorEntry(models.Model):
+    """One leaf indicator of one assessment: the unit's own data and the verifier's."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="entries")
+    indicator = models.CharField(max_length=60)
+    position = models.PositiveIntegerField()
+    self_value = models.FloatField(null=True, blank=True)
+    self_denominator = models.FloatField(null=True, blank=True)
+    self_applicable = models.BooleanField(default=True)
+    explanation = models.TextField(blank=True)
+    verdict = models.CharField(max_length=20, choices=Verdict.choices, default=Verdict.PENDING)
+    verified_value = models.FloatField(null=True, blank=True)
+    verified_denominator = models.FloatField(null=True, blank=True)
+    verified_applicable = models.BooleanField(default=True)
+    verifier_reason = models.TextField(blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking: every save sends the version it was based on.
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["assessment", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "indicator"], name="entry_assessment_indicator"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} / {self.indicator}"
+
+
+class PrivateStorage(FileSystemStorage):
+    """Evidence lives under MEDIA_ROOT with no URL: only a permission-checked view serves it."""
+
+    def __init__(self) -> None:
+        super().__init__(location=None, base_url=None)
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"evidence/{secrets.token_hex(4)}/{secrets.token_urlsafe(24)}{suffix}"
+
+
+class Evidence(models.Model):
+    entry = models.ForeignKey(IndicatorEntry, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path, storage=PrivateStorage, blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=120, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    url = models.URLField(max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~(models.Q(file="") & models.Q(url="")), name="evidence_file_or_url"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name or self.url
+
+
+class SiteVisitNote(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    visited_on = models.DateField()
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-visited_on", "-id"]

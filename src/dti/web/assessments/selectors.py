@@ -1,0 +1,211 @@
+"""Reads: what a user may see, progress counts, and rankings computed by the engine."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from dti.web.accounts.models import Role
+from dti.web.accounts.policy import membership_of
+from dti.web.assessments.calculations import UnitRow, ValueRow, run
+from dti.web.assessments.models import Assessment, Period, Status, Verdict
+from dti.web.assessments.workflow import VISIBLE_TO_REVIEWERS
+from dti.web.frameworks.selectors import framework_compiled
+
+FINAL = frozenset({Status.VERIFIED, Status.APPROVED, Status.PUBLISHED})
+
+
+def assessments_for(user: Any) -> QuerySet[Assessment]:
+    """Every assessment the user may open (a reporter: their unit's only)."""
+    qs = Assessment.objects.select_related("period", "unit__group", "framework")
+    membership = membership_of(user)
+    if membership is None:
+        return qs.none()
+    if membership.role == Role.ADMIN:
+        return qs
+    if membership.role == Role.REPORTER:
+        if membership.unit_id is None:
+            return qs.none()
+        return qs.filter(unit_id=membership.unit_id)
+    return qs.filter(status__in=list(VISIBLE_TO_REVIEWERS))
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    by_status: dict[str, int]
+
+    @property
+    def submitted(self) -> int:
+        return self.total - self.by_status.get(Status.DRAFT, 0)
+
+    @property
+    def verified(self) -> int:
+        return sum(self.by_status.get(s, 0) for s in FINAL)
+
+    @property
+    def submitted_percent(self) -> int:
+        return round(100 * self.submitted / self.total) if self.total else 0
+
+    @property
+    def verified_percent(self) -> int:
+        return round(100 * self.verified / self.total) if self.total else 0
+
+
+def period_progress(period: Period) -> Progress:
+    counts = Counter(period.assessments.values_list("status", flat=True))
+    return Progress(total=sum(counts.values()), by_status=dict(counts))
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    assessment: Assessment
+    score: float
+    percent: float
+    band: str
+    rank: int
+    verified: bool
+
+
+def period_results(
+    period: Period, *, statuses: frozenset[Status] | None = None
+) -> dict[str, list[ResultRow]]:
+    """Rank every group's units with the engine, verified values where verification ended.
+
+    Returns group code → rows ordered by rank.
+    """
+    qs = period.assessments.select_related("unit__group", "framework", "period")
+    if statuses is not None:
+        qs = qs.filter(status__in=list(statuses))
+    by_framework: dict[int, list[Assessment]] = {}
+    for assessment in qs:
+        by_framework.setdefault(assessment.framework_id, []).append(assessment)
+    out: dict[str, list[ResultRow]] = {}
+    for assessments in by_framework.values():
+        compiled = framework_compiled(assessments[0].framework)
+        values: list[ValueRow] = []
+        units: list[UnitRow] = []
+        final: dict[str, bool] = {}
+        for a in assessments:
+            use_verified = a.status in FINAL
+            final[a.unit.code] = use_verified
+            units.append(UnitRow(a.unit.code, a.unit.name, a.unit.group.code))
+            for e in a.entries.all():
+                adjusted = use_verified and e.verdict == Verdict.ADJUSTED
+                values.append(
+                    ValueRow(
+                        a.unit.code,
+                        period.code,
+                        e.indicator,
+                        e.verified_value if adjusted else e.self_value,
+                        e.verified_denominator if adjusted else e.self_denominator,
+                        e.verified_applicable if adjusted else e.self_applicable,
+                    )
+                )
+        result = run(compiled, values, units)
+        lookup = {a.unit.code: a for a in assessments}
+        ordered = result.units.sort(["group", "rank", "unit"])
+        for row in ordered.iter_rows(named=True):
+            out.setdefault(str(row["group"]), []).append(
+                ResultRow(
+                    assessment=lookup[row["unit"]],
+                    score=float(row["score"]),
+                    percent=float(row["percent"]),
+                    band=str(row["band_name"]),
+                    rank=int(row["rank"]),
+                    verified=final[row["unit"]],
+                )
+            )
+    return out
+
+
+def band_counts(rows: list[ResultRow]) -> dict[str, int]:
+    return dict(Counter(r.band for r in rows))
+
+
+@dataclass(frozen=True)
+class SheetLine:
+    """A line of the self-assessment sheet: a heading (pillar/indicator) or a leaf with data."""
+
+    code: str
+    name: str
+    depth: int
+    max: float
+    is_leaf: bool
+    rule: str = ""
+    rule_type: str = ""
+    needs_denominator: bool = False
+    na_allowed: bool = False
+    entry: Any = None
+    evidence: tuple[Any, ...] = ()
+    self_points: float | None = None
+    verified_points: float | None = None
+
+
+def assessment_sheet(assessment: Assessment, language: str = "vi") -> list[SheetLine]:
+    """The framework's tree for the unit's group, with the entries hung on the leaves."""
+    from dti.engine import Node
+    from dti.engine.framework import RatioRule, TiersRule
+    from dti.io.template import describe_rule
+    from dti.web.frameworks.selectors import framework_parsed
+
+    framework = framework_parsed(assessment.framework)
+    group = assessment.unit.group.code
+    entries = {e.indicator: e for e in assessment.entries.prefetch_related("evidence")}
+    lines: list[SheetLine] = []
+    points: dict[str, list[float | None]] = assessment.points or {}
+
+    def visit(node: Node, depth: int, inherited: bool) -> None:
+        applies = group in node.applies_to if node.applies_to is not None else inherited
+        if not applies:
+            return
+        name = node.name.get(language)
+        if not node.is_leaf:
+            lines.append(SheetLine(node.code, name, depth, node.max, False))
+            for child in node.children:
+                visit(child, depth + 1, True)
+            return
+        rule = node.rule
+        ratio = (isinstance(rule, RatioRule) and rule.input == "fraction") or (
+            isinstance(rule, TiersRule) and rule.basis == "ratio"
+        )
+        entry = entries.get(node.code)
+        lines.append(
+            SheetLine(
+                node.code,
+                name,
+                depth,
+                node.max,
+                True,
+                rule=describe_rule(node),
+                rule_type=rule.type if rule else "",
+                needs_denominator=ratio,
+                na_allowed=node.na_allowed,
+                entry=entry,
+                evidence=tuple(entry.evidence.all()) if entry else (),
+                self_points=points.get(node.code, [None, None])[0],
+                verified_points=points.get(node.code, [None, None])[1],
+            )
+        )
+
+    for pillar in framework.tree:
+        visit(pillar, 0, True)
+    for kind, heading in (("bonus", "Điểm thưởng"), ("penalty", "Điểm trừ")):
+        items = framework.adjustment_items(kind)  # type: ignore[arg-type]
+        if items:
+            block = framework.bonus if kind == "bonus" else framework.penalty
+            lines.append(
+                SheetLine(
+                    kind,
+                    heading if language == "vi" else kind.title(),
+                    0,
+                    block.cap if block else 0,
+                    False,
+                )
+            )
+            for item in items:
+                visit(item, 1, True)
+    return lines

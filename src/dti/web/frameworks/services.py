@@ -1,0 +1,54 @@
+"""Storing framework versions; every upload is validated by the engine first."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.db import transaction
+
+from dti.engine import FrameworkError, load_framework
+from dti.web.accounts.models import Role
+from dti.web.accounts.policy import require_role
+from dti.web.audit.services import audit_record
+from dti.web.errors import InvalidInput
+from dti.web.frameworks.models import FrameworkVersion
+
+
+def framework_problems(exc: FrameworkError) -> list[str]:
+    return [str(p) for p in exc.problems]
+
+
+def framework_store(
+    *, actor: Any, yaml_text: str, file_name: str = "framework.yaml", check_role: bool = True
+) -> FrameworkVersion:
+    """Validate a framework YAML and store it as a new version (or return the identical one)."""
+    if check_role:
+        require_role(actor, Role.ADMIN)
+    try:
+        framework = load_framework(yaml_text, file=file_name)
+    except FrameworkError as exc:
+        raise InvalidInput(
+            "The framework file has problems.", problems=framework_problems(exc)
+        ) from exc
+    digest = hashlib.sha256(yaml_text.encode()).hexdigest()
+    version = framework.version or digest[:12]
+    with transaction.atomic():
+        existing = FrameworkVersion.objects.filter(code=framework.code, version=version).first()
+        if existing is not None:
+            if existing.sha256 != digest:
+                raise InvalidInput(
+                    f"Framework {framework.code} version {version} already exists with "
+                    "different content; change its 'version' field."
+                )
+            return existing
+        stored = FrameworkVersion.objects.create(
+            code=framework.code,
+            version=version,
+            name=framework.name.vi,
+            yaml_text=yaml_text,
+            sha256=digest,
+            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        audit_record(actor=actor, action="framework_store", obj=stored, new=str(stored))
+    return stored

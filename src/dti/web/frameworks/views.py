@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from dti.web.accounts.models import Role
+from dti.web.errors import ServiceError
+from dti.web.frameworks.forms import FrameworkUploadForm
+from dti.web.frameworks.models import FrameworkVersion
+from dti.web.frameworks.selectors import framework_parsed, framework_tree
+from dti.web.frameworks.services import framework_store
+from dti.web.views_common import role_required
+
+STAFF = (Role.ADMIN, Role.VERIFIER, Role.LEADER)
+
+
+@role_required(*STAFF)
+def framework_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "frameworks/list.html", {"frameworks": FrameworkVersion.objects.all()})
+
+
+@role_required(*STAFF)
+def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    version = get_object_or_404(FrameworkVersion, pk=pk)
+    framework = framework_parsed(version)
+    return render(
+        request,
+        "frameworks/detail.html",
+        {
+            "version": version,
+            "framework": framework,
+            "rows": framework_tree(framework, get_language() or "vi"),
+        },
+    )
+
+
+@role_required(Role.ADMIN)
+def framework_upload(request: HttpRequest) -> HttpResponse:
+    form = FrameworkUploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = framework_store(
+                actor=request.user,
+                yaml_text=form.cleaned_data["yaml"],
+                file_name=form.cleaned_data["name"],
+            )
+        except ServiceError as error:
+            problems = error.problems or [error.message]
+        else:
+            messages.success(request, _("Framework %(fw)s stored.") % {"fw": version})
+            return redirect("framework_detail", pk=version.pk)
+    return render(request, "frameworks/upload.html", {"form": form, "problems": problems})

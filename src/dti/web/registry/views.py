@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dti.web.accounts.models import Role
+from dti.web.audit.models import AuditEvent
+from dti.web.errors import ServiceError
+from dti.web.registry.models import Unit, UnitGroup
+from dti.web.registry.selectors import unit_family, unit_history
+from dti.web.registry.services import units_import
+from dti.web.views_common import role_required
+
+
+class UnitsImportForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Units table (.xlsx or .csv)"))
+    lineage = forms.FileField(
+        label=gettext_lazy("Lineage table (.xlsx or .csv; optional)"), required=False
+    )
+
+
+@role_required(Role.ADMIN, Role.LEADER)
+def unit_list(request: HttpRequest) -> HttpResponse:
+    groups = UnitGroup.objects.prefetch_related("units__parent", "units__predecessors")
+    return render(request, "registry/unit_list.html", {"groups": groups})
+
+
+@role_required(Role.ADMIN, Role.LEADER)
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_object_or_404(Unit.objects.select_related("group", "parent"), pk=pk)
+    history = AuditEvent.objects.filter(object_type="registry.unit", object_id=str(unit.pk))
+    return render(
+        request,
+        "registry/unit_detail.html",
+        {
+            "unit": unit,
+            "family": unit_family(unit),
+            "scores": unit_history(unit),
+            "assessments": unit.assessments.select_related("period").order_by("-period__year"),
+            "history": history.select_related("actor")[:100],
+        },
+    )
+
+
+@role_required(Role.ADMIN)
+def unit_import(request: HttpRequest) -> HttpResponse:
+    form = UnitsImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        lineage = form.cleaned_data.get("lineage")
+        suffixes = [Path(f.name).suffix.lower() for f in (upload, lineage) if f]
+        if any(suffix not in (".xlsx", ".csv") for suffix in suffixes):
+            problems = [_("Upload an .xlsx or .csv file.")]
+        else:
+            with tempfile.TemporaryDirectory() as tmp:
+                paths = []
+                for stem, part, suffix in zip(
+                    ("units", "lineage"), (upload, lineage), suffixes, strict=False
+                ):
+                    path = Path(tmp) / f"{stem}{suffix}"
+                    with path.open("wb") as handle:
+                        for chunk in part.chunks():
+                            handle.write(chunk)
+                    paths.append(path)
+                try:
+                    count = units_import(
+                        actor=request.user,
+                        path=paths[0],
+                        lineage_path=paths[1] if len(paths) > 1 else None,
+                    )
+                except ServiceError as error:
+                    problems = [error.message, *error.problems]
+                else:
+                    messages.success(request, _("%(n)s units imported.") % {"n": count})
+                    return redirect("unit_list")
+    return render(request, "registry/unit_import.html", {"form": form, "problems": problems})

@@ -1,0 +1,1 @@
+"""Published results: the public page, unit scorecards, comparisons and the decision appendix."""

@@ -1,0 +1,52 @@
+"""Writes of the results app: the publication counter and the decision header."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from dti.web.accounts.models import Role
+from dti.web.accounts.policy import require_role
+from dti.web.assessments.models import Period
+from dti.web.audit.services import audit_changes
+from dti.web.results.models import Decision, PublishedVersion
+
+
+def published_version_bump(*, period_id: int) -> None:
+    """Invalidate every cached result of the period (called inside the transition's
+    transaction by :func:`dti.web.assessments.services.assessment_transition`)."""
+    PublishedVersion.objects.get_or_create(period_id=period_id)
+    PublishedVersion.objects.filter(period_id=period_id).update(version=F("version") + 1)
+
+
+def decision_save(
+    *,
+    actor: Any,
+    period: Period,
+    issuer: str,
+    number: str,
+    date: dt.date | None,
+    title: str = "",
+) -> Decision:
+    """Record (or correct) the decision that announces the period's results; admin only."""
+    require_role(actor, Role.ADMIN)
+    with transaction.atomic():
+        decision, _ = Decision.objects.select_for_update().get_or_create(period=period)
+        fields = ("issuer", "number", "date", "title")
+        before = {name: getattr(decision, name) for name in fields}
+        decision.issuer, decision.number = issuer.strip(), number.strip()
+        decision.date, decision.title = date, title.strip()
+        decision.updated_by = actor
+        decision.full_clean()
+        decision.save()
+        audit_changes(
+            actor=actor,
+            action="decision_save",
+            obj=decision,
+            before=before,
+            after={name: getattr(decision, name) for name in fields},
+        )
+    return decision

@@ -1,0 +1,199 @@
+"""Settings for development, the demo and the tests (SQLite under var/, or PostgreSQL).
+
+The database is SQLite at ``var/dti.sqlite3`` unless ``DTI_DATABASE_URL``
+(``postgres://user@host:port/name``) or ``DTI_DB=postgres`` is set. Production settings live in
+:mod:`dti.web.settings_production` and only override what differs.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from django.utils.translation import gettext_lazy as _
+
+WEB_DIR = Path(__file__).resolve().parent
+REPO_DIR = WEB_DIR.parents[2]
+VAR_DIR = Path(os.environ.get("DTI_VAR_DIR", REPO_DIR / "var"))
+
+# Development only; production reads DTI_SECRET_KEY from the environment.
+SECRET_KEY = os.environ.get("DTI_SECRET_KEY", "dev-insecure-0b1f6c1e8a4d4f0c9e3a7b2d5c8e1f4a")
+DEBUG = os.environ.get("DTI_DEBUG", "1") == "1"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "axes",
+    "dti.web.accounts",
+    "dti.web.registry",
+    "dti.web.frameworks",
+    "dti.web.assessments",
+    "dti.web.audit",
+    "dti.web.results",
+    "dti.web.api",
+    # django-ninja serves its API docs (Swagger UI) from these static files, never a CDN.
+    "ninja",
+    "dti.web.ops",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (no inline script or style) and Permissions-Policy.
+    "dti.web.ops.security.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "dti.web.middleware.VietnameseFirstMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Deny by default: every view needs a login unless decorated @login_not_required.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "dti.web.urls"
+WSGI_APPLICATION = "dti.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [WEB_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "dti.web.accounts.context.membership",
+            ],
+        },
+    }
+]
+
+
+def database_from_env(env: dict[str, str] | os._Environ[str] = os.environ) -> dict[str, Any]:
+    """The default database: PostgreSQL from DTI_DATABASE_URL / DTI_DB, else SQLite."""
+    url = env.get("DTI_DATABASE_URL", "")
+    if not url and env.get("DTI_DB", "").lower() in ("postgres", "postgresql"):
+        url = "postgres://postgres@127.0.0.1:5432/dti"
+    if url:
+        parts = urlparse(url)
+        if parts.scheme not in ("postgres", "postgresql"):
+            raise ValueError(f"DTI_DATABASE_URL: unsupported scheme {parts.scheme!r}")
+        name = parts.path.lstrip("/") or "dti"
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": name,
+            "USER": unquote(parts.username or "postgres"),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "127.0.0.1",
+            "PORT": str(parts.port or 5432),
+            "CONN_MAX_AGE": 60,
+            # A pooled connection is pinged before reuse, so the app recovers by itself
+            # when PostgreSQL comes back after an outage.
+            "CONN_HEALTH_CHECKS": True,
+            "TEST": {"NAME": f"test_{name}"},
+        }
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": VAR_DIR / "dti.sqlite3",
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+    }
+
+
+DATABASES = {"default": database_from_env()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling: lock a username + IP pair after 5 failures for one hour.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+LOCALE_PATHS = [WEB_DIR / "locale"]
+FORMAT_MODULE_PATH = ["dti.web.formats"]
+USE_I18N = True
+USE_THOUSAND_SEPARATOR = True
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [WEB_DIR / "static"]
+STATIC_ROOT = VAR_DIR / "static"
+
+# Evidence files: private storage, never served directly (see assessments.views.evidence_download).
+MEDIA_ROOT = VAR_DIR / "media"
+# No URL pattern serves this prefix (only test live servers would); it exists because Django's
+# handlers expect a string.
+MEDIA_URL = "/_not-served/"
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DTI_EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+DTI_WORKBOOK_MAX_BYTES = 10 * 1024 * 1024
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # the fetch() helper reads it to send X-CSRFToken
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy: see dti.web.ops.security (DTI_CSP overrides the whole policy).
+
+# Nothing lives in one process's memory: sessions are rows in the database and the cache is
+# Redis when DTI_REDIS_URL is set (always in production), so any number of application processes
+# serve the same users. The per-process memory cache is for development and tests only.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 8 * 3600  # one working day
+_REDIS_URL = os.environ.get("DTI_REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]] = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DTI_CACHE_PREFIX", "dti"),
+        }
+        if _REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Virus scanning of uploads: the dotted path of a callable (path, name) -> None | reason, off by
+# default (see dti.web.ops.scan; dti.web.ops.scan.eicar_hook is the test double).
+DTI_UPLOAD_SCAN_HOOK = os.environ.get("DTI_UPLOAD_SCAN_HOOK") or None
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"axes": {"handlers": ["console"], "level": "WARNING"}},
+}

@@ -1,0 +1,134 @@
+"""Fixtures for the web tests: the mini framework, three units and one user per role.
+
+The users are ``admin``, ``reporter`` (unit A), ``outsider`` (reporter of unit B, same group),
+``verifier`` and ``leader``; every permission test runs against all of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+import django
+import pytest
+
+# Configured here (not in pyproject) so that the engine's own tests never import Django.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dti.web.settings")
+django.setup()
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+NOW = dt.datetime(2024, 3, 1, 9, 0, tzinfo=dt.UTC)
+PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db: None) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from dti.web.accounts.models import Role
+    from dti.web.accounts.services import user_create
+    from dti.web.assessments.services import period_open
+    from dti.web.frameworks.services import framework_store
+    from dti.web.registry.models import UnitKind
+    from dti.web.registry.services import group_ensure, unit_create
+
+    system = None
+    so = group_ensure(code="so", name="Sở", unit_kind=UnitKind.DEPARTMENT, order=0)
+    huyen = group_ensure(code="huyen", name="Huyện", unit_kind=UnitKind.DISTRICT, order=1)
+    version = framework_store(
+        actor=system, yaml_text=(FIXTURES / "mini.yaml").read_text(), check_role=False
+    )
+    a = unit_create(
+        actor=system, code="so-a", name="Sở Giao thông vận tải", group=so, check_role=False
+    )
+    b = unit_create(actor=system, code="so-b", name="Sở Xây dựng", group=so, check_role=False)
+    c = unit_create(
+        actor=system, code="huyen-c", name="Huyện Núi Thành", group=huyen, check_role=False
+    )
+    users = {
+        "admin": user_create(
+            actor=system, username="admin", password=PASSWORD, role=Role.ADMIN, check_role=False
+        ),
+        "reporter": user_create(
+            actor=system,
+            username="reporter",
+            password=PASSWORD,
+            role=Role.REPORTER,
+            unit=a,
+            check_role=False,
+        ),
+        "outsider": user_create(
+            actor=system,
+            username="outsider",
+            password=PASSWORD,
+            role=Role.REPORTER,
+            unit=b,
+            check_role=False,
+        ),
+        "verifier": user_create(
+            actor=system,
+            username="verifier",
+            password=PASSWORD,
+            role=Role.VERIFIER,
+            check_role=False,
+        ),
+        "leader": user_create(
+            actor=system, username="leader", password=PASSWORD, role=Role.LEADER, check_role=False
+        ),
+    }
+    now = timezone.now()
+    period = period_open(
+        actor=users["admin"],
+        year=2023,
+        name="Đánh giá năm 2023",
+        self_deadline=now + dt.timedelta(days=30),
+        verification_deadline=now + dt.timedelta(days=60),
+        frameworks={so: version, huyen: version},
+    )
+    assessments = {a_.unit.code: a_ for a_ in period.assessments.select_related("unit")}
+    return {
+        "users": users,
+        "units": {"a": a, "b": b, "c": c},
+        "period": period,
+        "framework": version,
+        "mine": assessments["so-a"],
+        "theirs": assessments["so-b"],
+        "district": assessments["huyen-c"],
+    }
+
+
+def entry(assessment: Any, code: str) -> Any:
+    return assessment.entries.get(indicator=code)
+
+
+def advance(world: dict[str, Any], assessment: Any, to: str) -> Any:
+    """Move an assessment along the happy path up to status ``to`` (through the services)."""
+    from dti.web.assessments.services import assessment_transition
+
+    users = world["users"]
+    path = [
+        ("submitted", "submit", "reporter" if assessment.unit.code == "so-a" else "outsider"),
+        ("under_verification", "start_verification", "verifier"),
+        ("verified", "finish_verification", "verifier"),
+        ("approved", "approve", "admin"),
+        ("published", "publish", "admin"),
+    ]
+    if assessment.unit.code == "huyen-c":
+        raise ValueError("no reporter for huyen-c in the fixtures")
+    order = ["draft"] + [status for status, _, _ in path]
+    for status, name, who in path:
+        if order.index(assessment.status) >= order.index(to):
+            break
+        if order.index(status) <= order.index(assessment.status):
+            continue
+        assessment = assessment_transition(actor=users[who], assessment=assessment, name=name)
+        assert assessment.status == status
+    return assessment

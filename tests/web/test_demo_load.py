@@ -1,0 +1,85 @@
+"""The demo loads the seed datasets as published, through the ordinary services, and the 2025
+reorganisation with derived history. Each test loads only what it needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from dti.web.assessments.models import Period, Status
+from dti.web.assessments.selectors import period_results
+from dti.web.demo import DEMO_ACCOUNTS, Dataset, dataset_load, reorg_dataset, seed_dataset
+from dti.web.registry.models import Unit
+from dti.web.registry.selectors import unit_history
+
+STAFF = Dataset(
+    groups=[],
+    units=[],
+    periods=[],
+    accounts=[a for a in DEMO_ACCOUNTS if a[0] in ("admin", "thamtra")],
+)
+
+
+def _quiet(dataset: Dataset) -> None:
+    dataset_load(dataset, log=lambda _: None)
+
+
+def test_lao_cai_city_leads_with_760_39(db: None) -> None:
+    seed = seed_dataset("lao-cai-2023")
+    districts = [u for u in seed.units if u.group == "huyen"]
+    period = next(p for p in seed.periods if p.year == 2023)
+    codes = [u.code for u in districts]
+    period = replace(period, units=codes, values={c: period.values[c] for c in codes})
+    _quiet(STAFF)
+    _quiet(
+        replace(
+            seed,
+            units=districts,
+            periods=[period],
+            groups=[g for g in seed.groups if g.code == "huyen"],
+        )
+    )
+    rows = period_results(Period.objects.get(province__code="lao-cai", year=2023))["huyen"]
+    first = rows[0]
+    assert (first.assessment.unit.code, first.rank, round(first.score, 2), first.band) == (
+        "LC-TPLAOCAI",
+        1,
+        760.39,
+        "Mức dẫn dắt",
+    )
+
+
+def test_quang_nam_2022_as_published_and_its_2025_reorganisation(db: None) -> None:
+    _quiet(STAFF)
+    _quiet(seed_dataset("quang-nam-2022"))
+    period = Period.objects.get(province__code="quang-nam", year=2022)
+    results = period_results(period, statuses=frozenset({Status.PUBLISHED}))
+    so, huyen = results["so"], results["huyen"]
+    assert (so[0].assessment.unit.name, so[0].score) == ("Sở Giao thông vận tải", 976.0)
+    assert (huyen[2].assessment.unit.code, huyen[2].rank, huyen[2].score) == (
+        "QN-NUITHANH",
+        3,
+        943.0,
+    )
+    assert len(so) == 20 and len(huyen) == 18
+    # Idempotent: loading again adds nothing.
+    _quiet(seed_dataset("quang-nam-2022"))
+    assert Period.objects.filter(province__code="quang-nam").count() == 1
+
+    _quiet(reorg_dataset(today=dt.datetime(2026, 1, 15, tzinfo=dt.UTC)))
+    nui_thanh = Unit.objects.get(code="QN25-XA-NUI-THANH")
+    assert nui_thanh.valid_from == dt.date(2025, 7, 1)
+    assert Unit.objects.get(code="QN-NUITHANH").valid_to == dt.date(2025, 6, 30)
+    assert nui_thanh.predecessors.count() == 3
+    history = unit_history(nui_thanh)
+    by_year = {h.year: h for h in history}
+    assert by_year[2024].derived and not by_year[2025].derived
+    p2025 = Period.objects.get(province__code="quang-nam", year=2025)
+    assert set(p2025.frameworks.values_list("framework__code", flat=True)) == {
+        "dti-cap-xa-tay-ninh-2025",
+        "dti-so-nganh-2025",
+    }
+    # A merged department carries a derived 2022 value from Sở GTVT (976) and Sở Xây dựng.
+    sxd = {h.year: h for h in unit_history(Unit.objects.get(code="QN25-SXD"))}
+    score = sxd[2022].score
+    assert sxd[2022].derived and score is not None and 900 < score < 976

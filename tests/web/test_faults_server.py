@@ -1,0 +1,284 @@
+"""Faults against real server processes (gunicorn) on PostgreSQL.
+
+* SIGKILL in the middle of an Excel import, a submission and a publication: the server pauses
+  inside the transaction at a known point (``DTI_FAULT_PAUSE``, see dti.web.ops.faults), is
+  killed, and nothing half-written remains; a restarted server takes the retry.
+* PostgreSQL out of reach (a TCP relay the test cuts and restores): a Vietnamese 503 page, no
+  stack trace, and service resumes by itself.
+* Two server processes: log in on one, act on the other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import socket
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from django.db import connection
+from tests.web.conftest import PASSWORD, advance, entry
+from tests.web.liveproc import database_url, login, post, running, server_env, use_argon2
+from tests.web.test_uploads import PDF, filled_template
+
+from dti.web.assessments.models import Assessment, IndicatorEntry
+from dti.web.audit.models import AuditEvent
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="server-process fault tests need PostgreSQL (DTI_DB=postgres)",
+    ),
+]
+
+
+def _state() -> tuple[Any, ...]:
+    """Everything the three operations could half-write, as a checksum and counts."""
+    digest = hashlib.sha256()
+    for model, fields in (
+        (Assessment, ("pk", "status", "self_score", "published_at", "submitted_at")),
+        (IndicatorEntry, ("pk", "self_value", "self_denominator", "explanation", "version")),
+    ):
+        for row in model.objects.order_by("pk").values_list(*fields):
+            digest.update(json.dumps(row, default=str).encode())
+    return AuditEvent.objects.count(), digest.hexdigest()
+
+
+def _users(world: dict[str, Any]) -> None:
+    for name in ("reporter", "admin"):
+        use_argon2(world["users"][name], PASSWORD)
+
+
+OPERATIONS = ["import", "submit", "publish"]
+
+
+def _start(op: str, world: dict[str, Any], tmp_path: Path) -> tuple[str, str, dict[str, Any]]:
+    """(who, url path, form data) of the operation; files as bytes."""
+    mine = world["mine"]
+    if op == "import":
+        path = filled_template(
+            world, tmp_path, {"1.1": (1, None, None, "có"), "1.2": (40, 50, None, None)}
+        )
+        return "reporter", f"/assessments/{mine.pk}/upload/", {"file": path.read_bytes()}
+    if op == "submit":
+        return "reporter", f"/assessments/{mine.pk}/transition/", {"name": "submit"}
+    world["mine"] = advance(world, mine, "approved")
+    return "admin", f"/assessments/{mine.pk}/transition/", {"name": "publish"}
+
+
+def _send(client: httpx.Client, base: str, path: str, data: dict[str, Any]) -> httpx.Response:
+    files = {k: ("tu-danh-gia.xlsx", v) for k, v in data.items() if isinstance(v, bytes)}
+    fields = {k: v for k, v in data.items() if not isinstance(v, bytes)}
+    token = client.cookies.get("csrftoken") or ""
+    return client.post(
+        base + path, data={**fields, "csrfmiddlewaretoken": token}, files=files or None
+    )
+
+
+@pytest.mark.parametrize("op", OPERATIONS)
+def test_sigkill_mid_operation_leaves_nothing_half_written(
+    world: dict[str, Any], tmp_path: Path, op: str
+) -> None:
+    _users(world)
+    who, path, data = _start(op, world, tmp_path)
+    before = _state()
+    marker = tmp_path / "paused"
+    env = server_env(
+        DTI_DATABASE_URL=database_url(),
+        DTI_VAR_DIR=str(tmp_path / "var"),
+        DTI_FAULT_PAUSE=op,
+        DTI_FAULT_MARKER=str(marker),
+        DTI_FAULT_SLEEP="40",
+    )
+    with running(env, tmp_path / "server1.log") as server:
+        client = login(server.base, who, PASSWORD)
+        client.get(server.base + "/")  # the CSRF cookie
+        outcome: list[Any] = []
+        thread = threading.Thread(
+            target=lambda: outcome.append(_safe(lambda: _send(client, server.base, path, data)))
+        )
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), (tmp_path / "server1.log").read_text()[-3000:]
+        server.kill()
+        thread.join(10)
+    assert outcome and isinstance(outcome[0], Exception)  # the client saw the connection die
+    assert _state() == before, f"{op}: something was written by the killed server"
+    # A fresh server (no pause) takes the same request from the same user.
+    env.pop("DTI_FAULT_PAUSE")
+    with running(env, tmp_path / "server2.log") as server:
+        client = login(server.base, who, PASSWORD)
+        client.get(server.base + "/")
+        response = _send(client, server.base, path, data)
+        assert response.status_code == 302, response.text[:500]
+    mine = Assessment.objects.get(pk=world["mine"].pk)
+    expected = {"import": "draft", "submit": "submitted", "publish": "published"}[op]
+    assert mine.status == expected
+    if op == "import":
+        assert entry(mine, "1.2").self_value == 40
+        assert AuditEvent.objects.filter(action="entry_import").count() >= 3
+    assert _state() != before
+
+
+def _safe(call: Any) -> Any:
+    try:
+        return call()
+    except Exception as exc:
+        return exc
+
+
+# -- PostgreSQL out of reach ---------------------------------------------------------------------
+
+
+class Relay:
+    """A TCP relay to PostgreSQL that the test can cut (every connection dropped) and restore."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.sockets: list[socket.socket] = []
+        self.listener: socket.socket | None = None
+        self.lock = threading.Lock()
+
+    def up(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(16)
+        self.listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def down(self) -> None:
+        with self.lock:
+            if self.listener is not None:
+                # Wakes the thread blocked in accept() (close() alone does not on Linux).
+                with contextlib.suppress(OSError):
+                    self.listener.shutdown(socket.SHUT_RDWR)
+                self.listener.close()
+                self.listener = None
+            for s in self.sockets:
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+                s.close()
+            self.sockets.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            with self.lock:
+                self.sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a: socket.socket, b: socket.socket) -> None:
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (a, b):
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+
+
+def test_database_outage_gives_a_vietnamese_503_and_service_resumes(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    _users(world)
+    db = connection.settings_dict
+    relay = Relay((str(db["HOST"]), int(db["PORT"])))
+    relay.up()
+    url = f"postgres://{db['USER'] or 'postgres'}@127.0.0.1:{relay.port}/{db['NAME']}"
+    env = server_env(DTI_DATABASE_URL=url, DTI_VAR_DIR=str(tmp_path / "var"))
+    try:
+        with running(env, tmp_path / "server.log") as server:
+            client = login(server.base, "reporter", PASSWORD)
+            page = f"{server.base}/assessments/{world['mine'].pk}/"
+            assert client.get(page).status_code == 200
+            relay.down()
+            for _ in range(2):  # the pooled connection dies, then new ones are refused
+                response = client.get(page)
+                assert response.status_code == 503
+                assert "Hệ thống tạm thời gián đoạn" in response.text
+                assert "Traceback" not in response.text and "psycopg" not in response.text
+            assert httpx.get(f"{server.base}/healthz/").status_code == 503
+            relay.up()
+            deadline = time.monotonic() + 10
+            status = 0
+            while time.monotonic() < deadline and status != 200:
+                status = client.get(page).status_code
+            assert status == 200
+            assert httpx.get(f"{server.base}/healthz/").json()["database"] == "ok"
+    finally:
+        relay.down()
+
+
+# -- two application processes -------------------------------------------------------------------
+
+
+def test_two_processes_serve_the_same_users(world: dict[str, Any], tmp_path: Path) -> None:
+    _users(world)
+    env = server_env(
+        DTI_DATABASE_URL=database_url(),
+        DTI_VAR_DIR=str(tmp_path / "var"),  # one shared storage for evidence
+        DTI_REDIS_URL="redis://127.0.0.1:6379/0",
+        DTI_CACHE_PREFIX=f"dti-test-{tmp_path.name}",
+    )
+    mine = world["mine"]
+    e = entry(mine, "1.2")
+    with (
+        running(env, tmp_path / "a.log") as a,
+        running(env, tmp_path / "b.log") as b,
+    ):
+        client = login(a.base, "reporter", PASSWORD)  # the session is made by process A
+        page = client.get(f"{b.base}/assessments/{mine.pk}/")  # ... and honoured by B
+        assert page.status_code == 200
+        saved = post(
+            client,
+            f"{b.base}/assessments/{mine.pk}/entries/{e.pk}/",
+            {"version": e.version, "value": "40", "denominator": "50"},
+            headers={"X-Requested-With": "fetch"},
+        )
+        assert saved.status_code == 200 and saved.json()["ok"], saved.text[:300]
+        # A sees B's write at once, and refuses a stale version saved through A.
+        stale = post(
+            client,
+            f"{a.base}/assessments/{mine.pk}/entries/{e.pk}/",
+            {"version": e.version, "value": "41", "denominator": "50"},
+            headers={"X-Requested-With": "fetch"},
+        )
+        assert stale.status_code == 409 and stale.json()["code"] == "stale_version"
+        # Evidence uploaded through A is downloaded through B.
+        one = entry(mine, "1.1")
+        token = client.cookies.get("csrftoken") or ""
+        added = client.post(
+            f"{a.base}/assessments/{mine.pk}/entries/{one.pk}/evidence/",
+            data={"csrfmiddlewaretoken": token},
+            files={"file": ("qd.pdf", PDF)},
+        )
+        assert added.status_code == 302
+        from dti.web.assessments.models import Evidence
+
+        evidence = Evidence.objects.get()
+        assert client.get(f"{b.base}/evidence/{evidence.pk}/").content == PDF
+        # Logging out on B ends the session on A too.
+        assert post(client, f"{b.base}/accounts/logout/", {}).status_code == 302
+        after = client.get(f"{a.base}/assessments/{mine.pk}/")
+        assert after.status_code == 302 and "/accounts/login/" in after.headers["location"]
+    assert entry(mine, "1.2").self_value == 40
