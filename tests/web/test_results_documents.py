@@ -185,6 +185,24 @@ def test_reopening_and_republishing_invalidate_the_cache(province: dict[int, Per
     assert Client().get("/public/2023/units/so-b/").status_code == 200
 
 
+def test_a_recreated_counter_never_reuses_an_earlier_cache_key(
+    province: dict[int, Period],
+) -> None:
+    """A period id can come back (a restore, a recreated database) with its counter at the
+    same number: the key must still differ, or stale results from the cache would be served."""
+    from dti.web.results.models import PublishedVersion
+    from dti.web.results.services import published_version_bump
+
+    period = province[2023]
+    first = selectors.cache_key("scores", [period])
+    version = PublishedVersion.objects.get(period=period).version
+    PublishedVersion.objects.filter(period=period).delete()
+    for _ in range(version):
+        published_version_bump(period_id=period.pk)
+    assert PublishedVersion.objects.get(period=period).version == version
+    assert selectors.cache_key("scores", [period]) != first
+
+
 def test_published_results_are_served_from_the_cache(
     province: dict[int, Period], django_assert_max_num_queries: Any
 ) -> None:

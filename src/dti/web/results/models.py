@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -29,14 +31,17 @@ class Decision(models.Model):
 class PublishedVersion(models.Model):
     """Bumped whenever an assessment of the period enters or leaves "published".
 
-    Cached results are keyed by this number, so publishing, reopening or republishing makes
-    every cached page, chart and export of the period stale at once (no cache scan needed).
+    Cached results are keyed by this number and a random stamp drawn anew at every bump, so
+    publishing, reopening or republishing makes every cached page, chart and export of the
+    period stale at once (no cache scan needed). The stamp keeps keys unique where the number
+    alone would repeat: a period id reused after a restore or in a recreated database.
     """
 
     period = models.OneToOneField(
         "assessments.Period", on_delete=models.CASCADE, related_name="published_version"
     )
     version = models.PositiveIntegerField(default=0)
+    stamp = models.UUIDField(default=uuid.uuid4)
 
     def __str__(self) -> str:
         return f"{self.period}: v{self.version}"

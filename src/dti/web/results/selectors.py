@@ -100,14 +100,17 @@ def previous_published(period: Period) -> Period | None:
 
 def _versions(periods: Iterable[Period]) -> str:
     ids = sorted({p.pk for p in periods})
-    known = dict(
-        PublishedVersion.objects.filter(period_id__in=ids).values_list("period_id", "version")
-    )
+    known = {
+        pk: f"{version}-{stamp.hex}"
+        for pk, version, stamp in PublishedVersion.objects.filter(period_id__in=ids).values_list(
+            "period_id", "version", "stamp"
+        )
+    }
     return ",".join(f"{pk}v{known.get(pk, 0)}" for pk in ids)
 
 
 def cache_key(kind: str, periods: Iterable[Period], *extra: object) -> str:
-    """``dti:results:<kind>:<period>v<version>,…:<extra>`` — a new version, a new key."""
+    """``dti:results:<kind>:<period>v<version>-<stamp>,…:<extra>`` — a new version, a new key."""
     tail = ":".join(str(e) for e in extra)
     return f"dti:results:{kind}:{_versions(periods)}:{tail}"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.db import transaction
@@ -19,7 +20,9 @@ def published_version_bump(*, period_id: int) -> None:
     """Invalidate every cached result of the period (called inside the transition's
     transaction by :func:`dti.web.assessments.services.assessment_transition`)."""
     PublishedVersion.objects.get_or_create(period_id=period_id)
-    PublishedVersion.objects.filter(period_id=period_id).update(version=F("version") + 1)
+    PublishedVersion.objects.filter(period_id=period_id).update(
+        version=F("version") + 1, stamp=uuid.uuid4()
+    )
 
 
 def decision_save(
