@@ -24,7 +24,7 @@ from dti.engine.framework import (
     TiersRule,
 )
 
-__all__ = ["CompiledFramework", "LeafKind", "RuleType", "compile_framework"]
+__all__ = ["CompiledFramework", "DirectNode", "LeafKind", "RuleType", "compile_framework"]
 
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
@@ -52,6 +52,15 @@ _RULE_TYPE = {
     CountRule: RuleType.COUNT,
     PointsRule: RuleType.POINTS,
 }
+
+
+@dataclass(frozen=True, eq=False)
+class DirectNode:
+    """A node whose result the data may give directly (``direct_input``): its leaves."""
+
+    code: str
+    input: str  # "index" or "points"
+    leaves: I64  # leaf positions in the compiled arrays
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,6 +94,7 @@ class CompiledFramework:
     level_codes: tuple[str, ...]
     level_min: F64
     level_strict: B
+    direct: dict[str, DirectNode]
 
     @property
     def n_leaves(self) -> int:
@@ -164,10 +174,22 @@ def compile_framework(fw: Framework) -> CompiledFramework:
     band_codes, band_min, band_strict = _levels(fw.bands)
     level_codes, level_min, level_strict = _levels(fw.completion_levels)
     codes = tuple(node.code for node, *_ in leaves)
+    position = {c: i for i, c in enumerate(codes)}
+    direct = {
+        node.code: DirectNode(
+            code=node.code,
+            input=node.direct_input,
+            leaves=np.array(
+                [position[leaf.code] for leaf, _ in node.walk() if leaf.is_leaf], dtype=np.int64
+            ),
+        )
+        for node, _ in fw.walk()
+        if node.direct_input is not None
+    }
     return CompiledFramework(
         framework=fw,
         codes=codes,
-        index={c: i for i, c in enumerate(codes)},
+        index=position,
         rule=rule,
         max=maxima,
         kind=kind,
@@ -194,6 +216,7 @@ def compile_framework(fw: Framework) -> CompiledFramework:
         level_codes=level_codes,
         level_min=level_min,
         level_strict=level_strict,
+        direct=direct,
     )
 
 

@@ -119,6 +119,10 @@ class Node(_Strict):
     rule: Rule | None = None
     applies_to: list[str] | None = None
     na_allowed: bool = False
+    # A node with children whose result the data may also give directly, instead of its
+    # components: as an index in [0, 1] (a published national main-indicator value) or as
+    # points out of the node's applicable maximum (a pillar score copied from a decision).
+    direct_input: Literal["index", "points"] | None = None
     description: str | None = None
     evidence: str | None = None
     children: list[Node] = Field(default_factory=list)
@@ -275,6 +279,12 @@ def _semantic_problems(fw: Framework, file: str | None) -> list[Problem]:
             if inherited is not None and not set(node.applies_to) <= inherited:
                 add("applies to groups its parent does not", node.code, "applies_to")
             applies = set(node.applies_to)
+        if node.direct_input is not None and (node.is_leaf or adjustment):
+            add(
+                "direct_input is for nodes with children (a leaf's own rule takes its value)",
+                node.code,
+                "direct_input",
+            )
         if node.is_leaf:
             if node.rule is None:
                 add("a leaf needs a scoring rule", node.code, "rule")

@@ -32,6 +32,7 @@ from dti.engine.compiled import (
     classify,
     compile_framework,
 )
+from dti.engine.direct import GIVEN_AS, expand_direct
 from dti.engine.errors import DataError, Problem
 from dti.engine.framework import Framework, ReportAs
 from dti.engine.history import attach_previous, attach_previous_pillars
@@ -481,6 +482,10 @@ def score(
     unit_lookup = {u: i for i, u in enumerate(unit_codes)}
     group_lookup = {g: i for i, g in enumerate(cf.group_codes)}
     unit_group = _encode(units["group"], group_lookup)
+    # Rows giving a node's result directly become rows of its leaves with fixed points.
+    direct = expand_direct(cf, values, unit_lookup, unit_group, source)
+    if direct is not None:
+        values = direct.values
     periods = sorted(_distinct(values["period"]))
     period_lookup = {p: i for i, p in enumerate(periods)}
     n_periods = max(len(periods), 1)
@@ -497,6 +502,8 @@ def score(
     )
 
     problems = _Problems(values, source, cf.codes)
+    if direct is not None:
+        problems.items.extend(direct.problems)
     ind_raw = values["indicator"]
     known_ind = bool(ind.min(initial=0) >= 0)
     known_unit = bool(unit.min(initial=0) >= 0)
@@ -544,15 +551,21 @@ def score(
             else np.zeros(1, dtype=np.int64)
         )
         if counts.max(initial=0) > 1:
-            problems.check(
-                counts[cell] > 1,
-                "indicator",
-                lambda i: (
-                    f"duplicate row for unit {unit_raw[i]!r}, period {values['period'][i]!r}, "
+            given_as = values[GIVEN_AS] if direct is not None else None
+
+            def duplicate(i: int) -> str:
+                where = (
+                    f"unit {unit_raw[i]!r}, period {values['period'][i]!r}, "
                     f"indicator {cf.codes[ind[i]]}"
-                ),
-                ind,
-            )
+                )
+                if given_as is not None and given_as[i] is not None:
+                    return (
+                        f"{where} is part of node {given_as[i]}, which is given directly: "
+                        f"give either {given_as[i]} or its components, not both"
+                    )
+                return f"duplicate row for {where}"
+
+            problems.check(counts[cell] > 1, "indicator", duplicate, ind)
         del cell, counts
     if problems.items:
         raise DataError(problems.items)
@@ -562,6 +575,8 @@ def score(
     every_row_applicable = bool(applicable.all())
     points = _rule_points(cf, len(ind), blocks)
     del blocks
+    if direct is not None:
+        points = np.where(np.isnan(direct.points), points, direct.points)
     full_max = cf.max[ind]
     if every_row_applicable:
         leaf_max = full_max
