@@ -194,6 +194,37 @@ def test_unit_page_shows_the_family_tree_and_derived_history(world: dict[str, An
     assert "Xa-A" in co  # the co-predecessor of the merge is in b's family tree
 
 
+def test_unit_page_derives_history_by_the_method_its_framework_declares(
+    world: dict[str, Any],
+) -> None:
+    from tests.web.conftest import FIXTURES
+
+    from dti.engine import HistoryMethod
+    from dti.web.assessments.models import Assessment, PeriodFramework
+    from dti.web.frameworks.services import framework_store
+    from dti.web.registry.selectors import unit_history_method
+
+    admin = world["users"]["admin"]
+    a, b = _commune(world, "xa-a"), _commune(world, "xa-b")
+    new = _commune(world, "xa-ab", valid_from=DAY, basis=BASIS)
+    units_merge(actor=admin, predecessors={a: 0.6, b: 0.4}, successor=new, date=DAY, basis=BASIS)
+    period = world["period"]
+    for unit, score in ((a, 600.0), (b, 400.0)):
+        Assessment.objects.create(
+            period=period, unit=unit, framework=world["framework"], self_score=score
+        )
+    text = (FIXTURES / "mini.yaml").read_text().replace("code: test-mini", "code: test-mini-w")
+    weighted = framework_store(actor=None, yaml_text=text + "history: weighted\n", check_role=False)
+    PeriodFramework.objects.filter(period=period, group=new.group).update(framework=weighted)
+    assert unit_history_method(new) == HistoryMethod.WEIGHTED
+    assert [(h.score, h.derived) for h in unit_history(new)] == [(520.0, True)]  # .6×600+.4×400
+    client = Client()
+    client.force_login(admin)
+    response = client.get(f"/units/{new.pk}/")
+    assert "520" in response.content.decode()
+    assert str(response.context["history_method"]) != ""
+
+
 def test_units_import_reads_dates_and_a_lineage_sheet(world: dict[str, Any], tmp_path: Any) -> None:
     from openpyxl import Workbook
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dti.web.assessments.workflow import TRANSITIONS
 from dti.web.frameworks.models import FrameworkVersion
-from dti.web.registry.models import UnitGroup
+from dti.web.registry.models import Province, UnitGroup
 from dti.web.views_common import parse_number
 
 
@@ -68,6 +68,12 @@ class DeadlineInput(forms.DateTimeInput):
 
 
 class PeriodForm(forms.Form):
+    """Open a period: for one province (where the installation holds several), a framework per
+    unit group of that province."""
+
+    province = forms.ModelChoiceField(
+        queryset=Province.objects.all(), required=False, label=_("Province")
+    )
     year = forms.IntegerField(min_value=2000, max_value=2100, label=_("Year"))
     name = forms.CharField(max_length=200, label=_("Name"))
     self_deadline = forms.DateTimeField(label=_("Self-assessment deadline"), widget=DeadlineInput())
@@ -77,17 +83,37 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for group in UnitGroup.objects.all():
-            self.fields[f"fw_{group.code}"] = forms.ModelChoiceField(
-                queryset=FrameworkVersion.objects.all(),
-                required=False,
-                label=_("Framework for %(group)s") % {"group": group.name},
+        self.groups = list(UnitGroup.objects.select_related("province"))
+        if not any(group.province_id for group in self.groups):
+            del self.fields["province"]  # a single-province installation
+        for group in self.groups:
+            label = _("Framework for %(group)s") % {"group": group.name}
+            if group.province is not None:
+                label = f"{label} ({group.province.name})"
+            self.fields[self.field_name(group)] = forms.ModelChoiceField(
+                queryset=FrameworkVersion.objects.all(), required=False, label=label
             )
+
+    @staticmethod
+    def field_name(group: UnitGroup) -> str:
+        """``fw_<group>``, or ``fw_<province>_<group>``: two provinces may share group codes."""
+        if group.province is None:
+            return f"fw_{group.code}"
+        return f"fw_{group.province.code}_{group.code}"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        province = data.get("province")
+        for group in self.groups:
+            name = self.field_name(group)
+            if data.get(name) is not None and group.province != province:
+                self.add_error(name, _("This unit group belongs to another province."))
+        return data
 
     def framework_map(self) -> dict[UnitGroup, FrameworkVersion]:
         out = {}
-        for group in UnitGroup.objects.all():
-            version = self.cleaned_data.get(f"fw_{group.code}")
+        for group in self.groups:
+            version = self.cleaned_data.get(self.field_name(group))
             if version is not None:
                 out[group] = version
         return out

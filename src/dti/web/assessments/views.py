@@ -81,6 +81,7 @@ def period_create(request: HttpRequest) -> HttpResponse:
                 self_deadline=form.cleaned_data["self_deadline"],
                 verification_deadline=form.cleaned_data["verification_deadline"],
                 frameworks=form.framework_map(),
+                province=form.cleaned_data.get("province"),
             )
         except ServiceError as error:
             problems = [error.message, *error.problems]

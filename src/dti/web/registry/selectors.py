@@ -23,6 +23,7 @@ __all__ = [
     "lineage_frame",
     "unit_family",
     "unit_history",
+    "unit_history_method",
     "units_frame",
     "units_on",
 ]
@@ -144,10 +145,39 @@ class HistoryPoint:
     derived: bool
 
 
-def unit_history(unit: Unit, method: HistoryMethod = HistoryMethod.MEAN) -> list[HistoryPoint]:
+def unit_history_method(unit: Unit) -> HistoryMethod:
+    """How the unit's earlier results are derived from its predecessors': the method declared
+    by the framework it is scored on — its latest assessment's, else the one its group is
+    assigned in the latest period — as the engine does when it scores (``Framework.history``)."""
+    from dti.web.assessments.models import Assessment, PeriodFramework
+    from dti.web.frameworks.selectors import framework_parsed
+
+    latest = (
+        Assessment.objects.filter(unit=unit)
+        .select_related("framework")
+        .order_by("-period__year", "-period__pk")
+        .first()
+    )
+    version = latest.framework if latest is not None else None
+    if version is None:
+        assigned = (
+            PeriodFramework.objects.filter(group_id=unit.group_id)
+            .select_related("framework")
+            .order_by("-period__year", "-period__pk")
+            .first()
+        )
+        version = assigned.framework if assigned is not None else None
+    return framework_parsed(version).history if version is not None else HistoryMethod.MEAN
+
+
+def unit_history(unit: Unit, method: HistoryMethod | None = None) -> list[HistoryPoint]:
     """Each period in which the unit or one of its ancestors has a score: the unit's own score,
-    else one derived through lineage by ``method`` (marked ``derived``) — the engine derives."""
+    else one derived through lineage by ``method`` (marked ``derived``) — the engine derives.
+    ``method`` defaults to the one the unit's framework declares (:func:`unit_history_method`)."""
     from dti.web.assessments.models import Assessment
+
+    if method is None:
+        method = unit_history_method(unit)
 
     registry = engine_registry()
     family = registry.family(unit.code)

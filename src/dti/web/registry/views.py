@@ -10,11 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dti.engine import HistoryMethod
 from dti.web.accounts.models import Role
 from dti.web.audit.models import AuditEvent
 from dti.web.errors import ServiceError
 from dti.web.registry.models import Unit, UnitGroup
-from dti.web.registry.selectors import unit_family, unit_history
+from dti.web.registry.selectors import unit_family, unit_history, unit_history_method
 from dti.web.registry.services import units_import
 from dti.web.views_common import role_required
 
@@ -32,17 +33,28 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/unit_list.html", {"groups": groups})
 
 
+METHOD_LABELS = {
+    HistoryMethod.MEAN: gettext_lazy("the arithmetic mean of the predecessors"),
+    HistoryMethod.WEIGHTED: gettext_lazy(
+        "the mean of the predecessors weighted by the lineage weights"
+    ),
+    HistoryMethod.SUM: gettext_lazy("the sum of the predecessors"),
+}
+
+
 @role_required(Role.ADMIN, Role.LEADER)
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(Unit.objects.select_related("group", "parent"), pk=pk)
     history = AuditEvent.objects.filter(object_type="registry.unit", object_id=str(unit.pk))
+    method = unit_history_method(unit)
     return render(
         request,
         "registry/unit_detail.html",
         {
             "unit": unit,
             "family": unit_family(unit),
-            "scores": unit_history(unit),
+            "scores": unit_history(unit, method),
+            "history_method": METHOD_LABELS[method],
             "assessments": unit.assessments.select_related("period").order_by("-period__year"),
             "history": history.select_related("actor")[:100],
         },

@@ -1,0 +1,69 @@
+"""Opening a period from the form where one installation holds several provinces."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from dti.web.assessments.models import Assessment, Period
+from dti.web.registry.models import UnitKind
+from dti.web.registry.services import group_ensure, province_ensure, unit_create
+
+
+@pytest.fixture
+def two_provinces(world: dict[str, Any]) -> dict[str, Any]:
+    made = {}
+    for code, name, unit in (("qn", "Quảng Nam", "Xã Tam Anh"), ("tn", "Tây Ninh", "Xã Hòa Hội")):
+        province = province_ensure(code=code, name=name)
+        group = group_ensure(
+            code="huyen", name="Cấp xã", unit_kind=UnitKind.DISTRICT, province=province
+        )
+        unit_create(actor=None, code=f"{code}-xa", name=unit, group=group, check_role=False)
+        made[code] = province
+    return made
+
+
+def post(world: dict[str, Any], **fields: Any) -> Any:
+    client = Client()
+    client.force_login(world["users"]["admin"])
+    data = {
+        "year": 2025,
+        "name": "Đánh giá năm 2025",
+        "self_deadline": "2099-03-31T17:00",
+        "verification_deadline": "2099-05-31T17:00",
+        **fields,
+    }
+    return client.post("/periods/new/", data)
+
+
+def test_the_form_offers_each_provinces_groups_under_their_own_names(
+    world: dict[str, Any], two_provinces: dict[str, Any]
+) -> None:
+    client = Client()
+    client.force_login(world["users"]["admin"])
+    page = client.get("/periods/new/").content.decode()
+    for name in ('name="province"', 'name="fw_qn_huyen"', 'name="fw_tn_huyen"', "Tây Ninh"):
+        assert name in page, name
+
+
+def test_a_period_opens_for_the_chosen_province_and_its_units_only(
+    world: dict[str, Any], two_provinces: dict[str, Any]
+) -> None:
+    tn = two_provinces["tn"]
+    response = post(world, province=tn.pk, fw_tn_huyen=world["framework"].pk)
+    assert response.status_code == 302
+    period = Period.objects.get(year=2025)
+    assert period.province == tn
+    units = set(Assessment.objects.filter(period=period).values_list("unit__code", flat=True))
+    assert units == {"tn-xa"}
+
+
+def test_a_group_of_another_province_is_refused_and_nothing_opens(
+    world: dict[str, Any], two_provinces: dict[str, Any]
+) -> None:
+    response = post(world, province=two_provinces["tn"].pk, fw_qn_huyen=world["framework"].pk)
+    assert response.status_code == 200
+    assert response.context["form"].errors["fw_qn_huyen"]
+    assert not Period.objects.filter(year=2025).exists()
