@@ -208,4 +208,53 @@ def test_published_results_are_served_from_the_cache(
 ) -> None:
     Client().get("/public/2023/")
     with django_assert_max_num_queries(12):
-        Client().get("/public/2023/")
+        Client().get("/public/2023/?group=so")  # a new page from the cached results
+
+
+def test_a_public_page_is_served_whole_from_the_cache_without_a_query(
+    province: dict[int, Period], django_assert_num_queries: Any
+) -> None:
+    first = Client().get("/public/2023/")
+    assert "X-Cache" not in first
+    with django_assert_num_queries(0):
+        again = Client().get("/public/2023/")
+    assert again["X-Cache"] == "hit"
+    assert again.content == first.content
+    card = Client().get("/public/2023/units/so-a/").content
+    with django_assert_num_queries(0):
+        assert Client().get("/public/2023/units/so-a/").content == card
+
+
+def test_cached_pages_keep_languages_apart(province: dict[int, Period]) -> None:
+    from django.conf import settings
+
+    vietnamese = Client().get("/public/2023/").content.decode()
+    reader = Client()
+    reader.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = reader.get("/public/2023/").content.decode()
+    assert "Published results" in english and "Published results" not in vietnamese
+
+
+def test_signed_in_users_and_session_holders_are_never_served_or_stored(
+    province: dict[int, Period],
+) -> None:
+    admin = client_for("admin")
+    assert "X-Cache" not in admin.get("/public/2023/")
+    assert "X-Cache" not in admin.get("/public/2023/")  # their page was not stored either
+    anonymous = Client()
+    anonymous.get("/public/2023/")
+    assert anonymous.get("/public/2023/")["X-Cache"] == "hit"
+
+
+def test_saving_the_decision_retires_cached_pages(province: dict[int, Period]) -> None:
+    from dti.web.results.services import decision_save
+
+    Client().get("/public/2023/")
+    decision_save(
+        actor=User.objects.get(username="admin"),
+        period=province[2023],
+        issuer="UBND tỉnh",
+        number="99/QĐ-UBND",
+        date=dt.date(2024, 5, 1),
+    )
+    assert "X-Cache" not in Client().get("/public/2023/")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from dti.web.accounts.views import LoginView
@@ -18,7 +19,9 @@ urlpatterns = [
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Public so that the login page can switch language too.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # No CSRF token on the language switch: it is on every public page, and those are cached
+    # whole and shared (results.page_cache); forging it only changes a visitor's language.
+    path("i18n/setlang/", csrf_exempt(login_not_required(set_language)), name="set_language"),
     path("units/", reg.unit_list, name="unit_list"),
     path("units/import/", reg.unit_import, name="unit_import"),
     path("units/<int:pk>/", reg.unit_detail, name="unit_detail"),

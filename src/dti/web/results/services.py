@@ -14,6 +14,7 @@ from dti.web.accounts.policy import require_role
 from dti.web.assessments.models import Period
 from dti.web.audit.services import audit_changes
 from dti.web.results.models import Decision, PublishedVersion
+from dti.web.results.page_cache import new_generation
 
 
 def published_version_bump(*, period_id: int) -> None:
@@ -23,6 +24,7 @@ def published_version_bump(*, period_id: int) -> None:
     PublishedVersion.objects.filter(period_id=period_id).update(
         version=F("version") + 1, stamp=uuid.uuid4()
     )
+    new_generation()
 
 
 def decision_save(
@@ -52,4 +54,5 @@ def decision_save(
             before=before,
             after={name: getattr(decision, name) for name in fields},
         )
+        new_generation()  # the scorecards and the appendix carry the decision
     return decision

@@ -20,6 +20,7 @@ from dti.web.assessments.models import Period
 from dti.web.errors import ServiceError
 from dti.web.results import selectors, services
 from dti.web.results.forms import DecisionForm
+from dti.web.results.page_cache import cached_public_page
 from dti.web.views_common import role_required
 
 CONTENT_TYPES = {
@@ -68,6 +69,7 @@ def _any_period(request: HttpRequest, year: int) -> Period:
 
 
 @login_not_required
+@cached_public_page
 def public_index(request: HttpRequest) -> HttpResponse:
     provinces = selectors.public_provinces()
     if len(provinces) == 1:
@@ -80,6 +82,7 @@ def public_index(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@cached_public_page
 def public_results(request: HttpRequest, year: int) -> HttpResponse:
     """Published results only; the page open to everyone."""
     period = _published(request, year)
@@ -144,6 +147,7 @@ def _card_scores(
 
 
 @login_not_required
+@cached_public_page
 def scorecard(request: HttpRequest, year: int, unit: str) -> HttpResponse:
     period, scores = _card_scores(request, year, unit)
     card = selectors.unit_card(scores, unit, period)
@@ -173,6 +177,7 @@ def scorecard_pdf(request: HttpRequest, year: int, unit: str) -> HttpResponse:
 
 
 @login_not_required
+@cached_public_page
 def compare(request: HttpRequest) -> HttpResponse:
     chosen = selectors.published_period(_int(request.GET.get("b")) or 0, _province(request))
     if chosen is None:

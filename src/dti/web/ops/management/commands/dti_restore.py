@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dti.web.ops.backup import BackupError, restore, verify_files
+from dti.web.results.page_cache import new_generation
 
 
 class Command(BaseCommand):
@@ -30,6 +31,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"backup intact: {len(manifest['files'])} files")
                 return
             manifest = restore(options["in_dir"])
+            new_generation()  # pages cached from the database before the restore are retired
         except (BackupError, OSError, KeyError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         except subprocess.CalledProcessError as exc:

@@ -1,0 +1,77 @@
+"""Rendered public pages, cached whole until the next publication.
+
+On publication day the ranking and the scorecards are read by thousands of visitors while the
+data under them cannot change: every change to what the public sees goes through a publication,
+a reopening or the decision header, and each of those draws a new *generation* (one cache entry).
+A page is stored under the generation, the language and its full path, so a hit costs two cache
+reads and no database query, and a new generation makes every stored page unreachable at once.
+
+Only visitors without a session cookie are served from here: a signed-in user may see previews,
+and anyone holding a session may have a flash message waiting; both are rendered as usual.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
+
+__all__ = ["GENERATION_KEY", "PAGE_SECONDS", "cached_public_page", "new_generation"]
+
+GENERATION_KEY = "dti:results:generation"
+PAGE_SECONDS = 24 * 3600  # a bound for memory only: a new generation retires pages at once
+
+
+def new_generation() -> None:
+    """Retire every cached page now, and again once the current transaction commits: a page a
+    visitor rendered from the old state while the transaction ran is retired with it."""
+
+    def draw() -> None:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+    draw()
+    transaction.on_commit(draw)
+
+
+def _generation() -> str:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:  # first use, or the cache was flushed: any fresh value will do
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY)
+    return str(generation)
+
+
+def _key(request: HttpRequest) -> str:
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"dti:page:{_generation()}:{get_language()}:{path}"
+
+
+def cached_public_page(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return view(request, *args, **kwargs)
+        key = _key(request)
+        stored = cache.get(key)
+        if stored is not None:
+            content, content_type = stored
+            response = HttpResponse(content, content_type=content_type)
+            response["X-Cache"] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        # Nothing personal may be stored: a page that set a cookie is served once, not kept.
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            cache.set(key, (response.content, response["Content-Type"]), PAGE_SECONDS)
+        return response
+
+    return wrapper
