@@ -91,24 +91,33 @@ class Summary:
     pillars: list[dict[str, float | str]]
 
 
-def summarise(result: ScoreResult, unit: str) -> Summary:
-    row = result.units.filter(pl.col("unit") == unit).row(0, named=True)
-    indicators = result.indicators.filter(pl.col("unit") == unit)
-    points = {
-        code: (0.0 if math.isnan(p) else float(p))
-        for code, p in indicators.select("indicator", "points").iter_rows()
+def summaries(result: ScoreResult) -> dict[str, Summary]:
+    """Every unit's summary from one result (one pass over each frame, whatever the count)."""
+    points: dict[str, dict[str, float]] = {}
+    if result.indicators.height:
+        for unit, code, p in result.indicators.select("unit", "indicator", "points").iter_rows():
+            points.setdefault(unit, {})[code] = 0.0 if math.isnan(p) else float(p)
+    pillars: dict[str, list[dict[str, float | str]]] = {}
+    for unit, pillar, pts, mx in result.pillars.select(
+        "unit", "pillar", "points", "max"
+    ).iter_rows():
+        pillars.setdefault(unit, []).append(
+            {"pillar": pillar, "points": float(pts), "max": float(mx)}
+        )
+    return {
+        unit: Summary(
+            score=float(score),
+            percent=float(percent),
+            band=str(band),
+            applicable_max=float(applicable_max),
+            points=points.get(unit, {}),
+            pillars=pillars.get(unit, []),
+        )
+        for unit, score, percent, band, applicable_max in result.units.select(
+            "unit", "score", "percent", "band_name", "applicable_max"
+        ).iter_rows()
     }
-    pillars = [
-        {"pillar": p, "points": float(pts), "max": float(mx)}
-        for p, pts, mx in result.pillars.filter(pl.col("unit") == unit)
-        .select("pillar", "points", "max")
-        .iter_rows()
-    ]
-    return Summary(
-        score=float(row["score"]),
-        percent=float(row["percent"]),
-        band=str(row["band_name"]),
-        applicable_max=float(row["applicable_max"]),
-        points=points,
-        pillars=pillars,
-    )
+
+
+def summarise(result: ScoreResult, unit: str) -> Summary:
+    return summaries(result)[unit]

@@ -8,10 +8,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from dti.engine import score
 from dti.web.accounts.models import Role
 from dti.web.accounts.policy import membership_of
-from dti.web.assessments.calculations import UnitRow, ValueRow, run
-from dti.web.assessments.models import Assessment, Period, Status, Verdict
+from dti.web.assessments.models import Assessment, Period, Status
+from dti.web.assessments.period_values import period_batches
 from dti.web.assessments.workflow import VISIBLE_TO_REVIEWERS
 from dti.web.frameworks.selectors import framework_compiled
 
@@ -80,32 +81,15 @@ def period_results(
     qs = period.assessments.select_related("unit__group", "framework", "period")
     if statuses is not None:
         qs = qs.filter(status__in=list(statuses))
-    by_framework: dict[int, list[Assessment]] = {}
-    for assessment in qs:
-        by_framework.setdefault(assessment.framework_id, []).append(assessment)
     out: dict[str, list[ResultRow]] = {}
-    for assessments in by_framework.values():
-        compiled = framework_compiled(assessments[0].framework)
-        values: list[ValueRow] = []
-        units: list[UnitRow] = []
-        final: dict[str, bool] = {}
-        for a in assessments:
-            use_verified = a.status in FINAL
-            final[a.unit.code] = use_verified
-            units.append(UnitRow(a.unit.code, a.unit.name, a.unit.group.code))
-            for e in a.entries.all():
-                adjusted = use_verified and e.verdict == Verdict.ADJUSTED
-                values.append(
-                    ValueRow(
-                        a.unit.code,
-                        period.code,
-                        e.indicator,
-                        e.verified_value if adjusted else e.self_value,
-                        e.verified_denominator if adjusted else e.self_denominator,
-                        e.verified_applicable if adjusted else e.self_applicable,
-                    )
-                )
-        result = run(compiled, values, units)
+    for batch in period_batches(qs):
+        assessments = batch.assessments
+        final = {a.unit.code: a.status in FINAL for a in assessments}
+        result = score(
+            framework_compiled(batch.framework),
+            batch.values(period.code, verified_for=FINAL),
+            batch.units,
+        )
         lookup = {a.unit.code: a for a in assessments}
         ordered = result.units.sort(["group", "rank", "unit"])
         for row in ordered.iter_rows(named=True):

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
@@ -19,11 +20,18 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dti.engine import DataError, Problem
+from dti.engine import CompiledFramework, DataError, Problem, score
 from dti.io.tables import TEMPLATE_VALUES_SHEET, read_values
 from dti.web.accounts.models import Role
 from dti.web.accounts.policy import require_reporter_of, require_role
-from dti.web.assessments.calculations import UnitRow, ValueRow, run, summarise
+from dti.web.assessments.calculations import (
+    Summary,
+    UnitRow,
+    ValueRow,
+    run,
+    summaries,
+    summarise,
+)
 from dti.web.assessments.models import (
     Assessment,
     Evidence,
@@ -34,6 +42,7 @@ from dti.web.assessments.models import (
     Status,
     Verdict,
 )
+from dti.web.assessments.period_values import period_batches
 from dti.web.assessments.uploads import ALLOWED_EXTENSIONS, detect_type
 from dti.web.assessments.workflow import (
     SELF_EDITABLE,
@@ -41,7 +50,8 @@ from dti.web.assessments.workflow import (
     VERIFY_EDITABLE,
     Deadline,
 )
-from dti.web.audit.services import audit_changes, audit_record
+from dti.web.audit.models import AuditEvent
+from dti.web.audit.services import audit_changes, audit_record, change_events
 from dti.web.errors import DeadlinePassed, InvalidInput, InvalidState, StaleVersion
 from dti.web.frameworks.models import FrameworkVersion
 from dti.web.frameworks.selectors import framework_compiled, framework_parsed, leaves_for_group
@@ -282,6 +292,43 @@ def period_set_deadlines(
 # -- scores ---------------------------------------------------------------------------------
 
 
+def _store_scores(
+    assessment: Assessment,
+    own: Summary,
+    verified: Summary | None,
+    pillar_names: Mapping[str, str],
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Put the engine's summaries on the assessment (not saved); return the audited fields
+    before and after."""
+    assessment.points = {
+        code: [own.points.get(code), verified.points.get(code) if verified else None]
+        for code in own.points
+    }
+    before = {"self_score": assessment.self_score, "verified_score": assessment.verified_score}
+    assessment.self_score = own.score
+    assessment.self_percent = own.percent
+    assessment.self_band = own.band
+    assessment.applicable_max = own.applicable_max
+    assessment.verified_score = verified.score if verified else None
+    assessment.verified_percent = verified.percent if verified else None
+    assessment.verified_band = verified.band if verified else ""
+    by_pillar = {p["pillar"]: p for p in (verified.pillars if verified else [])}
+    assessment.pillars = [
+        {
+            **p,
+            "name": pillar_names.get(str(p["pillar"]), str(p["pillar"])),
+            "verified": by_pillar.get(p["pillar"], {}).get("points"),
+        }
+        for p in own.pillars
+    ]
+    after = {"self_score": assessment.self_score, "verified_score": assessment.verified_score}
+    return before, after
+
+
+def _pillar_names(compiled: CompiledFramework) -> dict[str, str]:
+    return {p.code: p.name.vi for p in compiled.framework.tree}
+
+
 def assessment_recompute(*, assessment: Assessment, actor: Any = None) -> Assessment:
     """Score the assessment with the engine and store the results (never typed by hand)."""
     with transaction.atomic():
@@ -296,33 +343,8 @@ def assessment_recompute(*, assessment: Assessment, actor: Any = None) -> Assess
             verified = summarise(
                 run(compiled, [_verified_row(assessment, e) for e in entries], [unit]), unit.unit
             )
-        assessment.points = {
-            e.indicator: [
-                own.points.get(e.indicator),
-                verified.points.get(e.indicator) if verified else None,
-            ]
-            for e in entries
-        }
-        before = {"self_score": assessment.self_score, "verified_score": assessment.verified_score}
-        assessment.self_score = own.score
-        assessment.self_percent = own.percent
-        assessment.self_band = own.band
-        assessment.applicable_max = own.applicable_max
-        assessment.verified_score = verified.score if verified else None
-        assessment.verified_percent = verified.percent if verified else None
-        assessment.verified_band = verified.band if verified else ""
-        by_pillar = {p["pillar"]: p for p in (verified.pillars if verified else [])}
-        names = {p.code: p.name.vi for p in compiled.framework.tree}
-        assessment.pillars = [
-            {
-                **p,
-                "name": names.get(str(p["pillar"]), str(p["pillar"])),
-                "verified": by_pillar.get(p["pillar"], {}).get("points"),
-            }
-            for p in own.pillars
-        ]
+        before, after = _store_scores(assessment, own, verified, _pillar_names(compiled))
         assessment.save()
-        after = {"self_score": assessment.self_score, "verified_score": assessment.verified_score}
         audit_changes(
             actor=actor,
             action="score_recompute",
@@ -332,6 +354,127 @@ def assessment_recompute(*, assessment: Assessment, actor: Any = None) -> Assess
             after=after,
         )
     return assessment
+
+
+# -- the whole period ---------------------------------------------------------------------------
+
+# Results of these change only through an audited reopening, never by a recompute.
+FROZEN = frozenset({Status.APPROVED, Status.PUBLISHED})
+_SCORE_FIELDS = [
+    "points",
+    "self_score",
+    "self_percent",
+    "self_band",
+    "applicable_max",
+    "verified_score",
+    "verified_percent",
+    "verified_band",
+    "pillars",
+    "updated_at",
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class RecomputeReport:
+    recomputed: int
+    changed: int  # assessments whose self or verified score moved
+    frozen: int  # approved or published: left as they are
+
+
+def period_recompute(
+    *, actor: Any, period: Period, reason: str = "", check_role: bool = True
+) -> RecomputeReport:
+    """Rescore every open assessment of the period — one engine call per framework, one query
+    for the entries, bulk writes — e.g. after a framework correction. Each moved score is
+    audited. The assessments are locked against saves meanwhile; readers are never blocked."""
+    if check_role:
+        require_role(actor, Role.ADMIN)
+    with transaction.atomic():
+        assessments = list(
+            period.assessments.exclude(status__in=FROZEN)
+            .select_related("unit__group", "framework")
+            .select_for_update(of=("self",))
+            .order_by("pk")
+        )
+        events = []
+        now = timezone.now()
+        for batch in period_batches(assessments):
+            compiled = framework_compiled(batch.framework)
+            own = summaries(score(compiled, batch.values(period.code), batch.units))
+            on_verified_side = {a.unit.code for a in batch.assessments if a.status in VERIFIED_SIDE}
+            verified = {}
+            if on_verified_side:
+                values = batch.values(period.code, verified_for=VERIFIED_SIDE)
+                units = batch.units.filter(pl.col("unit").is_in(on_verified_side))
+                values = values.filter(pl.col("unit").is_in(on_verified_side))
+                verified = summaries(score(compiled, values, units))
+            names = _pillar_names(compiled)
+            for assessment in batch.assessments:
+                code = assessment.unit.code
+                before, after = _store_scores(assessment, own[code], verified.get(code), names)
+                assessment.updated_at = now
+                events += change_events(
+                    actor=actor,
+                    action="score_recompute",
+                    obj=assessment,
+                    assessment=assessment,
+                    before=before,
+                    after=after,
+                    reason=reason,
+                )
+        Assessment.objects.bulk_update(assessments, _SCORE_FIELDS, batch_size=500)
+        AuditEvent.objects.bulk_create(events, batch_size=2000)
+        frozen = period.assessments.filter(status__in=FROZEN).count()
+    return RecomputeReport(
+        recomputed=len(assessments),
+        changed=len({e.object_id for e in events}),
+        frozen=frozen,
+    )
+
+
+def period_framework_correct(
+    *, actor: Any, period: Period, group: UnitGroup, version: FrameworkVersion, reason: str
+) -> RecomputeReport:
+    """Score a group of the period on a corrected version of its framework (points, rules,
+    thresholds, bands — the same leaves), then recompute the period. Refused while any
+    assessment of the group is approved or published (reopen it first), and when the leaves
+    differ (that is a new framework, for a new period)."""
+    require_role(actor, Role.ADMIN)
+    if not reason.strip():
+        raise InvalidInput(_("Give the reason for the correction."))
+    with transaction.atomic():
+        assigned = PeriodFramework.objects.select_for_update().get(period=period, group=group)
+        current = framework_parsed(assigned.framework)
+        corrected = framework_parsed(version)
+        old = [n.code for n in leaves_for_group(current, group.code)]
+        new = [n.code for n in leaves_for_group(corrected, group.code)]
+        if old != new:
+            missing, added = sorted(set(old) - set(new)), sorted(set(new) - set(old))
+            raise InvalidInput(
+                _("The corrected framework must have the same indicators."),
+                problems=[
+                    *(_("Indicator %(code)s is missing.") % {"code": c} for c in missing),
+                    *(_("Indicator %(code)s is new.") % {"code": c} for c in added),
+                ]
+                or [_("The indicators are in another order.")],
+            )
+        members = period.assessments.filter(unit__group=group)
+        if members.filter(status__in=FROZEN).exists():
+            raise InvalidState(
+                _("Results of this group are approved or published: reopen them first.")
+            )
+        audit_changes(
+            actor=actor,
+            action="framework_correct",
+            obj=assigned,
+            before={"framework": str(assigned.framework)},
+            after={"framework": str(version)},
+            reason=reason,
+        )
+        assigned.framework = version
+        assigned.save(update_fields=["framework"])
+        members.update(framework=version)
+        return period_recompute(actor=actor, period=period, reason=reason, check_role=False)
 
 
 # -- the unit's self-assessment ----------------------------------------------------------------

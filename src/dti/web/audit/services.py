@@ -22,7 +22,7 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def audit_record(
+def audit_event(
     *,
     actor: Any,
     action: str,
@@ -33,7 +33,8 @@ def audit_record(
     new: Any = None,
     reason: str = "",
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    """An event not yet saved (for ``bulk_create`` where thousands are written at once)."""
+    return AuditEvent(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         object_type=obj._meta.label_lower,
@@ -46,7 +47,13 @@ def audit_record(
     )
 
 
-def audit_changes(
+def audit_record(**kwargs: Any) -> AuditEvent:
+    event = audit_event(**kwargs)
+    event.save()
+    return event
+
+
+def change_events(
     *,
     actor: Any,
     action: str,
@@ -56,9 +63,9 @@ def audit_changes(
     assessment: Assessment | None = None,
     reason: str = "",
 ) -> list[AuditEvent]:
-    """One event per field whose value changed."""
+    """One unsaved event per field whose value changed."""
     return [
-        audit_record(
+        audit_event(
             actor=actor,
             action=action,
             obj=obj,
@@ -71,3 +78,8 @@ def audit_changes(
         for name, value in after.items()
         if before.get(name) != value
     ]
+
+
+def audit_changes(**kwargs: Any) -> list[AuditEvent]:
+    """One saved event per field whose value changed (see :func:`change_events`)."""
+    return AuditEvent.objects.bulk_create(change_events(**kwargs))
