@@ -52,6 +52,7 @@ from dti.web.assessments.workflow import (
 )
 from dti.web.audit.models import AuditEvent
 from dti.web.audit.services import audit_changes, audit_record, change_events
+from dti.web.bulk import update_fields
 from dti.web.errors import DeadlinePassed, InvalidInput, InvalidState, StaleVersion
 from dti.web.frameworks.models import FrameworkVersion
 from dti.web.frameworks.selectors import framework_compiled, framework_parsed, leaves_for_group
@@ -422,7 +423,7 @@ def period_recompute(
                     after=after,
                     reason=reason,
                 )
-        Assessment.objects.bulk_update(assessments, _SCORE_FIELDS, batch_size=500)
+        update_fields(assessments, _SCORE_FIELDS)
         AuditEvent.objects.bulk_create(events, batch_size=2000)
         frozen = period.assessments.filter(status__in=FROZEN).count()
     return RecomputeReport(
