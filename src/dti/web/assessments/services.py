@@ -682,42 +682,51 @@ def _apply_self_rows(
     action: str,
     now: dt.datetime,
 ) -> None:
-    """Write validated rows, bump each version, audit every changed field, then rescore."""
-    from dti.web.audit.models import AuditEvent
-    from dti.web.audit.services import _jsonable
-
+    """Write validated rows, bump each changed entry's version, audit every changed field,
+    then rescore. Unchanged rows are not written; changed ones go in one batched UPDATE
+    (the assessment is locked, so no other save can move a version meanwhile)."""
     entries = {e.indicator: e for e in assessment.entries.all()}
     events: list[AuditEvent] = []
+    changed: list[IndicatorEntry] = []
     for r in rows:
         entry = entries[r.indicator]
-        changes: dict[str, Any] = {
+        after: dict[str, Any] = {
             "self_value": r.value if r.applicable else None,
             "self_denominator": r.denominator if r.applicable else None,
             "self_applicable": r.applicable,
         }
         if r.explanation is not None:
-            changes["explanation"] = r.explanation
+            after["explanation"] = r.explanation
         before = {**_entry_values(entry, "self"), "explanation": entry.explanation}
-        IndicatorEntry.objects.filter(pk=entry.pk).update(
-            **changes, version=F("version") + 1, updated_at=now
+        moved = change_events(
+            actor=actor,
+            action=action,
+            obj=entry,
+            assessment=assessment,
+            before=before,
+            after=after,
+            reason=reason,
         )
-        events += [
-            AuditEvent(
-                actor=actor if getattr(actor, "is_authenticated", False) else None,
-                action=action,
-                object_type=entry._meta.label_lower,
-                object_id=str(entry.pk),
-                assessment=assessment,
-                field=name,
-                old=_jsonable(before.get(name)),
-                new=_jsonable(value),
-                reason=reason,
-            )
-            for name, value in changes.items()
-            if before.get(name) != value
-        ]
+        if moved:
+            for name, value in after.items():
+                setattr(entry, name, value)
+            entry.version += 1
+            entry.updated_at = now
+            changed.append(entry)
+            events += moved
+    update_fields(changed, _SELF_FIELDS)
     AuditEvent.objects.bulk_create(events)
     assessment_recompute(assessment=assessment, actor=actor)
+
+
+_SELF_FIELDS = [
+    "self_value",
+    "self_denominator",
+    "self_applicable",
+    "explanation",
+    "version",
+    "updated_at",
+]
 
 
 def _in_template(problem: Problem) -> Problem:
