@@ -330,10 +330,17 @@ def _pillar_names(compiled: CompiledFramework) -> dict[str, str]:
     return {p.code: p.name.vi for p in compiled.framework.tree}
 
 
-def assessment_recompute(*, assessment: Assessment, actor: Any = None) -> Assessment:
-    """Score the assessment with the engine and store the results (never typed by hand)."""
+def assessment_recompute(
+    *,
+    assessment: Assessment,
+    actor: Any = None,
+    entries: list[IndicatorEntry] | None = None,
+) -> Assessment:
+    """Score the assessment with the engine and store the results (never typed by hand).
+    ``entries``: all of its entries in position order, when the caller has them loaded."""
     with transaction.atomic():
-        entries = list(assessment.entries.order_by("position"))
+        if entries is None:
+            entries = list(assessment.entries.order_by("position"))
         compiled = framework_compiled(assessment.framework)
         unit = _unit_row(assessment)
         own = summarise(
@@ -685,7 +692,8 @@ def _apply_self_rows(
     """Write validated rows, bump each changed entry's version, audit every changed field,
     then rescore. Unchanged rows are not written; changed ones go in one batched UPDATE
     (the assessment is locked, so no other save can move a version meanwhile)."""
-    entries = {e.indicator: e for e in assessment.entries.all()}
+    loaded = list(assessment.entries.order_by("position"))
+    entries = {e.indicator: e for e in loaded}
     events: list[AuditEvent] = []
     changed: list[IndicatorEntry] = []
     for r in rows:
@@ -716,7 +724,7 @@ def _apply_self_rows(
             events += moved
     update_fields(changed, _SELF_FIELDS)
     AuditEvent.objects.bulk_create(events)
-    assessment_recompute(assessment=assessment, actor=actor)
+    assessment_recompute(assessment=assessment, actor=actor, entries=loaded)
 
 
 _SELF_FIELDS = [
