@@ -178,7 +178,7 @@ _REDIS_URL = os.environ.get("DTI_REDIS_URL", "")
 CACHES: dict[str, dict[str, Any]] = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "dti.web.ops.cache.SharedClientRedisCache",
             "LOCATION": _REDIS_URL,
             "KEY_PREFIX": os.environ.get("DTI_CACHE_PREFIX", "dti"),
         }

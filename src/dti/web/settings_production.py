@@ -33,7 +33,7 @@ STORAGES = {
 # The cache shared by every application process (see settings.CACHES).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "dti.web.ops.cache.SharedClientRedisCache",
         "LOCATION": os.environ.get("DTI_REDIS_URL", "redis://127.0.0.1:6379/0"),
         "KEY_PREFIX": os.environ.get("DTI_CACHE_PREFIX", "dti"),
     }
