@@ -1,6 +1,6 @@
 """Load on the public pages of a published period, served as in production.
 
-gunicorn (2 workers) on PostgreSQL with the Redis cache, the demo province published, the public
+gunicorn (``gunicorn.conf.py``, 2 workers) on PostgreSQL with the Redis cache, the demo province published, the public
 ranking page and one unit scorecard loaded with wrk (Debian package), server and load generator
 pinned to different cores with taskset; median of 3 runs of each page. Target: >= 500 req/s
 with p99 <= 100 ms. Needs the database named by DTI_DATABASE_URL to hold a published period
@@ -122,6 +122,8 @@ def main() -> int:
             sys.executable,
             "-m",
             "gunicorn",
+            "-c",
+            "gunicorn.conf.py",  # the production settings
             "-w",
             "2",
             "-b",

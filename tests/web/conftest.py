@@ -34,7 +34,10 @@ def _fresh_cache() -> None:
     """Each test starts with an empty cache: nothing a previous test computed leaks in."""
     from django.core.cache import cache
 
+    from dti.web.results.page_cache import forget_local_copies
+
     cache.clear()
+    forget_local_copies()
 
 
 @pytest.fixture
