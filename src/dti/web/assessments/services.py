@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dti.engine import CompiledFramework, DataError, Problem, score
+from dti.engine import CompiledFramework, DataError, Problem, ScoreResult, score
 from dti.io.tables import TEMPLATE_VALUES_SHEET, read_values
 from dti.web.accounts.models import Role
 from dti.web.accounts.policy import require_reporter_of, require_role
@@ -165,10 +165,15 @@ def _rows_replacing(
     ]
 
 
-def _validate(assessment: Assessment, rows: list[ValueRow], source: str | None = None) -> None:
-    """Let the engine judge the data; its problems are the user's messages."""
+def _validate(
+    assessment: Assessment, rows: list[ValueRow], source: str | None = None
+) -> ScoreResult:
+    """Let the engine judge the data; its problems are the user's messages. The result scores
+    ``rows``: a caller saving exactly these rows need not score them again."""
     try:
-        run(framework_compiled(assessment.framework), rows, [_unit_row(assessment)], source=source)
+        return run(
+            framework_compiled(assessment.framework), rows, [_unit_row(assessment)], source=source
+        )
     except DataError as exc:
         raise InvalidInput(
             _("The data were refused."), problems=[p.message for p in exc.problems]
@@ -335,19 +340,25 @@ def assessment_recompute(
     assessment: Assessment,
     actor: Any = None,
     entries: list[IndicatorEntry] | None = None,
+    own: Summary | None = None,
 ) -> Assessment:
     """Score the assessment with the engine and store the results (never typed by hand).
-    ``entries``: all of its entries in position order, when the caller has them loaded."""
+    ``entries``: all of its entries in position order, when the caller has them loaded;
+    ``own``: the unit's own data already scored (by the validation of the save)."""
     with transaction.atomic():
-        if entries is None:
-            entries = list(assessment.entries.order_by("position"))
         compiled = framework_compiled(assessment.framework)
         unit = _unit_row(assessment)
-        own = summarise(
-            run(compiled, [_self_row(assessment, e) for e in entries], [unit]), unit.unit
-        )
+        verified_side = assessment.status in VERIFIED_SIDE
+        if entries is None and (own is None or verified_side):
+            entries = list(assessment.entries.order_by("position"))
+        if own is None:
+            assert entries is not None
+            own = summarise(
+                run(compiled, [_self_row(assessment, e) for e in entries], [unit]), unit.unit
+            )
         verified = None
-        if assessment.status in VERIFIED_SIDE:
+        if verified_side:
+            assert entries is not None
             verified = summarise(
                 run(compiled, [_verified_row(assessment, e) for e in entries], [unit]), unit.unit
             )
@@ -508,7 +519,7 @@ def entry_save_self(
         if not applicable:
             value = denominator = None
         rows = _rows_replacing(assessment, current, _self_row, value, denominator, applicable)
-        _validate(assessment, rows)
+        scored = _validate(assessment, rows)
         changes = {
             "self_value": value,
             "self_denominator": denominator,
@@ -536,7 +547,8 @@ def entry_save_self(
             before=before,
             after=changes,
         )
-        assessment_recompute(assessment=assessment, actor=actor)
+        own = summarise(scored, assessment.unit.code)
+        assessment_recompute(assessment=assessment, actor=actor, own=own)
     return IndicatorEntry.objects.get(pk=current.pk)
 
 
