@@ -1,11 +1,12 @@
 """Load on the public pages of a published period, served as in production.
 
-gunicorn (``gunicorn.conf.py``, 2 workers) on PostgreSQL with the Redis cache, the demo province published, the public
-ranking page and one unit scorecard loaded with wrk (Debian package), server and load generator
-pinned to different cores with taskset; median of 3 runs of each page. Target: >= 500 req/s
-with p99 <= 100 ms. Needs the database named by DTI_DATABASE_URL to hold a published period
-(``manage.py load_demo`` loads published periods), or pass ``--setup`` to create the throwaway
-database ``dti_bench_pub`` and load the demo into it first (dropped afterwards unless --keep):
+gunicorn (``gunicorn.conf.py``, 2 workers) on PostgreSQL with the Redis cache, the demo
+province published, the public ranking page and one unit scorecard loaded with wrk (Debian
+package), server and load generator pinned to different cores with taskset; median of 3 runs
+of each page. Target: >= 500 req/s with p99 <= 100 ms. Needs the database named by
+DTI_DATABASE_URL to hold a published period (``manage.py load_demo`` loads published periods),
+or pass ``--setup`` to create the throwaway database ``dti_bench_pub`` and load the demo into it
+first (dropped afterwards unless --keep):
 
     .venv/bin/python benchmarks/web_publication.py --setup \
         --year 2022 --province lao-cai --unit <unit code>

@@ -152,3 +152,22 @@ def test_group_mean_change_follows_the_periods() -> None:
     assert summary["previous_mean"] == pytest.approx(500.0)
     assert summary["mean"] == pytest.approx((550.0 + 560.25) / 2)
     assert summary["mean_change_percent"] == pytest.approx((555.125 - 500.0) / 500.0 * 100)
+
+
+def test_one_period_alone_gets_the_same_columns_as_one_compared_with_nothing() -> None:
+    """The shortcut for a single period (every save of a unit) must not change the result."""
+    fw = load_framework(Path(__file__).parent / "fixtures" / "mini.yaml")
+    values = pl.DataFrame(
+        {
+            "unit": ["A", "A", "B"],
+            "period": ["2024"] * 3,
+            "indicator": ["1.1", "2.2", "1.1"],
+            "value": [1.0, 12.0, 0.0],
+        }
+    )
+    units = pl.DataFrame({"unit": ["A", "B"], "name": ["A", "B"], "group": ["so", "so"]})
+    nothing = pl.DataFrame(schema={"unit": pl.String, "period": pl.String, "score": pl.Float64})
+    alone = score(fw, values, units)
+    compared = score(fw, values, units, previous=nothing)
+    assert alone.units.equals(compared.units)
+    assert alone.pillars.equals(compared.pillars)

@@ -156,8 +156,20 @@ def attach_previous(
     )
 
 
+def without_previous(frame: pl.DataFrame) -> pl.DataFrame:
+    """The columns of :func:`attach_previous`, empty: the frame holds one period and nothing
+    earlier was given."""
+    return frame.with_columns(
+        pl.lit(None, dtype=pl.String).alias("previous_period"),
+        pl.lit(None, dtype=pl.Float64).alias("previous_score"),
+        pl.lit(False).alias("previous_derived"),
+        pl.lit(None, dtype=pl.Float64).alias("change"),
+        pl.lit(None, dtype=pl.Float64).alias("change_percent"),
+    )
+
+
 def attach_previous_pillars(
-    pillars: pl.DataFrame, registry: Registry, *, method: HistoryMethod
+    pillars: pl.DataFrame, registry: Registry | None, *, method: HistoryMethod
 ) -> pl.DataFrame:
     """Complete per-pillar ``previous_points`` through lineage and add ``change``.
 
@@ -169,7 +181,7 @@ def attach_previous_pillars(
         pl.col("previous_points").is_null() & pl.col("previous_period").is_not_null()
     )
     out = pillars.with_columns(previous_derived=pl.lit(False))
-    if need.height and registry.edges.height:
+    if need.height and registry is not None and registry.edges.height:
         derived = derive_previous(
             pillars.select("unit", "period", "pillar", "points"),
             need.select(keys),

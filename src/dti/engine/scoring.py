@@ -35,7 +35,7 @@ from dti.engine.compiled import (
 from dti.engine.direct import GIVEN_AS, expand_direct
 from dti.engine.errors import DataError, Problem
 from dti.engine.framework import Framework, ReportAs
-from dti.engine.history import attach_previous, attach_previous_pillars
+from dti.engine.history import attach_previous, attach_previous_pillars, without_previous
 from dti.engine.lineage import Registry
 from dti.engine.ranking import group_summary, rank_within
 
@@ -89,8 +89,18 @@ def _encode(series: pl.Series, lookup: dict[str, int]) -> I64:
         if physical.null_count():
             physical = physical.cast(pl.Int64).fill_null(size)
         return np.asarray(table[physical.to_numpy()], dtype=np.int64)
+    if series.len() <= _SMALL:  # a unit's own save: a dict lookup beats building a plan
+        return np.fromiter(
+            (lookup.get(v, -1) if v is not None else -1 for v in series.cast(pl.String)),
+            dtype=np.int64,
+            count=series.len(),
+        )
     mapped = series.cast(pl.String).replace_strict(lookup, default=-1, return_dtype=pl.Int64)
     return np.asarray(mapped.fill_null(-1).to_numpy(), dtype=np.int64)
+
+
+# Below this many rows, per-call overheads (query plans, joins) outweigh vectorised work.
+_SMALL = 2_048
 
 
 def _distinct(series: pl.Series) -> list[str]:
@@ -717,10 +727,18 @@ def score(
         }
     )
     frame = rank_within(frame)
-    registry = Registry.build(units.with_columns(pl.col("unit").cast(pl.String)), lineage)
-    frame = attach_previous(
-        frame, registry, method=fw.history, decimals=decimals, previous=previous
+    # One period and nothing earlier (every save of a unit): no change to derive.
+    registry = (
+        None
+        if len(periods) <= 1 and previous is None
+        else Registry.build(units.with_columns(pl.col("unit").cast(pl.String)), lineage)
     )
+    if registry is None:
+        frame = without_previous(frame)
+    else:
+        frame = attach_previous(
+            frame, registry, method=fw.history, decimals=decimals, previous=previous
+        )
     pillars = pl.DataFrame(
         {
             "unit": key_unit_codes.gather(np.repeat(np.arange(len(keys)), n_pillars)),
