@@ -124,3 +124,33 @@ def test_only_an_admin_recomputes(world: dict[str, Any]) -> None:
     for role in ("reporter", "verifier", "leader"):
         with pytest.raises(Forbidden):
             period_recompute(actor=world["users"][role], period=world["period"])
+
+
+def test_the_command_corrects_and_reports(world: dict[str, Any]) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    fill(world["mine"])
+    version = corrected()
+    out = StringIO()
+    call_command(
+        "dti_recompute",
+        period=world["period"].pk,
+        user="admin",
+        group="so",
+        framework=version.pk,
+        reason="Đính chính",
+        stdout=out,
+    )
+    assert "rescored 3 assessments" in out.getvalue()
+    with pytest.raises(CommandError, match="reason"):
+        call_command(
+            "dti_recompute",
+            period=world["period"].pk,
+            user="admin",
+            group="so",
+            framework=version.pk,
+        )
+    with pytest.raises(CommandError, match="role does not allow"):
+        call_command("dti_recompute", period=world["period"].pk, user="reporter")
