@@ -158,10 +158,12 @@ def _score_inputs(
     periods: tuple[str, ...] = (),
     groups: tuple[str, ...] = (),
     progress: Callable[[str], None] = lambda step: None,
+    rows_read: Callable[[str], None] | None = None,
 ) -> _Scored:
     """Read the inputs, score every framework's groups and merge the results.
 
-    ``progress`` is called after each input read and each framework scored.
+    ``progress`` is called after each input read and each framework scored; ``rows_read``
+    while a large workbook is being read.
     """
     for p in (units_path, *data_paths, *([lineage_path] if lineage_path else [])):
         if not p.exists():
@@ -171,7 +173,7 @@ def _score_inputs(
     lineage = read_lineage(lineage_path) if lineage_path else None
     frames = []
     for path in data_paths:
-        frame, _info = read_values(path)
+        frame, _info = read_values(path, progress=rows_read)
         frames.append(frame.select(*VALUE_COLUMNS, "row"))
         progress(f"read {path.name}")
     values = pl.concat(frames)
@@ -267,6 +269,7 @@ def score_command(
             periods,
             groups,
             progress=lambda step: bar.update(1, step),
+            rows_read=lambda step: bar.update(0, step),
         )
         write_results(scored.result, out)
         bar.update(1, f"wrote {out.name}")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,7 +94,13 @@ def _cell_text(value: Any) -> Any:
     return value if isinstance(value, (dt.date, dt.datetime, dt.time)) else str(value)
 
 
-def _xlsx_sheets(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+# A large workbook reports how far its reading has come every this many rows.
+PROGRESS_ROWS = 10_000
+
+
+def _xlsx_sheets(
+    path: Path, progress: Callable[[str], None] | None = None
+) -> dict[str, list[tuple[Any, ...]]]:
     check_workbook_archive(path, name=path.name)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
@@ -102,7 +108,14 @@ def _xlsx_sheets(path: Path) -> dict[str, list[tuple[Any, ...]]]:
             merged = _merged_cells(workbook, path.name)
             if merged:
                 raise DataError(merged)
-            return {ws.title: list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets}
+            sheets: dict[str, list[tuple[Any, ...]]] = {}
+            for ws in workbook.worksheets:
+                rows = sheets[ws.title] = []
+                for row in ws.iter_rows(values_only=True):
+                    rows.append(row)
+                    if progress is not None and len(rows) % PROGRESS_ROWS == 0:
+                        progress(f"{path.name} / {ws.title}: {len(rows):,} rows read")
+            return sheets
         finally:
             workbook.close()
     except (ValueError, KeyError, TypeError, OSError, SyntaxError, zipfile.BadZipFile) as exc:
@@ -150,7 +163,12 @@ def _sheet_from_rows(
     return _Sheet(file, sheet, header, body, header_row + 1)
 
 
-def _read_sheet(path: Path, *, preferred_sheet: str | None = None) -> _Sheet:
+def _read_sheet(
+    path: Path,
+    *,
+    preferred_sheet: str | None = None,
+    sheets: dict[str, list[tuple[Any, ...]]] | None = None,
+) -> _Sheet:
     if path.suffix.lower() == ".csv":
         try:
             frame = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
@@ -158,7 +176,8 @@ def _read_sheet(path: Path, *, preferred_sheet: str | None = None) -> _Sheet:
             raise DataError(Problem(f"cannot read CSV: {exc}", file=path.name)) from exc
         return _Sheet(path.name, None, frame.columns, [list(r) for r in frame.rows()], 2)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        sheets = _xlsx_sheets(path)
+        if sheets is None:
+            sheets = _xlsx_sheets(path)
         name = preferred_sheet if preferred_sheet in sheets else next(iter(sheets))
         return _sheet_from_rows(path.name, name, sheets[name])
     raise DataError(Problem("unsupported file type (use .csv or .xlsx)", file=path.name))
@@ -292,15 +311,19 @@ def _check_key_cells(frame: pl.DataFrame, sheet: _Sheet, columns: Iterable[str])
 # -- public readers -----------------------------------------------------------------------
 
 
-def read_values(path: str | Path) -> tuple[pl.DataFrame, TemplateInfo | None]:
+def read_values(
+    path: str | Path, *, progress: Callable[[str], None] | None = None
+) -> tuple[pl.DataFrame, TemplateInfo | None]:
     """Read a long values table or a filled-in self-assessment workbook.
 
     Returns the engine frame (``unit, period, indicator, value, denominator, applicable, row``)
-    and, for a template workbook, the unit/period/framework it was made for.
+    and, for a template workbook, the unit/period/framework it was made for. ``progress`` hears
+    how many rows of a workbook have been read, every :data:`PROGRESS_ROWS`.
     """
     path = Path(path)
+    sheets = None
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        sheets = _xlsx_sheets(path)
+        sheets = _xlsx_sheets(path, progress)
         if TEMPLATE_VALUES_SHEET in sheets and TEMPLATE_INFO_SHEET in sheets:
             return _read_template(path.name, sheets)
         template_sheets = (TEMPLATE_INFO_SHEET, TEMPLATE_VALUES_SHEET)
@@ -313,7 +336,7 @@ def read_values(path: str | Path) -> tuple[pl.DataFrame, TemplateInfo | None]:
                     file=path.name,
                 )
             )
-    sheet = _read_sheet(path)
+    sheet = _read_sheet(path, sheets=sheets)  # (a workbook is read once)
     frame = _frame(sheet, VALUE_COLUMNS, ("unit", "period", "indicator", "value"))
     _check_key_cells(frame, sheet, ("unit", "period", "indicator"))
     parsed = _parse_values(frame, sheet)
