@@ -548,8 +548,13 @@ def entry_save_self(
             after=changes,
         )
         own = summarise(scored, assessment.unit.code)
-        assessment_recompute(assessment=assessment, actor=actor, own=own)
-    return IndicatorEntry.objects.get(pk=current.pk)
+        assessment = assessment_recompute(assessment=assessment, actor=actor, own=own)
+    # What the conditional UPDATE wrote, without reading it back; the assessment carries the
+    # new scores for the caller's answer.
+    for field, written in changes.items():
+        setattr(current, field, written)
+    current.version, current.updated_at, current.assessment = version + 1, now, assessment
+    return current
 
 
 def assessment_import_workbook(

@@ -220,7 +220,7 @@ def _entry(request: HttpRequest, pk: int, entry_pk: int) -> IndicatorEntry:
 
 
 def _entry_json(entry: IndicatorEntry, message: str) -> JsonResponse:
-    a = Assessment.objects.get(pk=entry.assessment_id)
+    a = entry.assessment  # as the service left it, with the new scores
     return JsonResponse(
         {
             "ok": True,
