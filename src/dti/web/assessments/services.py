@@ -147,9 +147,13 @@ def _rows_replacing(
     value: float | None,
     denominator: float | None,
     applicable: bool,
+    entries: list[IndicatorEntry] | None = None,
 ) -> list[ValueRow]:
     """Every entry's row as ``row_of`` reads it, except ``current``'s, which gets the new data:
-    what the engine must accept before one indicator's save is written."""
+    what the engine must accept before one indicator's save is written. ``entries``: all of
+    the assessment's, in position order, if the caller has loaded them."""
+    if entries is None:
+        entries = list(assessment.entries.order_by("position"))
     return [
         ValueRow(
             assessment.unit.code,
@@ -161,7 +165,7 @@ def _rows_replacing(
         )
         if e.pk == current.pk
         else row_of(assessment, e)
-        for e in assessment.entries.order_by("position")
+        for e in entries
     ]
 
 
@@ -341,10 +345,12 @@ def assessment_recompute(
     actor: Any = None,
     entries: list[IndicatorEntry] | None = None,
     own: Summary | None = None,
+    events: list[AuditEvent] | None = None,
 ) -> Assessment:
     """Score the assessment with the engine and store the results (never typed by hand).
     ``entries``: all of its entries in position order, when the caller has them loaded;
-    ``own``: the unit's own data already scored (by the validation of the save)."""
+    ``own``: the unit's own data already scored (by the validation of the save); ``events``:
+    the caller's unsaved audit events, written in the same insert as the score's."""
     with transaction.atomic():
         compiled = framework_compiled(assessment.framework)
         unit = _unit_row(assessment)
@@ -364,13 +370,18 @@ def assessment_recompute(
             )
         before, after = _store_scores(assessment, own, verified, _pillar_names(compiled))
         assessment.save()
-        audit_changes(
-            actor=actor,
-            action="score_recompute",
-            obj=assessment,
-            assessment=assessment,
-            before=before,
-            after=after,
+        AuditEvent.objects.bulk_create(
+            [
+                *(events or []),
+                *change_events(
+                    actor=actor,
+                    action="score_recompute",
+                    obj=assessment,
+                    assessment=assessment,
+                    before=before,
+                    after=after,
+                ),
+            ]
         )
     return assessment
 
@@ -515,10 +526,17 @@ def entry_save_self(
     with transaction.atomic():
         assessment = _locked(entry.assessment)
         _check_self_edit(actor, assessment, now)
-        current = IndicatorEntry.objects.get(pk=entry.pk, assessment=assessment)
+        # Read under the lock, once: the entry's values before the change, and every entry for
+        # the validation.
+        entries = list(assessment.entries.order_by("position"))
+        current = next((e for e in entries if e.pk == entry.pk), None)
+        if current is None:
+            raise IndicatorEntry.DoesNotExist
         if not applicable:
             value = denominator = None
-        rows = _rows_replacing(assessment, current, _self_row, value, denominator, applicable)
+        rows = _rows_replacing(
+            assessment, current, _self_row, value, denominator, applicable, entries
+        )
         scored = _validate(assessment, rows)
         changes = {
             "self_value": value,
@@ -539,7 +557,7 @@ def entry_save_self(
                 % {"code": current.indicator}
             )
         before = {**_entry_values(current, "self"), "explanation": current.explanation}
-        audit_changes(
+        events = change_events(
             actor=actor,
             action="entry_save_self",
             obj=current,
@@ -548,7 +566,9 @@ def entry_save_self(
             after=changes,
         )
         own = summarise(scored, assessment.unit.code)
-        assessment = assessment_recompute(assessment=assessment, actor=actor, own=own)
+        assessment = assessment_recompute(
+            assessment=assessment, actor=actor, own=own, events=events
+        )
     # What the conditional UPDATE wrote, without reading it back; the assessment carries the
     # new scores for the caller's answer.
     for field, written in changes.items():
