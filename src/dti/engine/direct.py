@@ -10,6 +10,8 @@ another (or the same unit, for another node) enters components.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import polars as pl
 
@@ -24,14 +26,14 @@ _EPS = 1e-9
 GIVEN_AS = "given_as"
 
 
+@dataclass(frozen=True, eq=False)
 class DirectRows:
     """``values`` with direct rows replaced by leaf rows, and the points of those leaf rows
     (NaN on ordinary rows, whose points come from their rules)."""
 
-    def __init__(self, values: pl.DataFrame, points: F64, problems: list[Problem]):
-        self.values = values
-        self.points = points
-        self.problems = problems
+    values: pl.DataFrame
+    points: F64
+    problems: list[Problem]
 
 
 def _direct_positions(cf: CompiledFramework, indicator: pl.Series) -> I64:

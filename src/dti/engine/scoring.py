@@ -70,6 +70,10 @@ def round_published(x: F64, decimals: int, rounding: str = "half_up") -> F64:
     return np.sign(x) * np.floor(np.abs(x) * factor + 0.5 + _EPS * factor) / factor
 
 
+# Below this many rows, per-call overheads (query plans, joins) outweigh vectorised work.
+_SMALL = 2_048
+
+
 def _encode(series: pl.Series, lookup: dict[str, int]) -> I64:
     """Map a string/categorical column to integer ids (-1 where unknown or null)."""
     if isinstance(series.dtype, (pl.Categorical, pl.Enum)):
@@ -97,10 +101,6 @@ def _encode(series: pl.Series, lookup: dict[str, int]) -> I64:
         )
     mapped = series.cast(pl.String).replace_strict(lookup, default=-1, return_dtype=pl.Int64)
     return np.asarray(mapped.fill_null(-1).to_numpy(), dtype=np.int64)
-
-
-# Below this many rows, per-call overheads (query plans, joins) outweigh vectorised work.
-_SMALL = 2_048
 
 
 def _distinct(series: pl.Series) -> list[str]:

@@ -307,9 +307,12 @@ def _store_scores(
     own: Summary,
     verified: Summary | None,
     pillar_names: Mapping[str, str],
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Put the engine's summaries on the assessment (not saved); return the audited fields
-    before and after."""
+    *,
+    actor: Any,
+    reason: str = "",
+) -> list[AuditEvent]:
+    """Put the engine's summaries on the assessment (not saved); return the unsaved audit
+    events of the scores that moved."""
     assessment.points = {
         code: [own.points.get(code), verified.points.get(code) if verified else None]
         for code in own.points
@@ -332,7 +335,15 @@ def _store_scores(
         for p in own.pillars
     ]
     after = {"self_score": assessment.self_score, "verified_score": assessment.verified_score}
-    return before, after
+    return change_events(
+        actor=actor,
+        action="score_recompute",
+        obj=assessment,
+        assessment=assessment,
+        before=before,
+        after=after,
+        reason=reason,
+    )
 
 
 def _pillar_names(compiled: CompiledFramework) -> dict[str, str]:
@@ -368,21 +379,9 @@ def assessment_recompute(
             verified = summarise(
                 run(compiled, [_verified_row(assessment, e) for e in entries], [unit]), unit.unit
             )
-        before, after = _store_scores(assessment, own, verified, _pillar_names(compiled))
+        moved = _store_scores(assessment, own, verified, _pillar_names(compiled), actor=actor)
         assessment.save()
-        AuditEvent.objects.bulk_create(
-            [
-                *(events or []),
-                *change_events(
-                    actor=actor,
-                    action="score_recompute",
-                    obj=assessment,
-                    assessment=assessment,
-                    before=before,
-                    after=after,
-                ),
-            ]
-        )
+        AuditEvent.objects.bulk_create([*(events or []), *moved])
     return assessment
 
 
@@ -441,17 +440,10 @@ def period_recompute(
             names = _pillar_names(compiled)
             for assessment in batch.assessments:
                 code = assessment.unit.code
-                before, after = _store_scores(assessment, own[code], verified.get(code), names)
-                assessment.updated_at = now
-                events += change_events(
-                    actor=actor,
-                    action="score_recompute",
-                    obj=assessment,
-                    assessment=assessment,
-                    before=before,
-                    after=after,
-                    reason=reason,
+                events += _store_scores(
+                    assessment, own[code], verified.get(code), names, actor=actor, reason=reason
                 )
+                assessment.updated_at = now
         update_fields(assessments, _SCORE_FIELDS)
         AuditEvent.objects.bulk_create(events, batch_size=2000)
         frozen = period.assessments.filter(status__in=FROZEN).count()
@@ -726,9 +718,10 @@ def _apply_self_rows(
     action: str,
     now: dt.datetime,
 ) -> None:
-    """Write validated rows, bump each changed entry's version, audit every changed field,
-    then rescore. Unchanged rows are not written; changed ones go in one batched UPDATE
-    (the assessment is locked, so no other save can move a version meanwhile)."""
+    """Write validated rows, bump each changed entry's version, audit every changed field
+    (in one insert with the rescoring's events), then rescore. Unchanged rows are not
+    written; changed ones go in one batched UPDATE (the assessment is locked, so no other
+    save can move a version meanwhile)."""
     loaded = list(assessment.entries.order_by("position"))
     entries = {e.indicator: e for e in loaded}
     events: list[AuditEvent] = []
@@ -760,8 +753,7 @@ def _apply_self_rows(
             changed.append(entry)
             events += moved
     update_fields(changed, _SELF_FIELDS)
-    AuditEvent.objects.bulk_create(events)
-    assessment_recompute(assessment=assessment, actor=actor, entries=loaded)
+    assessment_recompute(assessment=assessment, actor=actor, entries=loaded, events=events)
 
 
 _SELF_FIELDS = [
