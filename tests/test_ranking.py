@@ -203,3 +203,19 @@ def test_pillar_points_sum_to_the_unit_points() -> None:
         ("B", 150.5, 400.0),
     ]
     assert result.units["points"].item() == pytest.approx(pillars["points"].sum())
+
+
+def test_a_single_unit_is_first_of_one() -> None:
+    result = run({("X", "2023"): 10.0}, {"X": "tinh"})
+    assert result.units.select("rank", "group_size").row(0) == (1, 1)
+
+
+def test_group_statistics_follow_the_unit_rows_they_are_derived_from() -> None:
+    result = run(
+        {("X", "2023"): 700.0, ("Y", "2023"): 500.0, ("Z", "2023"): 300.0},
+        {"X": "tinh", "Y": "tinh", "Z": "tinh"},
+    )
+    assert result.groups["mean"].to_list() == [500.0]
+    fewer = result.with_units(result.units.filter(pl.col("unit") != "Z"))
+    assert fewer.groups["mean"].to_list() == [600.0]
+    assert fewer.groups["leaders"].to_list() == [["X"]]

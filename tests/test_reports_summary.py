@@ -53,10 +53,18 @@ def test_summary_uses_a_separately_scored_previous_result() -> None:
     current = result.units.filter(pl.col("period") == "2023")
     earlier = result.units.filter(pl.col("period") == "2022")
     only_2023 = type(result)(
-        result.framework, current, result.pillars, result.groups, result.indicators
+        framework=result.framework,
+        units=current,
+        pillars=result.pillars,
+        groups=result.groups,
+        indicators=result.indicators,
     )
     only_2022 = type(result)(
-        result.framework, earlier, result.pillars, result.groups, result.indicators
+        framework=result.framework,
+        units=earlier,
+        pillars=result.pillars,
+        groups=result.groups,
+        indicators=result.indicators,
     )
     assert "so với năm" not in summarise(only_2023)
     text = summarise(only_2023, previous=only_2022)

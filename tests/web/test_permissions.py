@@ -245,3 +245,15 @@ def test_evidence_download_checks_the_unit(world: dict[str, Any]) -> None:
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert b"".join(response.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
+
+
+def test_an_entry_under_another_assessments_url_is_not_found(world: dict[str, Any]) -> None:
+    # The reporter's own assessment in the URL, another unit's entry: the pair must match.
+    theirs = entry(world["theirs"], "1.1")
+    response = client_for(world, "reporter").post(
+        reverse("entry_save", args=[world["mine"].pk, theirs.pk]),
+        {"version": theirs.version, "value": "1"},
+    )
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.self_value is None

@@ -106,3 +106,15 @@ def test_dataset_loader_replays_the_workflow(db: None) -> None:
     a = Assessment.objects.get(unit__code="a")
     assert (a.status, a.self_score, a.verified_score) == (Status.PUBLISHED, 30.0, 20.0)
     assert Assessment.objects.get(unit__code="b").status == Status.SUBMITTED
+
+
+def test_postgresql_statements_are_prepared_unless_a_pooler_forbids_it() -> None:
+    from dti.web.settings import database_from_env
+
+    url = "postgres://dti@db.example:5433/dti"
+    prepared = database_from_env({"DTI_DATABASE_URL": url})
+    assert prepared["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 2}
+    assert prepared["PORT"] == "5433"
+    pooled = database_from_env({"DTI_DATABASE_URL": url, "DTI_DB_PREPARED": "0"})
+    assert pooled["OPTIONS"] == {}
+    assert database_from_env({})["ENGINE"] == "django.db.backends.sqlite3"

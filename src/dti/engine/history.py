@@ -177,11 +177,15 @@ def attach_previous_pillars(
     (null where the unit did not exist then); only those rows are derived from predecessors.
     """
     keys = ["unit", "previous_period", "pillar"]
-    need = pillars.filter(
-        pl.col("previous_points").is_null() & pl.col("previous_period").is_not_null()
-    )
     out = pillars.with_columns(previous_derived=pl.lit(False))
-    if need.height and registry is not None and registry.edges.height:
+    need = (
+        pillars.filter(
+            pl.col("previous_points").is_null() & pl.col("previous_period").is_not_null()
+        )
+        if registry is not None and registry.edges.height
+        else None
+    )
+    if need is not None and need.height and registry is not None:
         derived = derive_previous(
             pillars.select("unit", "period", "pillar", "points"),
             need.select(keys),

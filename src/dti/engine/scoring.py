@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -45,20 +46,44 @@ _EPS = 1e-9
 MAX_PROBLEMS_PER_CHECK = 20
 
 
-@dataclass(frozen=True, eq=False)
 class ScoreResult:
     """Results of one framework over one or more periods.
 
     ``units``: one row per unit × period. ``pillars``: one row per unit × period × pillar.
-    ``groups``: one row per period × group. ``indicators``: one row per input value with its
-    points, applicable maximum and completion level.
+    ``groups``: one row per period × group, derived from ``units`` on first use unless given
+    (a save scores one unit and never reads it). ``indicators``: one row per input value with
+    its points, applicable maximum and completion level.
     """
 
-    framework: Framework
-    units: pl.DataFrame
-    pillars: pl.DataFrame
-    groups: pl.DataFrame
-    indicators: pl.DataFrame
+    def __init__(
+        self,
+        *,
+        framework: Framework,
+        units: pl.DataFrame,
+        pillars: pl.DataFrame,
+        indicators: pl.DataFrame,
+        groups: pl.DataFrame | None = None,
+    ) -> None:
+        self.framework = framework
+        self.units = units
+        self.pillars = pillars
+        self.indicators = indicators
+        if groups is not None:
+            self.__dict__["groups"] = groups
+
+    @cached_property
+    def groups(self) -> pl.DataFrame:
+        return group_summary(self.units, self.framework)
+
+    def with_units(self, units: pl.DataFrame) -> ScoreResult:
+        """The same result over other unit rows (e.g. with earlier periods' rows added); its
+        group summary is derived from them."""
+        return ScoreResult(
+            framework=self.framework,
+            units=units,
+            pillars=self.pillars,
+            indicators=self.indicators,
+        )
 
 
 def round_published(x: F64, decimals: int, rounding: str = "half_up") -> F64:
@@ -773,7 +798,6 @@ def score(
         framework=fw,
         units=frame,
         pillars=pillars,
-        groups=group_summary(frame, fw),
         indicators=indicators,
     )
 

@@ -102,6 +102,16 @@ def database_from_env(env: dict[str, str] | os._Environ[str] = os.environ) -> di
             # A pooled connection is pinged before reuse, so the app recovers by itself
             # when PostgreSQL comes back after an outage.
             "CONN_HEALTH_CHECKS": True,
+            # Parameters bound by the server, and statements prepared on their second use in a
+            # connection: PostgreSQL then plans a query once per worker instead of on every
+            # request (planning the joins of an assessment took longer than running them;
+            # benchmarks/README.md). DTI_DB_PREPARED=0 turns it off behind a pooler in
+            # transaction mode (PgBouncer without max_prepared_statements).
+            "OPTIONS": (
+                {"server_side_binding": True, "prepare_threshold": 2}
+                if env.get("DTI_DB_PREPARED", "1") != "0"
+                else {}
+            ),
             "TEST": {"NAME": f"test_{name}"},
         }
     return {

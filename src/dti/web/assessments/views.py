@@ -213,10 +213,14 @@ def _form_problems(form: forms.Form) -> list[str]:
 
 
 def _entry(request: HttpRequest, pk: int, entry_pk: int) -> IndicatorEntry:
-    assessment = _assessment(request, pk)
-    return get_object_or_404(
-        IndicatorEntry.objects.select_related("assessment"), pk=entry_pk, assessment=assessment
+    """The entry with its assessment, in one query (the services read the assessment's period,
+    unit and framework again under their lock)."""
+    entry = get_object_or_404(
+        IndicatorEntry.objects.select_related("assessment"), pk=entry_pk, assessment_id=pk
     )
+    if not can_view_assessment(request.user, entry.assessment):
+        raise Http404  # as for an assessment of another unit: nothing learnt
+    return entry
 
 
 def _entry_json(entry: IndicatorEntry, message: str) -> JsonResponse:

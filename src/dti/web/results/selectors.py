@@ -555,9 +555,8 @@ def unit_charts(period: Period, scores: PeriodScores, unit: str) -> dict[str, st
             for p in published_periods(period.province_id)
             if p.year < period.year and (r := raw_scores(p).result) is not None
         ]
-        combined = replace(
-            scores.result,
-            units=pl.concat([*history, scores.result.units], how="diagonal_relaxed"),
+        combined = scores.result.with_units(
+            pl.concat([*history, scores.result.units], how="diagonal_relaxed")
         )
         if combined.units.filter(pl.col("unit") == unit)["period"].n_unique() > 1:
             out["trend"] = inline_svg(render(unit_trend(combined, unit), "svg"))
