@@ -26,12 +26,16 @@ def test_progress_is_reported_while_a_long_workbook_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(tables, "PROGRESS_ROWS", 10)
-    heard: list[str] = []
+    heard: list[tables.ReadProgress] = []
     frame, info = tables.read_values(
         long_table(tmp_path / "values.xlsx", 25), progress=heard.append
     )
     assert frame.height == 25 and info is None
-    assert heard == ["values.xlsx / Sheet: 10 rows read", "values.xlsx / Sheet: 20 rows read"]
+    assert [str(p) for p in heard] == [
+        "values.xlsx / Sheet: 10 rows read",
+        "values.xlsx / Sheet: 20 rows read",
+    ]
+    assert [(p.rows, p.total) for p in heard] == [(10, 26), (20, 26)]  # with the header row
 
 
 def test_a_long_workbook_is_opened_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

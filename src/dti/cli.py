@@ -21,7 +21,7 @@ from dti.catalog import resolve_framework, shipped_frameworks
 from dti.engine import DtiError, Framework, Registry, ScoreResult, compile_framework, score
 from dti.engine.errors import DataError, Problem
 from dti.io.results import write_results
-from dti.io.tables import VALUE_COLUMNS, read_lineage, read_units, read_values
+from dti.io.tables import VALUE_COLUMNS, ReadProgress, read_lineage, read_units, read_values
 from dti.io.template import write_template
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -158,7 +158,7 @@ def _score_inputs(
     periods: tuple[str, ...] = (),
     groups: tuple[str, ...] = (),
     progress: Callable[[str], None] = lambda step: None,
-    rows_read: Callable[[str], None] | None = None,
+    rows_read: Callable[[ReadProgress], None] | None = None,
 ) -> _Scored:
     """Read the inputs, score every framework's groups and merge the results.
 
@@ -269,7 +269,7 @@ def score_command(
             periods,
             groups,
             progress=lambda step: bar.update(1, step),
-            rows_read=lambda step: bar.update(0, step),
+            rows_read=lambda step: bar.update(0, str(step)),
         )
         write_results(scored.result, out)
         bar.update(1, f"wrote {out.name}")

@@ -98,8 +98,22 @@ def _cell_text(value: Any) -> Any:
 PROGRESS_ROWS = 10_000
 
 
+@dataclass(frozen=True, slots=True)
+class ReadProgress:
+    """How far the reading of a workbook's sheet has come (``total``: the sheet's size as the
+    workbook declares it, when it does)."""
+
+    file: str
+    sheet: str
+    rows: int
+    total: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file} / {self.sheet}: {self.rows:,} rows read"
+
+
 def _xlsx_sheets(
-    path: Path, progress: Callable[[str], None] | None = None
+    path: Path, progress: Callable[[ReadProgress], None] | None = None
 ) -> dict[str, list[tuple[Any, ...]]]:
     check_workbook_archive(path, name=path.name)
     try:
@@ -111,10 +125,11 @@ def _xlsx_sheets(
             sheets: dict[str, list[tuple[Any, ...]]] = {}
             for ws in workbook.worksheets:
                 rows = sheets[ws.title] = []
+                total = ws.max_row  # from the sheet's declared dimension (None if absent)
                 for row in ws.iter_rows(values_only=True):
                     rows.append(row)
                     if progress is not None and len(rows) % PROGRESS_ROWS == 0:
-                        progress(f"{path.name} / {ws.title}: {len(rows):,} rows read")
+                        progress(ReadProgress(path.name, ws.title, len(rows), total))
             return sheets
         finally:
             workbook.close()
@@ -312,7 +327,7 @@ def _check_key_cells(frame: pl.DataFrame, sheet: _Sheet, columns: Iterable[str])
 
 
 def read_values(
-    path: str | Path, *, progress: Callable[[str], None] | None = None
+    path: str | Path, *, progress: Callable[[ReadProgress], None] | None = None
 ) -> tuple[pl.DataFrame, TemplateInfo | None]:
     """Read a long values table or a filled-in self-assessment workbook.
 

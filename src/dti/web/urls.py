@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 
 from dti.web.accounts.views import LoginView
 from dti.web.api.urls import api_urls
+from dti.web.assessments import import_views as imports
 from dti.web.assessments import views as a
 from dti.web.audit import views as audit
 from dti.web.frameworks import views as fw
@@ -31,6 +32,8 @@ urlpatterns = [
     path("periods/new/", a.period_create, name="period_create"),
     path("periods/<int:pk>/", a.period_detail, name="period_detail"),
     path("periods/<int:pk>/bulk/", a.period_bulk, name="period_bulk"),
+    path("periods/<int:pk>/import/", imports.period_import, name="period_import"),
+    path("imports/<int:pk>/", imports.values_import_detail, name="values_import_detail"),
     path("periods/<int:pk>/results/", a.period_results, name="period_results"),
     path("assessments/<int:pk>/", a.assessment_detail, name="assessment_detail"),
     path("assessments/<int:pk>/history/", a.assessment_history, name="assessment_history"),

@@ -48,6 +48,10 @@ class WorkbookForm(forms.Form):
     file = forms.FileField(label=_("Filled-in template (.xlsx)"))
 
 
+class ValuesImportForm(forms.Form):
+    file = forms.FileField(label=_("Values table (.xlsx or .csv)"))
+
+
 class TransitionForm(forms.Form):
     name = forms.ChoiceField(choices=[(n, t.label) for n, t in TRANSITIONS.items()])
     reason = forms.CharField(required=False, max_length=2000)

@@ -192,3 +192,43 @@ class SiteVisitNote(models.Model):
 
     class Meta:
         ordering = ["-visited_on", "-id"]
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed: nothing was written")
+
+
+def import_path(instance: ValuesImport, filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"imports/{secrets.token_hex(4)}/{secrets.token_urlsafe(24)}{suffix}"
+
+
+class ValuesImport(models.Model):
+    """An administrator's file of many units' values for a period (data the department
+    collects centrally), applied in the background with its progress shown; all or nothing."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="imports")
+    file = models.FileField(upload_to=import_path, storage=PrivateStorage)
+    original_name = models.CharField(max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    state = models.CharField(max_length=20, choices=ImportState.choices, default=ImportState.QUEUED)
+    step = models.CharField(max_length=200, blank=True)  # what it is doing now
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)  # when the file declares it
+    units = models.PositiveIntegerField(default=0)  # assessments written
+    changed = models.PositiveIntegerField(default=0)  # indicator values that moved
+    problems = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} — {self.period}"

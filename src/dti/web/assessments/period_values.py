@@ -21,6 +21,8 @@ from dti.web.frameworks.models import FrameworkVersion
 __all__ = ["FrameworkBatch", "period_batches"]
 
 _ENTRY_COLUMNS = {
+    "entry": pl.Int64,
+    "version": pl.Int64,
     "assessment": pl.Int64,
     "indicator": pl.String,
     "self_value": pl.Float64,
@@ -75,6 +77,8 @@ def _entries(assessment_ids: list[int]) -> pl.DataFrame:
         IndicatorEntry.objects.filter(assessment_id__in=assessment_ids)
         .order_by("assessment_id", "position")
         .values_list(
+            "id",
+            "version",
             "assessment_id",
             "indicator",
             "self_value",

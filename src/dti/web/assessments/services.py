@@ -302,7 +302,7 @@ def period_set_deadlines(
 # -- scores ---------------------------------------------------------------------------------
 
 
-def _store_scores(
+def store_scores(
     assessment: Assessment,
     own: Summary,
     verified: Summary | None,
@@ -346,7 +346,7 @@ def _store_scores(
     )
 
 
-def _pillar_names(compiled: CompiledFramework) -> dict[str, str]:
+def pillar_names(compiled: CompiledFramework) -> dict[str, str]:
     return {p.code: p.name.vi for p in compiled.framework.tree}
 
 
@@ -381,8 +381,8 @@ def assessment_recompute(
             verified = summarise(
                 run(compiled, [_verified_row(assessment, e) for e in entries], [unit]), unit.unit
             )
-        moved = _store_scores(assessment, own, verified, _pillar_names(compiled), actor=actor)
-        assessment.save(update_fields=_SCORE_FIELDS)
+        moved = store_scores(assessment, own, verified, pillar_names(compiled), actor=actor)
+        assessment.save(update_fields=SCORE_FIELDS)
         AuditEvent.objects.bulk_create([*(events or []), *moved])
     return assessment
 
@@ -391,7 +391,7 @@ def assessment_recompute(
 
 # Results of these change only through an audited reopening, never by a recompute.
 FROZEN = frozenset({Status.APPROVED, Status.PUBLISHED})
-_SCORE_FIELDS = [
+SCORE_FIELDS = [
     "points",
     "self_score",
     "self_percent",
@@ -439,14 +439,14 @@ def period_recompute(
                 units = batch.units.filter(pl.col("unit").is_in(on_verified_side))
                 values = values.filter(pl.col("unit").is_in(on_verified_side))
                 verified = summaries(score(compiled, values, units))
-            names = _pillar_names(compiled)
+            names = pillar_names(compiled)
             for assessment in batch.assessments:
                 code = assessment.unit.code
-                events += _store_scores(
+                events += store_scores(
                     assessment, own[code], verified.get(code), names, actor=actor, reason=reason
                 )
                 assessment.updated_at = now
-        update_fields(assessments, _SCORE_FIELDS)
+        update_fields(assessments, SCORE_FIELDS)
         AuditEvent.objects.bulk_create(events, batch_size=2000)
         frozen = period.assessments.filter(status__in=FROZEN).count()
     return RecomputeReport(
@@ -767,11 +767,11 @@ def _apply_self_rows(
             entry.updated_at = now
             changed.append(entry)
             events += moved
-    update_fields(changed, _SELF_FIELDS)
+    update_fields(changed, SELF_FIELDS)
     assessment_recompute(assessment=assessment, actor=actor, entries=loaded, events=events)
 
 
-_SELF_FIELDS = [
+SELF_FIELDS = [
     "self_value",
     "self_denominator",
     "self_applicable",

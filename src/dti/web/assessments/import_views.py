@@ -1,0 +1,59 @@
+"""An administrator's import of many units' values for a period, and its progress page."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from dti.web.accounts.models import Role
+from dti.web.assessments.forms import ValuesImportForm
+from dti.web.assessments.models import ImportState, Period, ValuesImport
+from dti.web.assessments.period_import import is_interrupted, values_import_start
+from dti.web.errors import ServiceError
+from dti.web.views_common import role_required
+
+RECENT = 20
+
+
+@role_required(Role.ADMIN)
+def period_import(request: HttpRequest, pk: int) -> HttpResponse:
+    period = get_object_or_404(Period, pk=pk)
+    form = ValuesImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = values_import_start(
+                actor=request.user, period=period, upload=form.cleaned_data["file"]
+            )
+        except ServiceError as error:
+            problems = [error.message, *error.problems]
+        else:
+            return redirect("values_import_detail", job.pk)
+    return render(
+        request,
+        "assessments/period_import.html",
+        {
+            "period": period,
+            "form": form,
+            "problems": problems,
+            "jobs": period.imports.select_related("uploaded_by")[:RECENT],
+        },
+        status=400 if problems else 200,
+    )
+
+
+@role_required(Role.ADMIN)
+def values_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(ValuesImport.objects.select_related("period", "uploaded_by"), pk=pk)
+    interrupted = is_interrupted(job)
+    running = job.state in (ImportState.QUEUED, ImportState.RUNNING) and not interrupted
+    percent = None
+    if job.state == ImportState.DONE:
+        percent = 100
+    elif running and job.rows_total:
+        percent = min(99, job.rows_done * 100 // job.rows_total)
+    return render(
+        request,
+        "assessments/values_import.html",
+        {"job": job, "running": running, "interrupted": interrupted, "percent": percent},
+    )
