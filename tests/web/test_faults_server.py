@@ -282,3 +282,56 @@ def test_two_processes_serve_the_same_users(world: dict[str, Any], tmp_path: Pat
         after = client.get(f"{a.base}/assessments/{mine.pk}/")
         assert after.status_code == 302 and "/accounts/login/" in after.headers["location"]
     assert entry(mine, "1.2").self_value == 40
+
+
+def test_sigkill_mid_period_import_writes_nothing_and_the_page_says_interrupted(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    from dti.web.assessments.models import ImportState, ValuesImport
+    from dti.web.assessments.period_import import STALE_AFTER, is_interrupted
+
+    _users(world)
+    table = b"unit,period,indicator,value\nso-a,2023,1.1,1\nso-b,2023,2.2,15\n"
+    url = f"/periods/{world['period'].pk}/import/"
+    before = _state()
+    marker = tmp_path / "paused"
+    env = server_env(
+        DTI_DATABASE_URL=database_url(),
+        DTI_VAR_DIR=str(tmp_path / "var"),
+        DTI_FAULT_PAUSE="period-import",
+        DTI_FAULT_MARKER=str(marker),
+        DTI_FAULT_SLEEP="40",
+    )
+
+    def upload(server: Any) -> httpx.Response:
+        client = login(server.base, "admin", PASSWORD)
+        client.get(server.base + url)  # the CSRF cookie
+        token = client.cookies.get("csrftoken") or ""
+        return client.post(
+            server.base + url,
+            data={"csrfmiddlewaretoken": token},
+            files={"file": ("du-lieu.csv", table)},
+        )
+
+    with running(env, tmp_path / "server1.log") as server:
+        assert upload(server).status_code == 302  # answered at once; the work goes on behind
+        deadline = time.monotonic() + 20
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), (tmp_path / "server1.log").read_text()[-3000:]
+        server.kill()
+    assert _state() == before, "the killed import wrote something"
+    job = ValuesImport.objects.get()
+    assert job.state == ImportState.RUNNING  # as the dead process left it
+    assert is_interrupted(job, now=job.heartbeat_at + STALE_AFTER + STALE_AFTER / 10)
+    env.pop("DTI_FAULT_PAUSE")
+    with running(env, tmp_path / "server2.log") as server:
+        assert upload(server).status_code == 302
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            done = ValuesImport.objects.filter(state=ImportState.DONE).first()
+            if done:
+                break
+            time.sleep(0.1)
+    assert done is not None and done.changed == 2
+    assert entry(world["theirs"], "2.2").self_value == 15

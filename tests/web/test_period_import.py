@@ -121,9 +121,7 @@ def test_a_units_template_workbook_is_sent_to_the_units_page(
     from dti.web.frameworks.selectors import framework_parsed
 
     path = tmp_path / "mau.xlsx"
-    write_template(
-        framework_parsed(world["framework"]), "so", path, unit="so-a", period="2023"
-    )
+    write_template(framework_parsed(world["framework"]), "so", path, unit="so-a", period="2023")
     job = started(world, SimpleUploadedFile("mau.xlsx", path.read_bytes()))
     assert job.state == ImportState.FAILED
     assert "one unit's self-assessment template" in job.step

@@ -48,6 +48,7 @@ from dti.web.audit.services import change_events
 from dti.web.bulk import update_fields
 from dti.web.errors import InvalidInput, ServiceError
 from dti.web.frameworks.selectors import framework_compiled
+from dti.web.ops.faults import pause_point
 from dti.web.ops.names import checked_upload_name
 from dti.web.ops.scan import scan_upload
 
@@ -229,6 +230,7 @@ def _apply(job: ValuesImport, frame: pl.DataFrame) -> tuple[int, int]:
         for batch in period_batches(assessments):
             units += len(batch.assessments)
             changed += _apply_batch(job, batch, frame, now)
+        pause_point("period-import")  # crash tests: everything written, nothing committed yet
     return units, changed
 
 
