@@ -136,9 +136,12 @@ def make_world(
     password_hash: str = "!",
     open_period: bool = True,
     filled: bool = True,
+    prefix: str = "",
+    year: int = 2024,
 ) -> dict[str, Any]:
     """Group ``so``, the framework, ``n_units`` units, one reporter each (bulk-created), and a
-    period (opened with ``period_open`` for one unit; bulk-created otherwise)."""
+    period (opened with ``period_open`` for one unit; bulk-created otherwise). ``prefix`` and
+    ``year`` keep a second world apart from the first in the same database."""
     from django.contrib.auth.models import User
     from django.db import transaction
 
@@ -151,16 +154,23 @@ def make_world(
     from dti.web.registry.services import group_ensure
 
     so = group_ensure(code="so", name="Sở", unit_kind=UnitKind.DEPARTMENT, order=0)
-    version = framework_store(actor=None, yaml_text=framework_yaml(n_leaves), check_role=False)
-    admin = User.objects.create(username="bench-admin", password="!", is_superuser=True)
+    version = framework_store(
+        actor=None, yaml_text=framework_yaml(n_leaves, code=f"{prefix}bench"), check_role=False
+    )
+    admin = User.objects.create(username=f"{prefix}bench-admin", password="!", is_superuser=True)
     Membership.objects.create(user=admin, role=Role.ADMIN)
     with transaction.atomic():
         units = Unit.objects.bulk_create(
-            Unit(code=f"u{i:05d}", name=f"Đơn vị {i:05d}", kind=UnitKind.DEPARTMENT, group=so)
+            Unit(
+                code=f"{prefix}u{i:05d}",
+                name=f"Đơn vị {prefix}{i:05d}",
+                kind=UnitKind.DEPARTMENT,
+                group=so,
+            )
             for i in range(n_units)
         )
         users = User.objects.bulk_create(
-            User(username=f"rep{i:05d}", password=password_hash) for i in range(n_units)
+            User(username=f"{prefix}rep{i:05d}", password=password_hash) for i in range(n_units)
         )
         Membership.objects.bulk_create(
             Membership(user=u, role=Role.REPORTER, unit=unit)
@@ -174,8 +184,8 @@ def make_world(
     if n_units == 1 and open_period:
         period = period_open(
             actor=admin,
-            year=2024,
-            name="Benchmark 2024",
+            year=year,
+            name=f"Benchmark {year}",
             frameworks={so: version},
             self_deadline=deadlines["self_deadline"],
             verification_deadline=deadlines["verification_deadline"],
@@ -183,7 +193,7 @@ def make_world(
     else:
         leaves = leaves_for_group(framework_parsed(version), "so")
         with transaction.atomic():
-            period = Period.objects.create(year=2024, name="Benchmark 2024", **deadlines)
+            period = Period.objects.create(year=year, name=f"Benchmark {year}", **deadlines)
             PeriodFramework.objects.create(period=period, group=so, framework=version)
             assessments = Assessment.objects.bulk_create(
                 Assessment(period=period, unit=u, framework=version) for u in units
@@ -331,87 +341,87 @@ def run_service(rows: int, repeat: int, tmp: Path) -> tuple[float, bool]:
     return median, ok
 
 
-def run_big(rows: int, tmp: Path) -> None:
-    """The reading + validation half of an import of ``rows`` rows (no database)."""
+def run_big(rows: int, tmp: Path, *, leaves: int = 100) -> None:
+    """The period values import of ``rows`` rows (``rows / leaves`` units × ``leaves`` leaves):
+    stored as the page stores it, then run as its background thread runs it, while a watcher
+    reads the progress the page shows."""
+    import threading
+
     import xlsxwriter
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connections
 
-    from dti.engine import parse_framework
-    from dti.engine.safe_yaml import MAX_YAML_BYTES
-    from dti.io.tables import TEMPLATE_INFO_SHEET, TEMPLATE_VALUES_SHEET, read_values
-    from dti.web.assessments.calculations import UnitRow, ValueRow, run
+    from dti.web.assessments.models import IndicatorEntry, ValuesImport
+    from dti.web.assessments import period_import
+    from dti.web.audit.models import AuditEvent
 
-    text = framework_yaml(rows)
-    print(
-        f"{rows:,} rows: framework YAML {len(text.encode()) / 1e6:.1f} MB > limit "
-        f"{MAX_YAML_BYTES / 1e6:.0f} MB, so framework_store refuses it and the import service "
-        "cannot run; timing read_values + engine validation of the workbook instead"
-    )
-    import yaml
-
+    n_units = max(1, rows // leaves)
     t = time.perf_counter()
-    framework = parse_framework(yaml.safe_load(text), file="big")  # bypasses the size limit
-    from dti.engine import compile_framework
+    world = make_world(n_units=n_units, n_leaves=leaves, filled=False, prefix="p", year=2025)
+    from django.contrib.auth.models import User
 
-    compiled = compile_framework(framework)
-    print(f"  setup: framework parsed + compiled in {time.perf_counter() - t:.1f} s ({load()})")
-    t = time.perf_counter()
-    path = tmp / "big.xlsx"
+    admin = User.objects.get(username="pbench-admin")  # an administrator (make_world)
+    codes = [n.code for n in _leaf_codes(leaves)]
+    path = tmp / "so-lieu.xlsx"
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    info = wb.add_worksheet(TEMPLATE_INFO_SHEET)
-    for r, (label, value) in enumerate(
-        (("Mã đơn vị", "u00000"), ("Kỳ đánh giá", "2024"), ("Bộ chỉ số", "bench"), ("Nhóm", "so"))
-    ):
-        info.write_string(r, 0, label)
-        info.write_string(r, 1, value)
-    sheet = wb.add_worksheet(TEMPLATE_VALUES_SHEET)
-    from dti.io.tables import TEMPLATE_HEADERS
-
-    for c, h in enumerate(TEMPLATE_HEADERS):
+    sheet = wb.add_worksheet("values")
+    for c, h in enumerate(("unit", "period", "indicator", "value")):
         sheet.write_string(0, c, h)
-    for r, code in enumerate(compiled.codes, start=1):
-        sheet.write_string(r, 0, code)
-        sheet.write_string(r, 1, "c")
-        sheet.write_number(r, 2, 1)
-        sheet.write_string(r, 3, "rule")
-        sheet.write_number(r, 4, leaf_value(code))
+    r = 0
+    for i in range(n_units):
+        for code in codes:
+            r += 1
+            sheet.write_string(r, 0, f"pu{i:05d}")
+            sheet.write_string(r, 1, "2025")
+            sheet.write_string(r, 2, code)
+            sheet.write_number(r, 3, leaf_value(code))
     wb.close()
+    size = path.stat().st_size
     print(
-        f"  setup: workbook {path.stat().st_size / 1e6:.1f} MB written in "
-        f"{time.perf_counter() - t:.1f} s"
+        f"{r:,} rows: setup: {n_units:,} units x {leaves} leaves, values table of {size / 1e6:.1f}"
+        f" MB written in {time.perf_counter() - t:.1f} s ({load()})"
     )
+    job = period_import.values_import_start(
+        actor=admin, period=world["period"], upload=SimpleUploadedFile(path.name, path.read_bytes())
+    )
+    seen: list[tuple[float, str, int, int | None]] = []
+    stop = threading.Event()
+
+    def watch() -> None:  # what the progress page reads, twice a second
+        try:
+            while not stop.is_set():
+                j = ValuesImport.objects.get(pk=job.pk)
+                seen.append((time.perf_counter() - start, j.state, j.rows_done, j.rows_total))
+                stop.wait(0.5)
+        finally:
+            connections.close_all()
+
     rss0 = peak_rss_mb()
-    t = time.perf_counter()
-    heard: list[Any] = []
-
-    def progress(step: Any) -> None:
-        heard.append(step)
-        print(f"    progress: {step} ({time.perf_counter() - t:.1f} s)")
-
-    frame, _meta = read_values(path, progress=progress)
-    t_read = time.perf_counter() - t
-    t = time.perf_counter()
-    value_rows = [
-        ValueRow(
-            "u00000",
-            "2024",
-            r["indicator"],
-            r["value"],
-            r["denominator"],
-            bool(r["applicable"]),
-            int(r["row"]),
-        )
-        for r in frame.iter_rows(named=True)
-    ]
-    result = run(compiled, value_rows, [UnitRow("u00000", "u00000", "so")], source="big.xlsx")
-    t_run = time.perf_counter() - t
+    start = time.perf_counter()
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    done = period_import.values_import_run(job.pk)
+    elapsed = time.perf_counter() - start
+    stop.set()
+    watcher.join()
+    for at, state, done_rows, total in seen[:: max(1, len(seen) // 8)]:
+        print(f"    progress page at {at:4.1f} s: {state}, {done_rows:,} / {total or '?'} rows")
+    written = IndicatorEntry.objects.filter(
+        assessment__period=world["period"], self_value__isnull=False
+    ).count()
+    events = AuditEvent.objects.filter(action="entry_import", reason=path.name).count()
     print(
-        f"{rows:,} rows: completed; read_values {t_read:.2f} s ({frame.height:,} rows), "
-        f"engine validation + scoring {t_run:.2f} s, total {t_read + t_run:.2f} s; "
-        f"peak RSS {peak_rss_mb():.0f} MB (before reading {rss0:.0f} MB) ({load()}); "
-        f"progress reported {len(heard)} times while reading (read_values(progress=), shown by "
-        f"`dti score`; the web import of one unit's workbook shows none: it is one request)"
+        f"{r:,} rows (period values import): {done.state} in {elapsed:.1f} s, "
+        f"{done.changed:,} values changed in {done.units:,} units ({written:,} entries filled, "
+        f"{events:,} audit events); peak RSS {peak_rss_mb():.0f} MB (before {rss0:.0f} MB); "
+        f"the progress page saw {len({s[2] for s in seen})} distinct row counts ({load()})"
     )
-    del result
+
+
+def _leaf_codes(leaves: int) -> list[Any]:
+    from dti.engine import load_framework
+
+    return load_framework(framework_yaml(leaves)).leaves()
 
 
 def main() -> int:

@@ -241,3 +241,23 @@ def test_the_page_starts_the_import_in_the_background_and_shows_it_finish(
     assert entry(world["mine"], "1.1").self_value == 1
     listing = client.get(url).content.decode()
     assert "du-lieu.csv" in listing
+
+
+def test_progress_goes_on_from_reading_to_writing(world: dict[str, Any]) -> None:
+    from dti.web.assessments.period_import import _written, import_progress
+
+    job = values_import_start(
+        actor=world["users"]["admin"], period=world["period"], upload=csv("so-a,2023,1.1,1,,")
+    )
+    assert import_progress(job).percent is None  # waiting: nothing to measure yet
+    job.state, job.rows_done, job.rows_total = ImportState.RUNNING, 50, 200
+    assert import_progress(job).percent == 10  # reading is the first 40 % of the bar
+    job.rows_done = 200
+    _written(job, 100)
+    progress = import_progress(job)
+    assert (progress.percent, progress.written, progress.running) == (70, 100, True)
+    _written(job, 200)
+    assert import_progress(job).percent == 99  # done only when the transaction has committed
+    finished = values_import_run(job.pk)
+    assert import_progress(finished).percent == 100
+    assert import_progress(finished).written is None

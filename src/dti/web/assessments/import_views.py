@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from dti.web.accounts.models import Role
 from dti.web.assessments.forms import ValuesImportForm
-from dti.web.assessments.models import ImportState, Period, ValuesImport
-from dti.web.assessments.period_import import is_interrupted, values_import_start
+from dti.web.assessments.models import Period, ValuesImport
+from dti.web.assessments.period_import import import_progress, values_import_start
 from dti.web.errors import ServiceError
 from dti.web.views_common import role_required
 
@@ -45,15 +45,8 @@ def period_import(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.ADMIN)
 def values_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ValuesImport.objects.select_related("period", "uploaded_by"), pk=pk)
-    interrupted = is_interrupted(job)
-    running = job.state in (ImportState.QUEUED, ImportState.RUNNING) and not interrupted
-    percent = None
-    if job.state == ImportState.DONE:
-        percent = 100
-    elif running and job.rows_total:
-        percent = min(99, job.rows_done * 100 // job.rows_total)
     return render(
         request,
         "assessments/values_import.html",
-        {"job": job, "running": running, "interrupted": interrupted, "percent": percent},
+        {"job": job, "progress": import_progress(job)},
     )

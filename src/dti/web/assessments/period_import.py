@@ -17,11 +17,14 @@ import datetime as dt
 import logging
 import tempfile
 import threading
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connections, transaction
@@ -52,7 +55,14 @@ from dti.web.ops.faults import pause_point
 from dti.web.ops.names import checked_upload_name
 from dti.web.ops.scan import scan_upload
 
-__all__ = ["STALE_AFTER", "is_interrupted", "values_import_run", "values_import_start"]
+__all__ = [
+    "STALE_AFTER",
+    "ImportProgress",
+    "import_progress",
+    "is_interrupted",
+    "values_import_run",
+    "values_import_start",
+]
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +127,51 @@ def is_interrupted(job: ValuesImport, now: dt.datetime | None = None) -> bool:
     """A job still marked as waiting or running whose heartbeat stopped: its process died."""
     if job.state not in (ImportState.QUEUED, ImportState.RUNNING):
         return False
-    beat = job.heartbeat_at or job.created_at
-    return (now or timezone.now()) - beat > STALE_AFTER
+    beats = [job.heartbeat_at or job.created_at]
+    live = cache.get(_live_key(job.pk))
+    if live is not None:
+        beats.append(dt.datetime.fromtimestamp(live[1], tz=dt.UTC))
+    return (now or timezone.now()) - max(beats) > STALE_AFTER
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """What the progress page shows: reading counts for the first part of the bar, the
+    checked-and-written rows for the rest."""
+
+    running: bool
+    interrupted: bool
+    written: int | None  # rows checked and written so far (while the transaction is open)
+    percent: int | None  # None: not measurable yet (waiting, or a file of unknown size)
+
+
+READING_SHARE = 40  # percent of the bar for reading; the rest for checking and writing
+
+
+def import_progress(job: ValuesImport, now: dt.datetime | None = None) -> ImportProgress:
+    interrupted = is_interrupted(job, now)
+    running = job.state in (ImportState.QUEUED, ImportState.RUNNING) and not interrupted
+    live = cache.get(_live_key(job.pk)) if running else None
+    written = live[0] if live is not None else None
+    percent = None
+    if job.state == ImportState.DONE:
+        percent = 100
+    elif running and job.rows_total:
+        percent = min(READING_SHARE, job.rows_done * READING_SHARE // job.rows_total)
+        if written is not None:
+            percent = READING_SHARE + written * (100 - READING_SHARE) // job.rows_total
+        percent = min(99, percent)
+    return ImportProgress(running, interrupted, written, percent)
+
+
+def _live_key(job_id: int) -> str:
+    return f"values-import:{job_id}:written"
+
+
+def _written(job: ValuesImport, rows: int) -> None:
+    """Progress inside the import's transaction, where the job row cannot show it: kept in
+    the cache every process shares, with the time as a heartbeat."""
+    cache.set(_live_key(job.pk), (rows, time.time()), timeout=int(STALE_AFTER.total_seconds()))
 
 
 def _mark(job: ValuesImport, **fields: Any) -> None:
@@ -143,6 +196,7 @@ def values_import_run(job_id: int) -> ValuesImport:
             rows_done=frame.height,
             rows_total=frame.height,
         )
+        _written(job, 0)
         units, changed = _apply(job, frame)
     except ServiceError as error:
         _mark(
@@ -169,6 +223,8 @@ def values_import_run(job_id: int) -> ValuesImport:
             changed=changed,
             finished_at=timezone.now(),
         )
+    finally:
+        cache.delete(_live_key(job.pk))  # the job row tells the rest
     return job
 
 
@@ -226,10 +282,13 @@ def _apply(job: ValuesImport, frame: pl.DataFrame) -> tuple[int, int]:
         )
         _check_units(frame, assessments)
         now = timezone.now()
-        units = changed = 0
+        units = changed = done = 0
         for batch in period_batches(assessments):
             units += len(batch.assessments)
-            changed += _apply_batch(job, batch, frame, now)
+            batch_changed, batch_rows = _apply_batch(job, batch, frame, now, done)
+            changed += batch_changed
+            done += batch_rows
+            _written(job, done)
         pause_point("period-import")  # crash tests: everything written, nothing committed yet
     return units, changed
 
@@ -261,10 +320,11 @@ def _check_units(frame: pl.DataFrame, assessments: list[Assessment]) -> None:
 
 
 def _apply_batch(
-    job: ValuesImport, batch: FrameworkBatch, frame: pl.DataFrame, now: dt.datetime
-) -> int:
+    job: ValuesImport, batch: FrameworkBatch, frame: pl.DataFrame, now: dt.datetime, done: int
+) -> tuple[int, int]:
     """One framework's units: validate their data with the file's rows in place, write the
-    changed entries and the scores. Returns the number of entries changed."""
+    changed entries and the scores. Returns (entries changed, rows of the file applied);
+    ``done``: rows of earlier batches, for the progress."""
     period_code = job.period.code
     mine = frame.filter(pl.col("unit").is_in(batch.units["unit"].implode())).with_columns(
         pl.col("applicable").fill_null(True)
@@ -293,6 +353,7 @@ def _apply_batch(
     )
     by_pk = {a.pk: a for a in batch.assessments}
     actor = job.uploaded_by
+    written = 0
     for chunk in moved.iter_slices(WRITE_CHUNK):
         entries, events = [], []
         for row in chunk.iter_rows(named=True):
@@ -318,12 +379,15 @@ def _apply_batch(
             )
         update_fields(entries, [f for f in SELF_FIELDS if f != "explanation"])
         AuditEvent.objects.bulk_create(events, batch_size=2_000)
+        written += chunk.height
+        # (unchanged rows are not written: progress counts the changed ones until the end)
+        _written(job, done + written)
     own = summaries(result)
     names = pillar_names(compiled)
     touched = set(mine["unit"].unique().to_list())
-    written = [a for a in batch.assessments if a.unit.code in touched]
+    rescored = [a for a in batch.assessments if a.unit.code in touched]
     events = []
-    for assessment in written:
+    for assessment in rescored:
         events += store_scores(
             assessment,
             own[assessment.unit.code],
@@ -333,9 +397,9 @@ def _apply_batch(
             reason=job.original_name,
         )
         assessment.updated_at = now
-    update_fields(written, SCORE_FIELDS)
+    update_fields(rescored, SCORE_FIELDS)
     AuditEvent.objects.bulk_create(events, batch_size=2_000)
-    return moved.height
+    return moved.height, mine.height
 
 
 _VALUE_FIELDS = ("self_value", "self_denominator", "self_applicable")
