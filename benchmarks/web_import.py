@@ -351,8 +351,8 @@ def run_big(rows: int, tmp: Path, *, leaves: int = 100) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connections
 
-    from dti.web.assessments.models import IndicatorEntry, ValuesImport
     from dti.web.assessments import period_import
+    from dti.web.assessments.models import IndicatorEntry, ValuesImport
     from dti.web.audit.models import AuditEvent
 
     n_units = max(1, rows // leaves)
@@ -384,28 +384,38 @@ def run_big(rows: int, tmp: Path, *, leaves: int = 100) -> None:
     job = period_import.values_import_start(
         actor=admin, period=world["period"], upload=SimpleUploadedFile(path.name, path.read_bytes())
     )
-    seen: list[tuple[float, str, int, int | None]] = []
+    seen: list[tuple[float, str, int | None, int, int | None]] = []
     stop = threading.Event()
 
     def watch() -> None:  # what the progress page reads, twice a second
         try:
             while not stop.is_set():
                 j = ValuesImport.objects.get(pk=job.pk)
-                seen.append((time.perf_counter() - start, j.state, j.rows_done, j.rows_total))
+                p = period_import.import_progress(j)
+                at = time.perf_counter() - start
+                seen.append((at, j.state, p.percent, j.rows_done, p.written))
                 stop.wait(0.5)
         finally:
             connections.close_all()
 
+    # values_import_start has already started the job's thread (no transaction is open here,
+    # so its on-commit hook ran at once): wait for it as the page does.
     rss0 = peak_rss_mb()
     start = time.perf_counter()
     watcher = threading.Thread(target=watch)
     watcher.start()
-    done = period_import.values_import_run(job.pk)
+    running = next(t for t in threading.enumerate() if t.name == f"values-import-{job.pk}")
+    running.join()
     elapsed = time.perf_counter() - start
     stop.set()
     watcher.join()
-    for at, state, done_rows, total in seen[:: max(1, len(seen) // 8)]:
-        print(f"    progress page at {at:4.1f} s: {state}, {done_rows:,} / {total or '?'} rows")
+    done = ValuesImport.objects.get(pk=job.pk)
+    for at, state, percent, read, written in seen[:: max(1, len(seen) // 10)]:
+        bar = "-" if percent is None else f"{percent}"
+        print(
+            f"    progress page at {at:4.1f} s: {state}, bar {bar} %, {read:,} rows read, "
+            f"{'-' if written is None else f'{written:,}'} written"
+        )
     written = IndicatorEntry.objects.filter(
         assessment__period=world["period"], self_value__isnull=False
     ).count()
@@ -414,7 +424,7 @@ def run_big(rows: int, tmp: Path, *, leaves: int = 100) -> None:
         f"{r:,} rows (period values import): {done.state} in {elapsed:.1f} s, "
         f"{done.changed:,} values changed in {done.units:,} units ({written:,} entries filled, "
         f"{events:,} audit events); peak RSS {peak_rss_mb():.0f} MB (before {rss0:.0f} MB); "
-        f"the progress page saw {len({s[2] for s in seen})} distinct row counts ({load()})"
+        f"the progress bar took {len({s[2] for s in seen})} distinct values ({load()})"
     )
 
 

@@ -261,3 +261,10 @@ def test_progress_goes_on_from_reading_to_writing(world: dict[str, Any]) -> None
     finished = values_import_run(job.pk)
     assert import_progress(finished).percent == 100
     assert import_progress(finished).written is None
+
+
+def test_a_job_runs_once_however_many_runners_it_has(world: dict[str, Any]) -> None:
+    job = started(world, csv("so-a,2023,1.1,1,,"))
+    again = values_import_run(job.pk)
+    assert (again.state, again.changed) == (ImportState.DONE, 1)
+    assert AuditEvent.objects.filter(action="entry_import").count() == 1

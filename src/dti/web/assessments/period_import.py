@@ -184,10 +184,14 @@ def _mark(job: ValuesImport, **fields: Any) -> None:
 
 def values_import_run(job_id: int) -> ValuesImport:
     """Apply a stored import (the background thread's work; tests call it directly)."""
+    # Claimed by one conditional UPDATE: a second runner of the same job finds it taken.
+    claimed = ValuesImport.objects.filter(pk=job_id, state=ImportState.QUEUED).update(
+        state=ImportState.RUNNING, heartbeat_at=timezone.now()
+    )
     job = ValuesImport.objects.select_related("period", "uploaded_by").get(pk=job_id)
-    if job.state != ImportState.QUEUED:
+    if not claimed:
         return job
-    _mark(job, state=ImportState.RUNNING, step=_("Reading the file"))
+    _mark(job, step=_("Reading the file"))
     try:
         frame = _read(job)
         _mark(
