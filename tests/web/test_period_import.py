@@ -4,7 +4,10 @@ progress, all or nothing, audited, scores following."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import threading
 import time
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -241,6 +244,9 @@ def test_the_page_starts_the_import_in_the_background_and_shows_it_finish(
     assert entry(world["mine"], "1.1").self_value == 1
     listing = client.get(url).content.decode()
     assert "du-lieu.csv" in listing
+    for thread in threading.enumerate():  # let it close its connection before the teardown
+        if thread.name.startswith("values-import-"):
+            thread.join(10)
 
 
 def test_progress_goes_on_from_reading_to_writing(world: dict[str, Any]) -> None:
@@ -268,3 +274,84 @@ def test_a_job_runs_once_however_many_runners_it_has(world: dict[str, Any]) -> N
     again = values_import_run(job.pk)
     assert (again.state, again.changed) == (ImportState.DONE, 1)
     assert AuditEvent.objects.filter(action="entry_import").count() == 1
+
+
+def _stored(settings: Any) -> list[Path]:
+    return sorted(p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
+
+
+def test_hostile_files_are_refused_before_anything_is_stored(
+    world: dict[str, Any], settings: Any
+) -> None:
+    from tests.web.test_hostile_uploads import zip_bomb
+    from tests.web.test_uploads import EXE
+
+    from dti.web.ops.scan import EICAR
+
+    docx = io.BytesIO()
+    with zipfile.ZipFile(docx, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+    settings.DTI_UPLOAD_SCAN_HOOK = "dti.web.ops.scan.eicar_hook"
+    cases = [
+        ("so-lieu.xlsx", EXE, "not an Excel .xlsx workbook"),
+        ("so-lieu.xlsx", docx.getvalue(), "Word document"),
+        ("so-lieu.xlsx", zip_bomb(), "zip bomb"),
+        ("so-lieu.csv", HEADER.encode() + EICAR, "EICAR"),
+    ]
+    before = _stored(settings)
+    for name, content, says in cases:
+        with pytest.raises(InvalidInput) as refused:
+            values_import_start(
+                actor=world["users"]["admin"],
+                period=world["period"],
+                upload=SimpleUploadedFile(name, content),
+            )
+        text = " ".join([refused.value.message, *refused.value.problems])
+        assert says in text, (name, text)
+        assert not ValuesImport.objects.exists()
+        assert _stored(settings) == before
+
+
+def test_an_xxe_workbook_fails_without_leaking_or_writing(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["unit", "period", "indicator", "value"])
+    sheet.append(["so-a", "2023", "1.1", "x"])
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    out = io.BytesIO()
+    injected = False
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml" and b"<t>x</t>" in data:
+                text = data.decode()
+                head, rest = text.split("?>", 1) if text.startswith("<?xml") else ("", text)
+                doctype = f'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file://{secret}">]>'
+                rest = rest.replace("<t>x</t>", "<t>&xxe;</t>")
+                data = ((head + "?>" if head else "") + doctype + rest).encode()
+                injected = True
+            dst.writestr(info, data)
+    assert injected
+    job = started(world, SimpleUploadedFile("so-lieu.xlsx", out.getvalue()))
+    assert job.state == ImportState.FAILED
+    text = " ".join([job.step, *job.problems])
+    assert "possible XXE attack" in text and "TOP-SECRET" not in text
+    assert entry(world["mine"], "1.1").self_value is None
+
+
+def test_binary_posing_as_csv_fails_with_a_message(world: dict[str, Any]) -> None:
+    from tests.web.test_uploads import EXE
+
+    job = started(world, SimpleUploadedFile("so-lieu.csv", EXE))
+    job.refresh_from_db()  # stored as shown: no NUL (PostgreSQL's JSON refuses it)
+    assert job.state == ImportState.FAILED
+    assert "required column 'unit' is missing" in job.problems[0]
+    assert all("\x00" not in p and len(p) <= 500 for p in job.problems)
+    assert not AuditEvent.objects.filter(action="entry_import").exists()

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from dti.engine import DataError, score
 from dti.io.tables import ReadProgress, read_values
+from dti.io.workbook_safety import check_workbook_archive
 from dti.web.accounts.models import Role
 from dti.web.accounts.policy import require_role
 from dti.web.assessments.calculations import summaries
@@ -94,6 +95,11 @@ def values_import_start(*, actor: Any, period: Period, upload: UploadedFile) -> 
             for chunk in upload.chunks():
                 out.write(chunk)
         scan_upload(path, name)
+        if path.suffix == ".xlsx":  # not a workbook, or a zip bomb: refused before it is stored
+            try:
+                check_workbook_archive(path, name=name)
+            except DataError as exc:
+                raise _refused(exc) from exc
         with transaction.atomic():
             job = ValuesImport(
                 period=period,
@@ -206,8 +212,8 @@ def values_import_run(job_id: int) -> ValuesImport:
         _mark(
             job,
             state=ImportState.FAILED,
-            step=error.message,
-            problems=error.problems[:MAX_PROBLEMS],
+            step=_shown(error.message),
+            problems=[_shown(p) for p in error.problems[:MAX_PROBLEMS]],
             finished_at=timezone.now(),
         )
     except Exception:
@@ -230,6 +236,13 @@ def values_import_run(job_id: int) -> ValuesImport:
     finally:
         cache.delete(_live_key(job.pk))  # the job row tells the rest
     return job
+
+
+def _shown(text: str, limit: int = 500) -> str:
+    """A message as it can be stored and shown: a binary file's header quoted in it carries
+    NUL and control characters (PostgreSQL's JSON refuses NUL), and it can be long."""
+    printable = "".join(c if c.isprintable() else "\ufffd" for c in text)
+    return printable if len(printable) <= limit else printable[: limit - 1] + "…"
 
 
 def _read(job: ValuesImport) -> pl.DataFrame:
