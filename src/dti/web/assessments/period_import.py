@@ -300,7 +300,7 @@ def _apply(job: ValuesImport, frame: pl.DataFrame) -> tuple[int, int]:
         _check_units(frame, assessments)
         now = timezone.now()
         units = changed = done = 0
-        for batch in period_batches(assessments):
+        for batch in period_batches(assessments, keys=True):
             units += len(batch.assessments)
             batch_changed, batch_rows = _apply_batch(job, batch, frame, now, done)
             changed += batch_changed
