@@ -1,22 +1,25 @@
-"""Benchmark: import a self-assessment workbook of 10,000 rows, then 100,000 rows.
+"""Benchmark: import a self-assessment workbook of 10,000 rows, then 100,000 rows of values.
 
     .venv/bin/python benchmarks/web_import.py            # 10,000 then 100,000 rows
     .venv/bin/python benchmarks/web_import.py --rows 2000 --big-rows 0 --strict
 
-What is measured. The app's only import path for indicator values is the per-unit
-self-assessment workbook (``assessment_import_workbook``: one row per leaf of the unit's
-framework). So a synthetic framework with ``--rows`` leaves (100 per pillar, boolean/points
-rules, flow-style YAML) is stored with ``framework_store``, a period is opened for one unit, the
-template is written with ``dti.io.template.write_template`` and every row filled in (setup, not
-timed), and the timed part is ``assessment_import_workbook`` called directly (the view adds only
-the upload copy and the size check): read the workbook, validate with the engine, update every
-entry, write the audit events, rescore. Target <= 5 s. Time per step is printed.
+10,000 rows: the per-unit self-assessment workbook (``assessment_import_workbook``: one row per
+leaf of the unit's framework). A synthetic framework with ``--rows`` leaves (100 per pillar,
+boolean/points rules, flow-style YAML) is stored with ``framework_store``, a period is opened
+for one unit, the template is written with ``dti.io.template.write_template`` and every row
+filled in (setup, not timed), and the timed part is ``assessment_import_workbook`` called
+directly (the view adds only the upload copy and the size check): read the workbook, validate
+with the engine, update every entry, write the audit events, rescore. Target <= 5 s. Time per
+step is printed.
 
-100,000 rows: a framework that large cannot be stored (its YAML exceeds the 2 MB limit of
-``dti.engine.safe_yaml``), so the service cannot be run; what is timed instead is the same
-reading + engine validation of a 100,000-row template workbook (``read_values`` then
-``calculations.run``), with peak RSS. The database runs on PostgreSQL in a throwaway database
-(``--db``, created and dropped here). The helpers below are shared by the other web benchmarks.
+100,000 rows: a unit's workbook cannot be that long (a framework of 100,000 leaves exceeds the
+2 MB limit of ``dti.engine.safe_yaml``); the import of that size users meet is the department's
+values table for many units, the period values import. ``--big-rows / 100`` units × 100 leaves,
+an .xlsx values table (setup), then ``values_import_start`` stores it as the page does and its
+background thread applies it while a watcher reads twice a second what the progress page shows.
+Timed: from the upload to the job's end; peak RSS. The database runs on PostgreSQL in a
+throwaway database (``--db``, created and dropped here). The helpers below are shared by the
+other web benchmarks.
 """
 
 from __future__ import annotations
