@@ -108,6 +108,11 @@ def test_a_wrong_row_fails_the_whole_import_naming_it(
     assert not AuditEvent.objects.filter(action="entry_import").exists()
 
 
+def test_a_file_without_rows_fails_saying_so(world: dict[str, Any]) -> None:
+    job = started(world, SimpleUploadedFile("du-lieu.csv", HEADER.encode()))
+    assert (job.state, job.step) == (ImportState.FAILED, "The file has no rows of values.")
+
+
 def test_a_submitted_unit_is_refused_and_nothing_is_written(world: dict[str, Any]) -> None:
     advance(world, world["mine"], "submitted")
     job = started(world, csv("so-b,2023,2.2,15,,", "so-a,2023,1.1,1,,"))

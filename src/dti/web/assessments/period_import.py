@@ -266,6 +266,8 @@ def _read(job: ValuesImport) -> pl.DataFrame:
                 "Here, upload a values table (unit, period, indicator, value)."
             )
         )
+    if not frame.height:
+        raise InvalidInput(_("The file has no rows of values."))
     code = job.period.code
     elsewhere = frame.filter(pl.col("period") != code)
     if elsewhere.height:
