@@ -178,25 +178,25 @@ def attach_previous_pillars(
     """
     keys = ["unit", "previous_period", "pillar"]
     out = pillars.with_columns(previous_derived=pl.lit(False))
-    need = (
-        pillars.filter(
+    # (no reorganisation to derive through for most calls: every save of a unit)
+    if registry is not None and registry.edges.height:
+        need = pillars.filter(
             pl.col("previous_points").is_null() & pl.col("previous_period").is_not_null()
         )
-        if registry is not None and registry.edges.height
-        else None
-    )
-    if need is not None and need.height and registry is not None:
-        derived = derive_previous(
-            pillars.select("unit", "period", "pillar", "points"),
-            need.select(keys),
-            registry,
-            method=method,
-            value="points",
-            by=["pillar"],
-        ).filter(pl.col("previous_derived"))
-        out = out.update(
-            derived.select(*keys, "previous_points", "previous_derived"), on=keys, how="left"
-        )
+        if need.height:
+            derived = derive_previous(
+                pillars.select("unit", "period", "pillar", "points"),
+                need.select(keys),
+                registry,
+                method=method,
+                value="points",
+                by=["pillar"],
+            ).filter(pl.col("previous_derived"))
+            out = out.update(
+                derived.select(*keys, "previous_points", "previous_derived"),
+                on=keys,
+                how="left",
+            )
     return out.with_columns(
         change=(pl.col("points") - pl.col("previous_points")).round(6),
         previous_period=pl.when(pl.col("previous_points").is_not_null()).then(

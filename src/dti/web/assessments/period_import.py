@@ -45,7 +45,12 @@ from dti.web.assessments.models import (
     ValuesImport,
 )
 from dti.web.assessments.period_values import FrameworkBatch, period_batches
-from dti.web.assessments.services import SCORE_FIELDS, SELF_FIELDS, pillar_names, store_scores
+from dti.web.assessments.services import (
+    SCORE_FIELDS,
+    locked_for_scoring,
+    pillar_names,
+    store_scores,
+)
 from dti.web.assessments.workflow import SELF_EDITABLE
 from dti.web.audit.models import AuditEvent
 from dti.web.audit.services import change_events
@@ -299,12 +304,7 @@ def _apply(job: ValuesImport, frame: pl.DataFrame) -> tuple[int, int]:
     period = job.period
     codes = frame["unit"].unique().to_list()
     with transaction.atomic():
-        assessments = list(
-            period.assessments.filter(unit__code__in=codes)
-            .select_related("unit__group", "framework")
-            .select_for_update(of=("self",))
-            .order_by("pk")
-        )
+        assessments = locked_for_scoring(period.assessments.filter(unit__code__in=codes))
         _check_units(frame, assessments)
         now = timezone.now()
         units = changed = done = 0
@@ -402,7 +402,7 @@ def _apply_batch(
                 after={f: row[f] for f in _VALUE_FIELDS},
                 reason=job.original_name,
             )
-        update_fields(entries, [f for f in SELF_FIELDS if f != "explanation"])
+        update_fields(entries, _WRITTEN_FIELDS)
         AuditEvent.objects.bulk_create(events, batch_size=2_000)
         written += chunk.height
         # (unchanged rows are not written: progress counts the changed ones until the end)
@@ -428,3 +428,5 @@ def _apply_batch(
 
 
 _VALUE_FIELDS = ("self_value", "self_denominator", "self_applicable")
+# What the import writes of an entry (a values table carries no explanations).
+_WRITTEN_FIELDS = [*_VALUE_FIELDS, "version", "updated_at"]

@@ -72,19 +72,13 @@ class FrameworkBatch:
         )
 
 
+# Database fields whose column here has another name.
+_FIELDS = {"entry": "id", "assessment": "assessment_id"}
+
+
 def _entries(assessment_ids: list[int], *, keys: bool) -> pl.DataFrame:
-    names = ["id", "version"] if keys else []
-    names += [
-        "assessment_id",
-        "indicator",
-        "self_value",
-        "self_denominator",
-        "self_applicable",
-        "verdict",
-        "verified_value",
-        "verified_denominator",
-        "verified_applicable",
-    ]
+    schema = {**_KEY_COLUMNS, **_ENTRY_COLUMNS} if keys else _ENTRY_COLUMNS
+    names = [_FIELDS.get(column, column) for column in schema]
     query = (
         IndicatorEntry.objects.filter(assessment_id__in=assessment_ids)
         .order_by("assessment_id", "position")
@@ -94,7 +88,6 @@ def _entries(assessment_ids: list[int], *, keys: bool) -> pl.DataFrame:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    schema = {**_KEY_COLUMNS, **_ENTRY_COLUMNS} if keys else _ENTRY_COLUMNS
     # (not strict: SQLite hands booleans over as 0/1)
     return pl.DataFrame(rows, schema=schema, orient="row", strict=False)
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -412,6 +412,16 @@ class RecomputeReport:
     frozen: int  # approved or published: left as they are
 
 
+def locked_for_scoring(assessments: QuerySet[Assessment]) -> list[Assessment]:
+    """``assessments`` locked against saves, with what scoring them reads (unit, group,
+    framework); in key order, so that two period-wide writers never deadlock."""
+    return list(
+        assessments.select_related("unit__group", "framework")
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+
+
 def period_recompute(
     *, actor: Any, period: Period, reason: str = "", check_role: bool = True
 ) -> RecomputeReport:
@@ -421,12 +431,7 @@ def period_recompute(
     if check_role:
         require_role(actor, Role.ADMIN)
     with transaction.atomic():
-        assessments = list(
-            period.assessments.exclude(status__in=FROZEN)
-            .select_related("unit__group", "framework")
-            .select_for_update(of=("self",))
-            .order_by("pk")
-        )
+        assessments = locked_for_scoring(period.assessments.exclude(status__in=FROZEN))
         events = []
         now = timezone.now()
         for batch in period_batches(assessments):
@@ -767,11 +772,11 @@ def _apply_self_rows(
             entry.updated_at = now
             changed.append(entry)
             events += moved
-    update_fields(changed, SELF_FIELDS)
+    update_fields(changed, _SELF_FIELDS)
     assessment_recompute(assessment=assessment, actor=actor, entries=loaded, events=events)
 
 
-SELF_FIELDS = [
+_SELF_FIELDS = [
     "self_value",
     "self_denominator",
     "self_applicable",
