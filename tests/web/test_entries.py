@@ -196,7 +196,7 @@ def test_fetch_save_returns_json_with_the_new_score(world: dict[str, Any], clien
     assert (data["ok"], data["version"], data["self_points"]) == (True, 2, 20.0)
     response = client.post(url, {"version": 1, "value": "10", "denominator": "50"}, headers=headers)
     assert response.status_code == 409
-    assert response.json()["code"] == "stale_version"
+    assert response.json()["code"] == "conflict"
     response = client.post(
         url, {"version": 2, "value": "1,5", "denominator": "1.234,5"}, headers=headers
     )

@@ -263,7 +263,7 @@ def test_two_processes_serve_the_same_users(world: dict[str, Any], tmp_path: Pat
             {"version": e.version, "value": "41", "denominator": "50"},
             headers={"X-Requested-With": "fetch"},
         )
-        assert stale.status_code == 409 and stale.json()["code"] == "stale_version"
+        assert stale.status_code == 409 and stale.json()["code"] == "conflict"
         # Evidence uploaded through A is downloaded through B.
         one = entry(mine, "1.1")
         token = client.cookies.get("csrftoken") or ""

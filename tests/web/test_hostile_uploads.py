@@ -64,7 +64,7 @@ def _refused(response: Any) -> str:
     """The JSON refusal: status 422, ok false, a message; returns message and problems joined."""
     assert response.status_code == 422, response.content[:500]
     body = response.json()
-    assert body["ok"] is False and body["code"] == "invalid_input" and body["message"]
+    assert body["ok"] is False and body["code"] == "invalid" and body["message"]
     return " ".join([body["message"], *body["problems"]])
 
 

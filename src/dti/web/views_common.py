@@ -45,10 +45,9 @@ def error_response(request: HttpRequest, error: ServiceError, redirect_to: str) 
     if isinstance(error, Forbidden):
         raise PermissionDenied(error.message)
     if wants_json(request):
-        status = 409 if error.code in ("stale_version", "invalid_state", "deadline_passed") else 422
         return JsonResponse(
             {"ok": False, "code": error.code, "message": error.message, "problems": error.problems},
-            status=status,
+            status=error.http_status,
         )
     messages.error(request, error.message, extra_tags=error.code)
     for problem in error.problems[:100]:

@@ -10,48 +10,20 @@ Every refusal answers ``{"error": {"code": ..., "message": ..., "details": [...]
     wrong_state        409  the workflow state does not allow it
     invalid            422  the request or the data were refused; ``details`` locate each problem
 
-The service layer's :class:`dti.web.errors.ServiceError` hierarchy maps onto these one to one.
+The codes are :class:`dti.web.errors.ErrorCode`, the same words the services and the pages'
+JSON answers use: a service's refusal keeps its code here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import StrEnum
 from typing import Any
 
 from ninja import Schema
 
-from dti.web import errors as service_errors
+from dti.web.errors import HTTP_STATUS, ErrorCode, ServiceError
 
-
-class ErrorCode(StrEnum):
-    NOT_AUTHENTICATED = "not_authenticated"
-    FORBIDDEN = "forbidden"
-    NOT_FOUND = "not_found"
-    CONFLICT = "conflict"
-    DEADLINE_PASSED = "deadline_passed"
-    WRONG_STATE = "wrong_state"
-    INVALID = "invalid"
-
-
-STATUS: dict[ErrorCode, int] = {
-    ErrorCode.NOT_AUTHENTICATED: 401,
-    ErrorCode.FORBIDDEN: 403,
-    ErrorCode.NOT_FOUND: 404,
-    ErrorCode.CONFLICT: 409,
-    ErrorCode.DEADLINE_PASSED: 409,
-    ErrorCode.WRONG_STATE: 409,
-    ErrorCode.INVALID: 422,
-}
-
-# ServiceError.code → API code (anything else a service refuses is invalid input).
-FROM_SERVICE: dict[str, ErrorCode] = {
-    service_errors.Forbidden.code: ErrorCode.FORBIDDEN,
-    service_errors.StaleVersion.code: ErrorCode.CONFLICT,
-    service_errors.DeadlinePassed.code: ErrorCode.DEADLINE_PASSED,
-    service_errors.InvalidState.code: ErrorCode.WRONG_STATE,
-    service_errors.InvalidInput.code: ErrorCode.INVALID,
-}
+__all__ = ["HTTP_STATUS", "ApiError", "ErrorCode", "ErrorOut", "from_service", "not_found"]
 
 
 class ErrorDetail(Schema):
@@ -86,7 +58,7 @@ class ApiError(Exception):
 
     @property
     def status(self) -> int:
-        return STATUS[self.code]
+        return HTTP_STATUS[self.code]
 
     def body(self) -> dict[str, Any]:
         return ErrorOut(
@@ -94,11 +66,10 @@ class ApiError(Exception):
         ).model_dump()
 
 
-def from_service(error: service_errors.ServiceError, loc: Sequence[str | int] = ()) -> ApiError:
+def from_service(error: ServiceError, loc: Sequence[str | int] = ()) -> ApiError:
     """The API error for a service refusal; its problems become details located at ``loc``."""
-    code = FROM_SERVICE.get(error.code, ErrorCode.INVALID)
     details = [ErrorDetail(loc=list(loc), message=p) for p in error.problems]
-    return ApiError(code, error.message, details)
+    return ApiError(error.code, error.message, details)
 
 
 def not_found(what: str = "Not found.") -> ApiError:

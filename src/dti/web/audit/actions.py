@@ -1,0 +1,50 @@
+"""Every action an audit event can record, named once (the audit pages label them)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from dti.web.assessments.workflow import TransitionName
+
+
+class AuditAction(StrEnum):
+    USER_CREATE = "user_create"
+    API_TOKEN_CREATE = "api_token_create"
+    API_TOKEN_REVOKE = "api_token_revoke"
+    UNIT_CREATE = "unit_create"
+    UNIT_UPDATE = "unit_update"
+    UNIT_END = "unit_end"
+    UNIT_VALIDITY = "unit_validity"
+    UNIT_IMPORT = "unit_import"
+    UNIT_MERGE = "unit_merge"
+    UNIT_SPLIT = "unit_split"
+    UNIT_RENAME = "unit_rename"
+    UNIT_TRANSFER = "unit_transfer"
+    FRAMEWORK_STORE = "framework_store"
+    FRAMEWORK_CORRECT = "framework_correct"
+    PERIOD_OPEN = "period_open"
+    PERIOD_DEADLINES = "period_deadlines"
+    SCORE_RECOMPUTE = "score_recompute"
+    ENTRY_SAVE_SELF = "entry_save_self"
+    ENTRY_IMPORT = "entry_import"
+    ENTRY_VERIFY = "entry_verify"
+    EVIDENCE_ADD = "evidence_add"
+    EVIDENCE_DELETE = "evidence_delete"
+    SITE_VISIT_NOTE_ADD = "site_visit_note_add"
+    DECISION_SAVE = "decision_save"
+    TRANSITION_SUBMIT = "transition_submit"
+    TRANSITION_START_VERIFICATION = "transition_start_verification"
+    TRANSITION_FINISH_VERIFICATION = "transition_finish_verification"
+    TRANSITION_APPROVE = "transition_approve"
+    TRANSITION_PUBLISH = "transition_publish"
+    TRANSITION_REOPEN_TO_DRAFT = "transition_reopen_to_draft"
+    TRANSITION_REOPEN_TO_VERIFICATION = "transition_reopen_to_verification"
+
+    @classmethod
+    def of_transition(cls, name: TransitionName) -> AuditAction:
+        return cls(f"transition_{name.value}")
+
+    @classmethod
+    def of_lineage(cls, kind: str) -> AuditAction:
+        """The action of a lineage event (``merge``, ``split``, ``rename``, ``transfer``)."""
+        return cls(f"unit_{kind}")
