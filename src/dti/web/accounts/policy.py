@@ -215,13 +215,9 @@ def transitions_for(user: Viewer, assessment: Assessment, now: dt.datetime) -> l
     return [t for t in TRANSITIONS.values() if transition_refusal(user, assessment, t, now) is None]
 
 
-def can_manage_evidence(user: Viewer, assessment: Assessment) -> bool:
-    """Evidence files: the admin and the unit's own reporter may download them."""
+def can_download_template(user: Viewer, assessment: Assessment) -> bool:
+    """The unit's workbook (with its codes): the admin and the unit's own reporter."""
     return has_role(user, Role.ADMIN) or reports_for(user, assessment.unit_id)
-
-
-def can_add_site_visit_note(user: Viewer, assessment: Assessment) -> bool:
-    return has_role(user, Role.VERIFIER) and assessment.status in VERIFY_EDITABLE
 
 
 # -- results (dti.web.results) -----------------------------------------------------------------

@@ -37,6 +37,7 @@ from dti.web.api.schemas import (
 from dti.web.assessments import services
 from dti.web.assessments.models import Assessment, IndicatorEntry, Period
 from dti.web.assessments.selectors import assessments_for
+from dti.web.assessments.workflow import self_deadline
 from dti.web.errors import ServiceError
 
 router = Router(tags=["assessments"], auth=TokenAuth())
@@ -107,7 +108,7 @@ def assessment_detail(request: HttpRequest, assessment_id: PathId) -> Any:
     a = _visible(request, assessment_id)
     return {
         **_summary(a),
-        "self_deadline": services.self_deadline(a),
+        "self_deadline": self_deadline(a),
         "entries": [_entry(a, e) for e in a.entries.order_by("position")],
     }
 

@@ -16,21 +16,24 @@ import polars as pl
 
 from dti.engine import ScoreResult
 from dti.reports.scorecard import Scorecard, adjustments_between, unit_scorecard
-from dti.web.accounts.models import Role
-from dti.web.accounts.policy import membership_of
+from dti.web.accounts.actors import Viewer
+from dti.web.accounts.policy import membership_of, reports_for, sees_whole_period
 from dti.web.assessments.calculations import UnitRow, ValueRow, run
 from dti.web.assessments.models import Assessment, Period, Status, Verdict
-from dti.web.assessments.selectors import FINAL, period_results
+from dti.web.assessments.selectors import period_results
+from dti.web.assessments.workflow import FINAL, PUBLISHED, counted_values
 from dti.web.frameworks.selectors import framework_compiled, framework_parsed
 from dti.web.registry.models import Unit
 
-STAFF = frozenset({Role.ADMIN, Role.VERIFIER, Role.LEADER})
-PUBLISHED = frozenset({Status.PUBLISHED})
-
-
-def sees_whole_period(user: Any) -> bool:
-    membership = membership_of(user)
-    return membership is not None and membership.role in STAFF
+__all__ = [
+    "ResultLine",
+    "ScorecardView",
+    "framework_groups",
+    "results_for",
+    "scorecard_for",
+    "sees_whole_period",
+    "tree_nodes",
+]
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class ResultLine:
     verified: bool
 
 
-def results_for(user: Any, period: Period) -> tuple[bool, dict[str, list[ResultLine]]]:
+def results_for(user: Viewer, period: Period) -> tuple[bool, dict[str, list[ResultLine]]]:
     """(published only?, group code → lines ordered by rank) as ``user`` may see them."""
     whole = sees_whole_period(user)
     groups = period_results(period, statuses=None if whole else PUBLISHED)
@@ -51,15 +54,11 @@ def results_for(user: Any, period: Period) -> tuple[bool, dict[str, list[ResultL
         for code, rows in groups.items()
     }
     membership = membership_of(user)
-    if (
-        not whole
-        and membership is not None
-        and membership.role == Role.REPORTER
-        and membership.unit_id is not None
-    ):
+    unit_id = membership.unit_id if membership is not None else None
+    if not whole and unit_id is not None and reports_for(user, unit_id):
         own = (
             period.assessments.select_related("unit__group", "period", "framework")
-            .filter(unit_id=membership.unit_id)
+            .filter(unit_id=unit_id)
             .exclude(status=Status.PUBLISHED)
             .first()
         )
@@ -84,19 +83,11 @@ def _value_rows(assessments: Iterable[Assessment], *, verified_side: bool) -> li
     """The values the engine scores: the verifiers' where verification ended and asked for."""
     rows: list[ValueRow] = []
     for a in assessments:
-        use_verified = verified_side and a.status in FINAL
-        for e in a.entries.all():
-            adjusted = use_verified and e.verdict == Verdict.ADJUSTED
-            rows.append(
-                ValueRow(
-                    a.unit.code,
-                    a.period.code,
-                    e.indicator,
-                    e.verified_value if adjusted else e.self_value,
-                    e.verified_denominator if adjusted else e.self_denominator,
-                    e.verified_applicable if adjusted else e.self_applicable,
-                )
-            )
+        verified = verified_side and a.status in FINAL
+        rows += [
+            ValueRow(a.unit.code, a.period.code, e.indicator, *counted_values(e, verified=verified))
+            for e in a.entries.all()
+        ]
     return rows
 
 
@@ -106,7 +97,7 @@ class ScorecardView:
     published_only: bool
 
 
-def scorecard_for(user: Any, period: Period, unit: Unit) -> ScorecardView | None:
+def scorecard_for(user: Viewer, period: Period, unit: Unit) -> ScorecardView | None:
     """The unit's scorecard among the group's assessments the user may see; None if none."""
     assessment = (
         period.assessments.select_related("unit__group", "period", "framework")
@@ -115,7 +106,6 @@ def scorecard_for(user: Any, period: Period, unit: Unit) -> ScorecardView | None
     )
     if assessment is None:
         return None
-    membership = membership_of(user)
     whole = sees_whole_period(user)
     same = period.assessments.select_related("unit__group", "period", "framework").filter(
         unit__group=unit.group, framework=assessment.framework
@@ -125,11 +115,7 @@ def scorecard_for(user: Any, period: Period, unit: Unit) -> ScorecardView | None
         scope = list(same)
     elif assessment.status == Status.PUBLISHED:
         scope = list(same.filter(status=Status.PUBLISHED))
-    elif (
-        membership is not None
-        and membership.role == Role.REPORTER
-        and membership.unit_id == assessment.unit_id
-    ):
+    elif reports_for(user, assessment.unit_id):
         # The unit's own unpublished card stands alone: group figures would leak other units'.
         scope = [assessment]
     else:

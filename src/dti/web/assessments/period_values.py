@@ -15,7 +15,8 @@ import polars as pl
 from django.db import connection
 
 from dti.web.assessments.calculations import UnitRow, units_frame
-from dti.web.assessments.models import Assessment, IndicatorEntry, Status, Verdict
+from dti.web.assessments.models import Assessment, IndicatorEntry, Status
+from dti.web.assessments.workflow import counted_values_frame, counts_verified
 from dti.web.frameworks.models import FrameworkVersion
 
 __all__ = ["FrameworkBatch", "period_batches"]
@@ -49,26 +50,12 @@ class FrameworkBatch:
     ) -> pl.DataFrame:
         """The engine's values table: the unit's own data, or — for assessments whose status
         is in ``verified_for`` — the verifier's where an entry was adjusted."""
-        use_verified = [a.pk for a in self.assessments if a.status in verified_for]
-        adjusted = pl.col("assessment").is_in(use_verified) & (
-            pl.col("verdict") == Verdict.ADJUSTED.value
-        )
-
-        def pick(name: str) -> pl.Expr:
-            return (
-                pl.when(adjusted)
-                .then(pl.col(f"verified_{name}"))
-                .otherwise(pl.col(f"self_{name}"))
-                .alias(name)
-            )
-
+        use_verified = [a.pk for a in self.assessments if counts_verified(a.status, verified_for)]
         return self.entries.select(
             pl.col("unit"),
             pl.lit(period_code, dtype=pl.String).alias("period"),
             pl.col("indicator"),
-            pick("value"),
-            pick("denominator"),
-            pick("applicable"),
+            *counted_values_frame(pl.col("assessment").is_in(use_verified)),
         )
 
 

@@ -9,29 +9,18 @@ from typing import Any
 from django.db.models import QuerySet
 
 from dti.engine import score
-from dti.web.accounts.models import Role
-from dti.web.accounts.policy import membership_of
+from dti.web.accounts.actors import Viewer
+from dti.web.accounts.policy import visible_assessments
 from dti.web.assessments.models import Assessment, Period, Status
 from dti.web.assessments.period_values import period_batches
-from dti.web.assessments.workflow import VISIBLE_TO_REVIEWERS
+from dti.web.assessments.workflow import FINAL
 from dti.web.frameworks.selectors import framework_compiled
 
-FINAL = frozenset({Status.VERIFIED, Status.APPROVED, Status.PUBLISHED})
 
-
-def assessments_for(user: Any) -> QuerySet[Assessment]:
-    """Every assessment the user may open (a reporter: their unit's only)."""
+def assessments_for(user: Viewer) -> QuerySet[Assessment]:
+    """Every assessment the user may open (a reporter: their unit's only), as the policy says."""
     qs = Assessment.objects.select_related("period", "unit__group", "framework")
-    membership = membership_of(user)
-    if membership is None:
-        return qs.none()
-    if membership.role == Role.ADMIN:
-        return qs
-    if membership.role == Role.REPORTER:
-        if membership.unit_id is None:
-            return qs.none()
-        return qs.filter(unit_id=membership.unit_id)
-    return qs.filter(status__in=list(VISIBLE_TO_REVIEWERS))
+    return visible_assessments(user, qs)
 
 
 @dataclass(frozen=True)

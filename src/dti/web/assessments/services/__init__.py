@@ -1,0 +1,61 @@
+"""Writes of the assessment cycle, by entity (HackSoft style: ``<entity>_<action>``, keyword
+arguments, one transaction each, the audit event written inside it):
+
+* :mod:`.periods` — opening a period, moving its deadlines;
+* :mod:`.entries` — the unit's own data, one indicator or many at once;
+* :mod:`.workbook` — the filled-in template uploaded by the unit;
+* :mod:`.evidence` — files and links attached to an indicator;
+* :mod:`.verification` — the working group's verdicts and site-visit notes;
+* :mod:`.transitions` — the state machine carried out;
+* :mod:`.scores` — a unit's scores computed by the engine and stored;
+* :mod:`.recompute` — the whole period rescored, a framework corrected.
+
+Who may do what is asked of :mod:`dti.web.accounts.policy`; which value counts and what a
+transition does are stated in :mod:`dti.web.assessments.workflow`.
+"""
+
+from dti.web.assessments.services.entries import (
+    SelfInput,
+    assessment_save_values,
+    entry_save_self,
+)
+from dti.web.assessments.services.evidence import evidence_add, evidence_delete
+from dti.web.assessments.services.periods import period_open, period_set_deadlines
+from dti.web.assessments.services.recompute import (
+    RecomputeReport,
+    locked_for_scoring,
+    period_framework_correct,
+    period_recompute,
+)
+from dti.web.assessments.services.scores import (
+    SCORE_FIELDS,
+    assessment_recompute,
+    pillar_names,
+    store_scores,
+)
+from dti.web.assessments.services.transitions import assessment_transition, period_transition_all
+from dti.web.assessments.services.verification import entry_verify, site_visit_note_add
+from dti.web.assessments.services.workbook import assessment_import_workbook
+
+__all__ = [
+    "SCORE_FIELDS",
+    "RecomputeReport",
+    "SelfInput",
+    "assessment_import_workbook",
+    "assessment_recompute",
+    "assessment_save_values",
+    "assessment_transition",
+    "entry_save_self",
+    "entry_verify",
+    "evidence_add",
+    "evidence_delete",
+    "locked_for_scoring",
+    "period_framework_correct",
+    "period_open",
+    "period_recompute",
+    "period_set_deadlines",
+    "period_transition_all",
+    "pillar_names",
+    "site_visit_note_add",
+    "store_scores",
+]

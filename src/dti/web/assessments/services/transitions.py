@@ -1,0 +1,119 @@
+"""The workflow carried out: one assessment, or every assessment of a period where possible,
+moved along the state machine of :mod:`dti.web.assessments.workflow`, doing what each
+transition declares (timestamps, cleared publication, pending entries accepted, rescoring,
+the publication hook), audited in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dti.web.accounts.actors import Actor
+from dti.web.accounts.policy import require_role, require_transition
+from dti.web.assessments.models import Assessment, Period, Status
+from dti.web.assessments.services._common import locked
+from dti.web.assessments.services.scores import assessment_recompute
+from dti.web.assessments.services.verification import accept_pending
+from dti.web.assessments.workflow import (
+    REOPEN_GRACE,
+    Transition,
+    publication_changed,
+    transition_named,
+)
+from dti.web.audit.actions import AuditAction
+from dti.web.audit.services import audit_record
+from dti.web.errors import InvalidInput
+from dti.web.ops.faults import pause_point
+
+
+def _known(name: str) -> Transition:
+    transition = transition_named(name)
+    if transition is None:
+        raise InvalidInput(_("Unknown action."))
+    return transition
+
+
+def _apply_effects(
+    assessment: Assessment,
+    transition: Transition,
+    *,
+    actor: Actor,
+    now: dt.datetime,
+    new_deadline: dt.datetime | None,
+) -> None:
+    """What the transition declares besides the state change (the assessment is not saved)."""
+    if transition.accepts_pending:
+        accept_pending(actor=actor, assessment=assessment, now=now)
+    if transition.stamp:
+        setattr(assessment, transition.stamp, now)
+    if transition.reopens:
+        assessment.reopen_count += 1
+    if transition.extends_self_deadline and now > assessment.period.self_deadline:
+        assessment.self_deadline_override = new_deadline or now + REOPEN_GRACE
+    for field in transition.clears:
+        setattr(assessment, field, None)
+
+
+def assessment_transition(
+    *,
+    actor: Actor,
+    assessment: Assessment,
+    name: str,
+    reason: str = "",
+    now: dt.datetime | None = None,
+    new_deadline: dt.datetime | None = None,
+) -> Assessment:
+    """Move one assessment along the state machine (see :mod:`..workflow`)."""
+    now = now or timezone.now()
+    transition = _known(name)
+    with transaction.atomic():
+        assessment = locked(assessment)
+        require_transition(actor, assessment, transition, now)
+        reason = reason.strip()
+        if transition.needs_reason and not reason:
+            raise InvalidInput(_("A reason is required."))
+        old = Status(assessment.status)
+        _apply_effects(assessment, transition, actor=actor, now=now, new_deadline=new_deadline)
+        assessment.status = transition.target
+        assessment.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.of_transition(transition.name),
+            obj=assessment,
+            assessment=assessment,
+            field="status",
+            old=str(old),
+            new=str(transition.target),
+            reason=reason,
+        )
+        if transition.changes_side(old):
+            assessment_recompute(assessment=assessment, actor=actor)
+        if transition.leaves_publication(old):
+            # Published results are cached under a per-period counter: entering or leaving
+            # "published" tells the listeners in this same transaction.
+            publication_changed(assessment.period_id)
+        pause_point(transition.name)  # crash tests: written, not yet committed
+    return assessment
+
+
+def period_transition_all(
+    *, actor: Actor, period: Period, name: str, reason: str = "", now: dt.datetime | None = None
+) -> int:
+    """Apply one transition to every assessment of the period where it is possible."""
+    transition = _known(name)
+    require_role(actor, *transition.roles)
+    count = 0
+    with transaction.atomic():
+        targets: Iterable[Assessment] = period.assessments.filter(
+            status__in=list(transition.sources)
+        ).select_related("period", "unit__group", "framework")
+        for assessment in targets:
+            assessment_transition(
+                actor=actor, assessment=assessment, name=name, reason=reason, now=now
+            )
+            count += 1
+    return count

@@ -1,0 +1,148 @@
+"""The working group's side: each indicator accepted or adjusted (with a reason), site-visit
+notes, and the acceptance of what was left untouched when verification finishes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dti.web.accounts.actors import Actor
+from dti.web.accounts.models import Role
+from dti.web.accounts.policy import require_role, require_verify
+from dti.web.assessments.models import Assessment, IndicatorEntry, SiteVisitNote, Verdict
+from dti.web.assessments.services._common import (
+    entry_values,
+    locked,
+    rows_replacing,
+    validate,
+    verified_row,
+    versioned_update,
+)
+from dti.web.assessments.services.scores import assessment_recompute
+from dti.web.assessments.workflow import VERIFY_EDITABLE
+from dti.web.audit.actions import AuditAction
+from dti.web.audit.models import AuditEvent
+from dti.web.audit.services import audit_changes, audit_record
+from dti.web.errors import InvalidInput, InvalidState, NotFound
+
+
+def entry_verify(
+    *,
+    actor: Actor,
+    entry: IndicatorEntry,
+    version: int,
+    adjust: bool,
+    value: float | None = None,
+    denominator: float | None = None,
+    applicable: bool = True,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> IndicatorEntry:
+    """Accept the unit's data for one indicator, or adjust it with a mandatory reason."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        assessment = locked(entry.assessment)
+        require_verify(actor, assessment, now)
+        current = IndicatorEntry.objects.filter(pk=entry.pk, assessment=assessment).first()
+        if current is None:
+            raise NotFound(_("The indicator is not part of this assessment."))
+        if adjust and not reason.strip():
+            raise InvalidInput(_("An adjustment needs a reason."))
+        if adjust:
+            if not applicable:
+                value = denominator = None
+            rows = rows_replacing(assessment, current, verified_row, value, denominator, applicable)
+            validate(assessment, rows)
+        else:
+            value, denominator = current.self_value, current.self_denominator
+            applicable = current.self_applicable
+        changes: dict[str, Any] = {
+            "verdict": Verdict.ADJUSTED if adjust else Verdict.ACCEPTED,
+            "verified_value": value,
+            "verified_denominator": denominator,
+            "verified_applicable": applicable,
+            "verifier_reason": reason.strip(),
+        }
+        versioned_update(
+            current,
+            version,
+            now,
+            _("Indicator %(code)s was changed by someone else; reload and try again.")
+            % {"code": current.indicator},
+            **changes,
+            verified_by=actor,
+            verified_at=now,
+        )
+        before = {
+            "verdict": current.verdict,
+            **entry_values(current, "verified"),
+            "verifier_reason": current.verifier_reason,
+        }
+        audit_changes(
+            actor=actor,
+            action=AuditAction.ENTRY_VERIFY,
+            obj=current,
+            assessment=assessment,
+            before=before,
+            after={**changes, "verdict": str(changes["verdict"])},
+            reason=reason.strip(),
+        )
+        assessment_recompute(assessment=assessment, actor=actor)
+    return IndicatorEntry.objects.get(pk=current.pk)
+
+
+def site_visit_note_add(
+    *, actor: Actor, assessment: Assessment, visited_on: dt.date, text: str
+) -> SiteVisitNote:
+    require_role(actor, Role.VERIFIER)
+    if not text.strip():
+        raise InvalidInput(_("The note is empty."))
+    with transaction.atomic():
+        assessment = locked(assessment)
+        if assessment.status not in VERIFY_EDITABLE:
+            raise InvalidState(_("Notes can only be added while verification is open."))
+        note = SiteVisitNote.objects.create(
+            assessment=assessment, author=actor, visited_on=visited_on, text=text.strip()
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.SITE_VISIT_NOTE_ADD,
+            obj=note,
+            assessment=assessment,
+            new=text.strip(),
+        )
+    return note
+
+
+def accept_pending(*, actor: Actor, assessment: Assessment, now: dt.datetime) -> None:
+    """Finishing verification accepts every indicator the verifier did not touch."""
+    pending = assessment.entries.filter(verdict=Verdict.PENDING)
+    events = [
+        AuditEvent(
+            actor=actor,
+            action=AuditAction.ENTRY_VERIFY,
+            object_type=IndicatorEntry._meta.label_lower,
+            object_id=str(pk),
+            assessment=assessment,
+            field="verdict",
+            old=str(Verdict.PENDING),
+            new=str(Verdict.ACCEPTED),
+            reason=_("accepted when verification finished"),
+        )
+        for pk in pending.values_list("pk", flat=True)
+    ]
+    pending.update(
+        verdict=Verdict.ACCEPTED,
+        verified_value=F("self_value"),
+        verified_denominator=F("self_denominator"),
+        verified_applicable=F("self_applicable"),
+        verified_by=actor,
+        verified_at=now,
+        version=F("version") + 1,
+    )
+    AuditEvent.objects.bulk_create(events)

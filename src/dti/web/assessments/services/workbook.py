@@ -1,0 +1,135 @@
+"""A filled-in self-assessment template uploaded by the unit: checked against the unit,
+period and framework it was made for, judged by the engine, applied all or nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dti.engine import DataError, Problem
+from dti.io.tables import TEMPLATE_VALUES_SHEET, read_values
+from dti.web.accounts.actors import Actor
+from dti.web.accounts.policy import require_self_edit
+from dti.web.assessments.calculations import ValueRow, run
+from dti.web.assessments.models import Assessment
+from dti.web.assessments.services._common import locked, unit_row
+from dti.web.assessments.services.entries import SelfInput, apply_self_rows
+from dti.web.audit.actions import AuditAction
+from dti.web.errors import InvalidInput
+from dti.web.frameworks.selectors import framework_compiled
+from dti.web.ops.faults import pause_point
+from dti.web.ops.names import checked_upload_name
+from dti.web.ops.scan import scan_upload
+
+# Where the template's columns are, for messages about an uploaded workbook.
+_TEMPLATE_COLUMNS = {
+    "indicator": "A (Mã chỉ số)",
+    "value": "E (Giá trị)",
+    "denominator": "F (Mẫu số)",
+    "applicable": "G (Không áp dụng)",
+}
+
+
+def assessment_import_workbook(
+    *,
+    actor: Actor,
+    assessment: Assessment,
+    path: Path,
+    file_name: str,
+    now: dt.datetime | None = None,
+) -> int:
+    """Apply a filled-in template; all or nothing. Returns the number of indicators read."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        assessment = locked(assessment)
+        require_self_edit(actor, assessment, now)
+        checked_upload_name(file_name)
+        if path.suffix.lower() != ".xlsx" or not file_name.lower().endswith(".xlsx"):
+            raise InvalidInput(_("Upload the .xlsx self-assessment template."))
+        scan_upload(path, file_name)
+        try:
+            frame, meta = read_values(path)
+        except DataError as exc:
+            raise InvalidInput(
+                _("The workbook has problems; nothing was saved."),
+                problems=[str(dataclasses.replace(p, file=file_name)) for p in exc.problems],
+            ) from exc
+        if meta is None:
+            raise InvalidInput(_("This is not the self-assessment template of this platform."))
+        expected = {
+            "unit": assessment.unit.code,
+            "period": assessment.period.code,
+            "framework": assessment.framework.code,
+            "group": assessment.unit.group.code,
+        }
+        got = dataclasses.asdict(meta)
+        wrong = [
+            _("%(field)s is %(got)s, expected %(expected)s")
+            % {"field": key, "got": got[key], "expected": value}
+            for key, value in expected.items()
+            if got[key] != value
+        ]
+        if wrong:
+            raise InvalidInput(
+                _("This workbook was made for another unit, period or framework."),
+                problems=wrong,
+            )
+        uploaded = list(frame.iter_rows(named=True))
+        rows = [
+            ValueRow(
+                meta.unit,
+                meta.period,
+                r["indicator"],
+                r["value"],
+                r["denominator"],
+                bool(r["applicable"]),
+                int(r["row"]),
+            )
+            for r in uploaded
+        ]
+        try:
+            run(
+                framework_compiled(assessment.framework),
+                rows,
+                [unit_row(assessment)],
+                source=file_name,
+            )
+        except DataError as exc:
+            raise InvalidInput(
+                _("The workbook has problems; nothing was saved."),
+                problems=[str(_in_template(p)) for p in exc.problems],
+            ) from exc
+        apply_self_rows(
+            actor=actor,
+            assessment=assessment,
+            rows=[
+                SelfInput(
+                    r["indicator"],
+                    r["value"],
+                    r["denominator"],
+                    bool(r["applicable"]),
+                    str(r["explanation"]) if r.get("explanation") else None,
+                )
+                for r in uploaded
+            ],
+            reason=file_name,
+            action=AuditAction.ENTRY_IMPORT,
+            now=now,
+        )
+        pause_point("import")  # crash tests: everything written, nothing committed yet
+    return len(uploaded)
+
+
+def _in_template(problem: Problem) -> Problem:
+    if problem.row is None:
+        return problem
+    return dataclasses.replace(
+        problem,
+        sheet=problem.sheet or TEMPLATE_VALUES_SHEET,
+        column=_TEMPLATE_COLUMNS.get(problem.column or "", problem.column),
+    )

@@ -1,0 +1,49 @@
+"""The assessment cycle's pages, thin: each view reads a form, asks a service or a selector and
+renders; permission questions go to :mod:`dti.web.accounts.policy`.
+
+* :mod:`.periods` — home, opening a period, its progress, bulk actions and results;
+* :mod:`.assessment` — one assessment's sheet, transitions, notes, template, history;
+* :mod:`.entries` — one indicator's save, verdict and evidence.
+"""
+
+from dti.web.assessments.views.assessment import (
+    assessment_detail,
+    assessment_history,
+    assessment_transition,
+    note_add,
+    template_download,
+    workbook_upload,
+)
+from dti.web.assessments.views.entries import (
+    entry_save,
+    entry_verify,
+    evidence_add,
+    evidence_delete,
+    evidence_download,
+)
+from dti.web.assessments.views.periods import (
+    home,
+    period_bulk,
+    period_create,
+    period_detail,
+    period_results,
+)
+
+__all__ = [
+    "assessment_detail",
+    "assessment_history",
+    "assessment_transition",
+    "entry_save",
+    "entry_verify",
+    "evidence_add",
+    "evidence_delete",
+    "evidence_download",
+    "home",
+    "note_add",
+    "period_bulk",
+    "period_create",
+    "period_detail",
+    "period_results",
+    "template_download",
+    "workbook_upload",
+]

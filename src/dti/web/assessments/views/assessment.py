@@ -1,0 +1,171 @@
+"""Pages of one assessment: the sheet (the unit's data, the verifier's, the scores), its
+transitions, site-visit notes, the template and its upload, the history."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dti.io.template import write_template
+from dti.web.accounts.actors import actor_of
+from dti.web.accounts.policy import (
+    can_download_template,
+    can_edit_self,
+    can_verify,
+    can_view_assessment,
+    reports_for,
+    require_view,
+    transitions_for,
+)
+from dti.web.assessments import selectors, services
+from dti.web.assessments.forms import NoteForm, TransitionForm, WorkbookForm
+from dti.web.assessments.models import Assessment
+from dti.web.assessments.workflow import TRANSITIONS, VERIFIED_SIDE, self_deadline
+from dti.web.audit.models import AuditEvent
+from dti.web.errors import InvalidInput, ServiceError
+from dti.web.frameworks.selectors import framework_parsed
+from dti.web.views_common import error_response
+
+
+def _assessment(request: HttpRequest, pk: int) -> Assessment:
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("period", "unit__group", "framework"), pk=pk
+    )
+    if not can_view_assessment(request.user, assessment):
+        # A reporter of another unit learns nothing, not even that the assessment exists.
+        raise Http404
+    return assessment
+
+
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    now = timezone.now()
+    language = get_language() or "vi"
+    return render(
+        request,
+        "assessments/detail.html",
+        {
+            "a": assessment,
+            "lines": selectors.assessment_sheet(assessment, language),
+            "can_edit": can_edit_self(request.user, assessment, now),
+            "can_verify": can_verify(request.user, assessment, now),
+            "is_reporter": reports_for(request.user, assessment.unit_id),
+            "show_verified": assessment.status in VERIFIED_SIDE,
+            "transitions": transitions_for(request.user, assessment, now),
+            "deadline": self_deadline(assessment),
+            "notes": assessment.notes.select_related("author"),
+            "note_form": NoteForm(),
+            "pillar_names": {
+                p.code: p.name.get(language) for p in framework_parsed(assessment.framework).tree
+            },
+        },
+    )
+
+
+def template_download(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    if not can_download_template(request.user, assessment):
+        raise PermissionDenied
+    framework = framework_parsed(assessment.framework)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_template(
+            framework,
+            assessment.unit.group.code,
+            Path(tmp) / "template.xlsx",
+            unit=assessment.unit.code,
+            period=assessment.period.code,
+        )
+        content = path.read_bytes()
+    name = f"tu-danh-gia-{assessment.unit.code}-{assessment.period.code}.xlsx"
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+def workbook_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    back = reverse("assessment_detail", args=[pk])
+    form = WorkbookForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return error_response(request, InvalidInput(_("Choose the .xlsx file.")), back)
+    upload = form.cleaned_data["file"]
+    try:
+        if upload.size > settings.DTI_WORKBOOK_MAX_BYTES:
+            raise InvalidInput(_("The workbook is too large."))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "upload.xlsx"
+            with path.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            count = services.assessment_import_workbook(
+                actor=actor_of(request), assessment=assessment, path=path, file_name=upload.name
+            )
+    except ServiceError as error:
+        return error_response(request, error, back)
+    messages.success(request, _("%(n)s indicators read from the workbook.") % {"n": count})
+    return redirect(back)
+
+
+@require_POST
+def assessment_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    back = reverse("assessment_detail", args=[pk])
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        services.assessment_transition(
+            actor=actor_of(request),
+            assessment=assessment,
+            name=form.cleaned_data["name"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ServiceError as error:
+        return error_response(request, error, back)
+    messages.success(
+        request, _("Done: %(action)s.") % {"action": TRANSITIONS[form.cleaned_data["name"]].label}
+    )
+    return redirect(back)
+
+
+@require_POST
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    back = reverse("assessment_detail", args=[pk]) + "#notes"
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return error_response(request, InvalidInput(_("Check the form.")), back)
+    try:
+        services.site_visit_note_add(
+            actor=actor_of(request),
+            assessment=assessment,
+            visited_on=form.cleaned_data["visited_on"],
+            text=form.cleaned_data["text"],
+        )
+    except ServiceError as error:
+        return error_response(request, error, back)
+    messages.success(request, _("Note added."))
+    return redirect(back)
+
+
+def assessment_history(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    require_view(request.user, assessment)
+    events = AuditEvent.objects.filter(assessment=assessment).select_related("actor")
+    return render(request, "assessments/history.html", {"a": assessment, "events": events[:1000]})

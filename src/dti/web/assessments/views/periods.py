@@ -1,0 +1,140 @@
+"""Pages of the whole period: the home page's worklists, opening a period, its progress and
+bulk actions, its results before publication."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dti.web.accounts.actors import actor_of
+from dti.web.accounts.models import Role
+from dti.web.accounts.policy import ADMINS, STAFF, has_role, membership_of
+from dti.web.assessments import selectors, services
+from dti.web.assessments.forms import PeriodForm
+from dti.web.assessments.models import Period, Status
+from dti.web.assessments.workflow import TRANSITIONS, TransitionName
+from dti.web.errors import ServiceError
+from dti.web.views_common import error_response, role_required
+
+# The transitions the period page applies to every assessment where possible.
+BULK_TRANSITIONS = (TransitionName.APPROVE, TransitionName.PUBLISH)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    periods = Period.objects.all()
+    assessments = selectors.assessments_for(request.user)
+    if has_role(request.user, Role.VERIFIER):
+        # A verifier's worklist: what waits for verification.
+        assessments = assessments.filter(status__in=[Status.SUBMITTED, Status.UNDER_VERIFICATION])
+    progress = (
+        [(p, selectors.period_progress(p)) for p in periods] if membership_of(request.user) else []
+    )
+    return render(
+        request,
+        "home.html",
+        {
+            "periods": periods,
+            "progress": progress,
+            "assessments": assessments.order_by("-period__year", "unit__name")[:200],
+        },
+    )
+
+
+# -- periods ----------------------------------------------------------------------------------
+
+
+@role_required(*ADMINS)
+def period_create(request: HttpRequest) -> HttpResponse:
+    form = PeriodForm(request.POST or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = services.period_open(
+                actor=actor_of(request),
+                year=form.cleaned_data["year"],
+                name=form.cleaned_data["name"],
+                self_deadline=form.cleaned_data["self_deadline"],
+                verification_deadline=form.cleaned_data["verification_deadline"],
+                frameworks=form.framework_map(),
+                province=form.cleaned_data.get("province"),
+            )
+        except ServiceError as error:
+            problems = [error.message, *error.problems]
+        else:
+            messages.success(request, _("Period %(name)s opened.") % {"name": period.name})
+            return redirect("period_detail", pk=period.pk)
+    return render(request, "assessments/period_form.html", {"form": form, "problems": problems})
+
+
+@role_required(*STAFF)
+def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    period = get_object_or_404(Period, pk=pk)
+    assessments = (
+        selectors.assessments_for(request.user)
+        .filter(period=period)
+        .annotate(n_adjusted=Count("entries", filter=Q(entries__verdict="adjusted")))
+    )
+    status = request.GET.get("status")
+    if status in Status.values:
+        assessments = assessments.filter(status=status)
+    return render(
+        request,
+        "assessments/period_detail.html",
+        {
+            "period": period,
+            "progress": selectors.period_progress(period),
+            "statuses": Status.choices,
+            "assessments": assessments,
+            "bulk": [TRANSITIONS[name] for name in BULK_TRANSITIONS],
+            "frameworks": period.frameworks.select_related("group", "framework"),
+        },
+    )
+
+
+@role_required(*ADMINS)
+@require_POST
+def period_bulk(request: HttpRequest, pk: int) -> HttpResponse:
+    period = get_object_or_404(Period, pk=pk)
+    name = request.POST.get("name", "")
+    if name not in BULK_TRANSITIONS:
+        raise Http404
+    try:
+        count = services.period_transition_all(
+            actor=actor_of(request), period=period, name=name, reason=request.POST.get("reason", "")
+        )
+    except ServiceError as error:
+        return error_response(request, error, reverse("period_detail", args=[pk]))
+    messages.success(request, _("%(n)s assessments updated.") % {"n": count})
+    return redirect("period_detail", pk=pk)
+
+
+@role_required(*STAFF)
+def period_results(request: HttpRequest, pk: int) -> HttpResponse:
+    period = get_object_or_404(Period, pk=pk)
+    return _results(request, period, selectors.period_results(period), public=False)
+
+
+def _results(
+    request: HttpRequest,
+    period: Period,
+    results: dict[str, list[selectors.ResultRow]],
+    *,
+    public: bool,
+) -> HttpResponse:
+    from dti.web.registry.models import UnitGroup
+
+    names = {g.code: g for g in UnitGroup.objects.all()}
+    tables = [
+        (names.get(code), rows, selectors.band_counts(rows)) for code, rows in results.items()
+    ]
+    tables.sort(key=lambda t: t[0].order if t[0] else 0)
+    return render(
+        request,
+        "assessments/results.html",
+        {"period": period, "tables": tables, "public": public},
+    )
