@@ -1,0 +1,104 @@
+"""The page offers exactly what the services accept: for every role × workflow state × deadline
+(open, the unit's passed, both passed), the assessment page's transitions and its edit and
+verify rights are compared with what the services do when asked (each attempt rolled back)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.utils import timezone
+
+from dti.web.assessments import services
+from dti.web.assessments.models import Assessment, IndicatorEntry, Period, Status
+from dti.web.assessments.workflow import TRANSITIONS
+from dti.web.errors import ServiceError
+
+DEADLINES = {
+    "open": (dt.timedelta(days=30), dt.timedelta(days=60)),
+    "self_passed": (dt.timedelta(days=-1), dt.timedelta(days=30)),
+    "both_passed": (dt.timedelta(days=-2), dt.timedelta(days=-1)),
+}
+
+
+def _accepted(attempt: Any) -> bool:
+    """Whether the service accepts the attempt; nothing it writes survives."""
+    with transaction.atomic():
+        try:
+            attempt()
+        except ServiceError:
+            return False
+        finally:
+            transaction.set_rollback(True)
+    return True
+
+
+def _service_accepts(user: Any, assessment: Assessment) -> tuple[set[str], bool, bool]:
+    entry = IndicatorEntry.objects.filter(assessment=assessment).order_by("position").first()
+    assert entry is not None
+    transitions = {
+        str(name)
+        for name in TRANSITIONS
+        if _accepted(
+            lambda name=name: services.assessment_transition(
+                actor=user, assessment=assessment, name=name, reason="kiểm tra"
+            )
+        )
+    }
+    edit = _accepted(
+        lambda: services.entry_save_self(
+            actor=user,
+            entry=entry,
+            version=entry.version,
+            value=entry.self_value,
+            denominator=entry.self_denominator,
+            applicable=entry.self_applicable,
+        )
+    )
+    verify = _accepted(
+        lambda: services.entry_verify(actor=user, entry=entry, version=entry.version, adjust=False)
+    )
+    return transitions, edit, verify
+
+
+def _page_offers(client: Client, assessment: Assessment) -> tuple[set[str], bool, bool]:
+    response = client.get(f"/assessments/{assessment.pk}/")
+    if response.status_code == 404:
+        return set(), False, False
+    assert response.status_code == 200
+    context = response.context
+    names = {str(t.name) for t in context["transitions"]}
+    return names, bool(context["can_edit"]), bool(context["can_verify"])
+
+
+@pytest.mark.parametrize("deadline", sorted(DEADLINES))
+def test_every_action_the_page_offers_is_exactly_what_the_service_accepts(
+    world: dict[str, Any], deadline: str
+) -> None:
+    self_shift, verification_shift = DEADLINES[deadline]
+    now = timezone.now()
+    period: Period = world["period"]
+    Period.objects.filter(pk=period.pk).update(
+        self_deadline=now + self_shift, verification_deadline=now + verification_shift
+    )
+    clients = {}
+    for name, user in world["users"].items():
+        client = Client()
+        client.force_login(user)
+        clients[name] = client
+    offered_anything = set()
+    for status in Status:
+        Assessment.objects.filter(pk=world["mine"].pk).update(status=status)
+        for name, user in world["users"].items():
+            fresh = Assessment.objects.select_related("period", "unit__group", "framework").get(
+                pk=world["mine"].pk
+            )
+            page = _page_offers(clients[name], fresh)
+            accepted = _service_accepts(user, fresh)
+            assert page == accepted, (deadline, str(status), name)
+            offered_anything |= page[0]
+    # The matrix is not vacuous: some transition is offered (and accepted) in every case.
+    assert offered_anything
