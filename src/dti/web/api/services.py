@@ -6,13 +6,14 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from dti.web.accounts.actors import Actor
 from dti.web.api.models import ApiToken
+from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_record
 
 TOKEN_PREFIX = "dti_"  # noqa: S105 - marks tokens for secret scanners; not a secret
@@ -30,23 +31,27 @@ def token_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def token_create(*, actor: Any, user: User, name: str = "") -> NewToken:
+def token_create(*, actor: Actor | None, user: User, name: str = "") -> NewToken:
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
             user=user, name=name[:100], prefix=secret[:12], digest=token_digest(secret)
         )
-        audit_record(actor=actor, action="api_token_create", obj=token, new=token.prefix)
+        audit_record(actor=actor, action=AuditAction.API_TOKEN_CREATE, obj=token, new=token.prefix)
     return NewToken(token=token, secret=secret)
 
 
-def token_revoke(*, actor: Any, token: ApiToken, now: dt.datetime | None = None) -> ApiToken:
+def token_revoke(
+    *, actor: Actor | None, token: ApiToken, now: dt.datetime | None = None
+) -> ApiToken:
     now = now or timezone.now()
     with transaction.atomic():
         if token.revoked_at is None:
             token.revoked_at = now
             token.save(update_fields=["revoked_at"])
-            audit_record(actor=actor, action="api_token_revoke", obj=token, old=token.prefix)
+            audit_record(
+                actor=actor, action=AuditAction.API_TOKEN_REVOKE, obj=token, old=token.prefix
+            )
     return token
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import QuerySet
 
 from dti.engine import score
 from dti.web.accounts.actors import Viewer
 from dti.web.accounts.policy import visible_assessments
-from dti.web.assessments.models import Assessment, Period, Status
+from dti.web.assessments.models import Assessment, Evidence, IndicatorEntry, Period, Status
 from dti.web.assessments.period_values import period_batches
 from dti.web.assessments.workflow import FINAL
 from dti.web.frameworks.selectors import framework_compiled
@@ -112,8 +111,8 @@ class SheetLine:
     rule_type: str = ""
     needs_denominator: bool = False
     na_allowed: bool = False
-    entry: Any = None
-    evidence: tuple[Any, ...] = ()
+    entry: IndicatorEntry | None = None
+    evidence: tuple[Evidence, ...] = ()
     self_points: float | None = None
     verified_points: float | None = None
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dti.engine import DataError, Problem
-from dti.io.tables import TEMPLATE_VALUES_SHEET, read_values
+from dti.io.tables import TEMPLATE_VALUES_SHEET, TemplateInfo, read_values
 from dti.web.accounts.actors import Actor
 from dti.web.accounts.policy import require_self_edit
 from dti.web.assessments.calculations import ValueRow, run
@@ -35,6 +36,71 @@ _TEMPLATE_COLUMNS = {
 }
 
 
+def _read_template(path: Path, file_name: str) -> tuple[list[dict[str, Any]], TemplateInfo]:
+    """The rows of an uploaded template and what it says it was made for."""
+    if path.suffix.lower() != ".xlsx" or not file_name.lower().endswith(".xlsx"):
+        raise InvalidInput(_("Upload the .xlsx self-assessment template."))
+    scan_upload(path, file_name)
+    try:
+        frame, meta = read_values(path)
+    except DataError as exc:
+        raise InvalidInput(
+            _("The workbook has problems; nothing was saved."),
+            problems=[str(dataclasses.replace(p, file=file_name)) for p in exc.problems],
+        ) from exc
+    if meta is None:
+        raise InvalidInput(_("This is not the self-assessment template of this platform."))
+    return list(frame.iter_rows(named=True)), meta
+
+
+def _check_made_for(assessment: Assessment, meta: TemplateInfo) -> None:
+    expected = {
+        "unit": assessment.unit.code,
+        "period": assessment.period.code,
+        "framework": assessment.framework.code,
+        "group": assessment.unit.group.code,
+    }
+    got = dataclasses.asdict(meta)
+    wrong = [
+        _("%(field)s is %(got)s, expected %(expected)s")
+        % {"field": key, "got": got[key], "expected": value}
+        for key, value in expected.items()
+        if got[key] != value
+    ]
+    if wrong:
+        raise InvalidInput(
+            _("This workbook was made for another unit, period or framework."),
+            problems=wrong,
+        )
+
+
+def _judge(
+    assessment: Assessment, meta: TemplateInfo, uploaded: list[dict[str, Any]], file_name: str
+) -> None:
+    """The engine's verdict on the uploaded rows, located in the template's own columns."""
+    rows = [
+        ValueRow(
+            meta.unit,
+            meta.period,
+            r["indicator"],
+            r["value"],
+            r["denominator"],
+            bool(r["applicable"]),
+            int(r["row"]),
+        )
+        for r in uploaded
+    ]
+    try:
+        run(
+            framework_compiled(assessment.framework), rows, [unit_row(assessment)], source=file_name
+        )
+    except DataError as exc:
+        raise InvalidInput(
+            _("The workbook has problems; nothing was saved."),
+            problems=[str(_in_template(p)) for p in exc.problems],
+        ) from exc
+
+
 def assessment_import_workbook(
     *,
     actor: Actor,
@@ -49,61 +115,9 @@ def assessment_import_workbook(
         assessment = locked(assessment)
         require_self_edit(actor, assessment, now)
         checked_upload_name(file_name)
-        if path.suffix.lower() != ".xlsx" or not file_name.lower().endswith(".xlsx"):
-            raise InvalidInput(_("Upload the .xlsx self-assessment template."))
-        scan_upload(path, file_name)
-        try:
-            frame, meta = read_values(path)
-        except DataError as exc:
-            raise InvalidInput(
-                _("The workbook has problems; nothing was saved."),
-                problems=[str(dataclasses.replace(p, file=file_name)) for p in exc.problems],
-            ) from exc
-        if meta is None:
-            raise InvalidInput(_("This is not the self-assessment template of this platform."))
-        expected = {
-            "unit": assessment.unit.code,
-            "period": assessment.period.code,
-            "framework": assessment.framework.code,
-            "group": assessment.unit.group.code,
-        }
-        got = dataclasses.asdict(meta)
-        wrong = [
-            _("%(field)s is %(got)s, expected %(expected)s")
-            % {"field": key, "got": got[key], "expected": value}
-            for key, value in expected.items()
-            if got[key] != value
-        ]
-        if wrong:
-            raise InvalidInput(
-                _("This workbook was made for another unit, period or framework."),
-                problems=wrong,
-            )
-        uploaded = list(frame.iter_rows(named=True))
-        rows = [
-            ValueRow(
-                meta.unit,
-                meta.period,
-                r["indicator"],
-                r["value"],
-                r["denominator"],
-                bool(r["applicable"]),
-                int(r["row"]),
-            )
-            for r in uploaded
-        ]
-        try:
-            run(
-                framework_compiled(assessment.framework),
-                rows,
-                [unit_row(assessment)],
-                source=file_name,
-            )
-        except DataError as exc:
-            raise InvalidInput(
-                _("The workbook has problems; nothing was saved."),
-                problems=[str(_in_template(p)) for p in exc.problems],
-            ) from exc
+        uploaded, meta = _read_template(path, file_name)
+        _check_made_for(assessment, meta)
+        _judge(assessment, meta, uploaded, file_name)
         apply_self_rows(
             actor=actor,
             assessment=assessment,
