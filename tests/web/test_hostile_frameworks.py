@@ -39,6 +39,10 @@ CASES = [
     ("unknown tag", "code: !include /etc/passwd\n", ["tag"]),
     ("not a mapping", "- just\n- a list\n", []),
     ("binary garbage", "\x00\x01\x02: [", []),
+    # Parser limits (issue #17): 50,000 nested brackets exhausted the recursion; an integer
+    # past Python's 4,300-digit limit raised ValueError. Both answered HTTP 500.
+    ("deeply nested brackets", "code: " + "[" * 50_000 + "]" * 50_000 + "\n", ["nested"]),
+    ("a 5,000-digit integer", "code: x\nversion: " + "9" * 5_000 + "\n", ["digits"]),
 ]
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 from yaml.composer import ComposerError
+from yaml.constructor import ConstructorError
 from yaml.events import AliasEvent
 from yaml.nodes import Node
 
@@ -21,14 +22,44 @@ __all__ = ["MAX_YAML_BYTES", "load_yaml"]
 MAX_YAML_BYTES = 2_000_000
 
 
+# A framework is a handful of levels deep; PyYAML composes nodes recursively, so a file of
+# thousands of nested brackets would exhaust the interpreter's stack (RecursionError).
+MAX_DEPTH = 100
+# Python refuses to convert integers of more than 4,300 digits (ValueError); no framework value
+# comes near this.
+MAX_INT_DIGITS = 30
+
+
 class _NoAliasLoader(yaml.SafeLoader):
+    _depth = 0
+
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(AliasEvent):
             event = self.peek_event()  # type: ignore[no-untyped-call]
             raise ComposerError(
                 None, None, "anchors and aliases (*name) are not allowed", event.start_mark
             )
-        return super().compose_node(parent, index)
+        if self._depth >= MAX_DEPTH:
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise ComposerError(
+                None, None, f"nested more than {MAX_DEPTH} levels deep", event.start_mark
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_bounded_int(self, node: yaml.ScalarNode) -> int:
+        digits = sum(c.isdigit() for c in str(node.value))
+        if digits > MAX_INT_DIGITS:
+            raise ConstructorError(
+                None, None, f"an integer of {digits:,} digits is too long", node.start_mark
+            )
+        return int(super().construct_yaml_int(node))
+
+
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:int", _NoAliasLoader.construct_bounded_int)
 
 
 def load_yaml(text: str | bytes, *, file: str | None = None) -> Any:

@@ -8,8 +8,8 @@ ServiceError          code "invalid"          (the base; anything refused)
 ├── StaleVersion      "conflict"         409  someone saved the entry in between
 └── InvalidInput      "invalid"          422  data refused, every problem listed
 
-The API (:mod:`dti.web.api.errors`) answers with the same codes and adds only
-``not_authenticated`` (401), which no service raises.
+The API (:mod:`dti.web.api.errors`) answers with the same codes and adds only what no service
+raises: ``not_authenticated`` (401) and ``too_large`` (413, a body past the server's limit).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ class ErrorCode(StrEnum):
     DEADLINE_PASSED = "deadline_passed"
     WRONG_STATE = "wrong_state"
     INVALID = "invalid"
+    TOO_LARGE = "too_large"
 
 
 HTTP_STATUS: dict[ErrorCode, int] = {
@@ -38,6 +39,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.DEADLINE_PASSED: 409,
     ErrorCode.WRONG_STATE: 409,
     ErrorCode.INVALID: 422,
+    ErrorCode.TOO_LARGE: 413,
 }
 
 

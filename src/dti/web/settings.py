@@ -20,7 +20,9 @@ VAR_DIR = Path(os.environ.get("DTI_VAR_DIR", REPO_DIR / "var"))
 
 # Development only; production reads DTI_SECRET_KEY from the environment.
 SECRET_KEY = os.environ.get("DTI_SECRET_KEY", "dev-insecure-0b1f6c1e8a4d4f0c9e3a7b2d5c8e1f4a")
-DEBUG = os.environ.get("DTI_DEBUG", "1") == "1"
+# Off unless asked for: the demo runs as production does (no URL list on a 404, no traceback
+# on a 500); DTI_DEBUG=1 is for a developer's own machine.
+DEBUG = os.environ.get("DTI_DEBUG", "0") == "1"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 
 INSTALLED_APPS = [
@@ -45,6 +47,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files with DEBUG off: WhiteNoise serves them (cache headers, compression).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy (no inline script or style) and Permissions-Policy.
     "dti.web.ops.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -148,6 +152,14 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+# Failed sign-ins per client address, whatever the username (dti.web.accounts.throttle).
+DTI_LOGIN_ADDRESS_RATE = os.environ.get("DTI_LOGIN_ADDRESS_RATE", "30/15m")
+# Behind reverse proxies (HAProxy, nginx) set how many stand in front: only then is the
+# client's address read from X-Forwarded-For (see accounts.throttle.client_ip); otherwise the
+# header is ignored, since any client could forge it.
+DTI_TRUSTED_PROXY_COUNT = int(os.environ.get("DTI_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "dti.web.accounts.throttle.client_ip"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -160,7 +172,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [WEB_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "static"
+# Without collectstatic (the demo, the tests), WhiteNoise finds the files where they live;
+# production collects them once into STATIC_ROOT (settings_production) and serves the hashed,
+# compressed copies.
+STATIC_ROOT: Path | None = None
+WHITENOISE_USE_FINDERS = True
 
 # Evidence files: private storage, never served directly (see assessments.views.evidence_download).
 MEDIA_ROOT = VAR_DIR / "media"

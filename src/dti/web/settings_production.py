@@ -9,12 +9,15 @@ DTI_REDIS_URL        redis://127.0.0.1:6379/0 (the cache every process shares; t
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from dti.web.settings import *  # noqa: F403
 from dti.web.settings import database_from_env
 
 SECRET_KEY = os.environ["DTI_SECRET_KEY"]
 DEBUG = False
+WHITENOISE_USE_FINDERS = False
+STATIC_ROOT = Path(os.environ.get("DTI_STATIC_ROOT", VAR_DIR / "static"))  # noqa: F405
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("DTI_ALLOWED_HOSTS", "").split(",") if h.strip()]
 DATABASES = {"default": database_from_env()}
 
@@ -27,7 +30,8 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    # collectstatic writes hashed, compressed copies; WhiteNoise serves them with long caching.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 # The cache shared by every application process (see settings.CACHES).

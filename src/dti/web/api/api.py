@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -50,6 +52,13 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
         for e in exc.errors
     ]
     return _respond(request, ApiError(ErrorCode.INVALID, "The request was refused.", details))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    message = f"The request body is larger than {limit:,} bytes; send fewer entries at a time."
+    return _respond(request, ApiError(ErrorCode.TOO_LARGE, message))
 
 
 @api.exception_handler(Http404)

@@ -9,6 +9,7 @@ Every refusal answers ``{"error": {"code": ..., "message": ..., "details": [...]
     deadline_passed    409  the period's (or the unit's reopened) deadline is over
     wrong_state        409  the workflow state does not allow it
     invalid            422  the request or the data were refused; ``details`` locate each problem
+    too_large          413  the request body is past the server's limit
 
 The codes are :class:`dti.web.errors.ErrorCode`, the same words the services and the pages'
 JSON answers use: a service's refusal keeps its code here.
@@ -83,5 +84,6 @@ WRITE_ERRORS: dict[int, type[Schema]] = {
     403: ErrorOut,
     404: ErrorOut,
     409: ErrorOut,
+    413: ErrorOut,
     422: ErrorOut,
 }
