@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
-from django_ratelimit.core import get_usage
+from django_ratelimit.core import get_usage  # type: ignore[import-untyped]  # no py.typed
 
 GROUP = "dti-login-address"
 
