@@ -18,7 +18,7 @@ from tests.web import results_fixtures
 from dti.web.assessments.models import Assessment, Period
 from dti.web.assessments.services import assessment_transition
 from dti.web.audit.models import AuditEvent
-from dti.web.results import selectors
+from dti.web.results import scoring
 
 
 @pytest.fixture
@@ -166,13 +166,13 @@ def test_appendix_before_publication_admin_and_leader_only(
 def test_reopening_and_republishing_invalidate_the_cache(province: dict[int, Period]) -> None:
     admin = User.objects.get(username="admin")
     period = province[2023]
-    before_key = selectors.cache_key("scores", [period])
+    before_key = scoring.cache_key("scores", [period])
     assert "Sở Xây dựng" in Client().get("/public/2023/").content.decode()  # cached now
     svg = Client().get("/public/2023/charts/totals-so.svg").content.decode()
     assert "Sở Xây dựng" in svg
     b = Assessment.objects.get(period=period, unit__code="so-b")
     b = assessment_transition(actor=admin, assessment=b, name="reopen_to_verification", reason="x")
-    assert selectors.cache_key("scores", [period]) != before_key
+    assert scoring.cache_key("scores", [period]) != before_key
     assert "Sở Xây dựng" not in Client().get("/public/2023/").content.decode()
     assert "Sở Xây dựng" not in Client().get("/public/2023/charts/totals-so.svg").content.decode()
     assert Client().get("/public/2023/units/so-b/").status_code == 404
@@ -194,13 +194,13 @@ def test_a_recreated_counter_never_reuses_an_earlier_cache_key(
     from dti.web.results.services import published_version_bump
 
     period = province[2023]
-    first = selectors.cache_key("scores", [period])
+    first = scoring.cache_key("scores", [period])
     version = PublishedVersion.objects.get(period=period).version
     PublishedVersion.objects.filter(period=period).delete()
     for _ in range(version):
         published_version_bump(period_id=period.pk)
     assert PublishedVersion.objects.get(period=period).version == version
-    assert selectors.cache_key("scores", [period]) != first
+    assert scoring.cache_key("scores", [period]) != first
 
 
 def test_published_results_are_served_from_the_cache(
