@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import polars as pl
 from django.core.cache import cache
 
-from dti.engine import Framework, Registry, ScoreResult, score
+from dti.engine import Framework, Node, Registry, ScoreResult, score
 from dti.web.assessments.calculations import UnitRow, ValueRow, units_frame, values_frame
 from dti.web.assessments.models import Assessment, IndicatorEntry, Period, Status, Verdict
 from dti.web.assessments.workflow import PUBLISHED, counted_values, counts_verified
@@ -251,7 +251,7 @@ def _score_framework(
     return compiled.framework, result
 
 
-def _applies(node: Any, group: str) -> bool:
+def _applies(node: Node, group: str) -> bool:
     return node.applies_to is None or group in node.applies_to
 
 

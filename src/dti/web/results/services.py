@@ -19,9 +19,9 @@ from dti.web.results.page_cache import new_generation
 
 
 def published_version_bump(period_id: int) -> None:
-    """Invalidate every cached result of the period. Registered (:class:`..apps.ResultsConfig`)
-    as the workflow's publication listener: called inside the transaction of every transition
-    that enters or leaves "published"."""
+    """Invalidate every cached result of the period. The workflow's publication listener
+    (registered by :class:`~dti.web.results.apps.ResultsConfig`): called inside the transaction
+    of every transition that enters or leaves "published"."""
     PublishedVersion.objects.get_or_create(period_id=period_id)
     PublishedVersion.objects.filter(period_id=period_id).update(
         version=F("version") + 1, stamp=uuid.uuid4()
