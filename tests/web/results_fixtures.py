@@ -13,10 +13,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
+from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.test import Client
 
 from dti.web.accounts.models import Role
-from dti.web.assessments.models import Status
+from dti.web.assessments.models import Period, Status
 from dti.web.demo import Adjustment, Dataset, GroupSpec, PeriodSpec, UnitSpec, dataset_load
 from dti.web.registry.models import UnitKind
 
@@ -137,3 +140,17 @@ def load() -> None:
         basis="Nghị quyết sáp nhập (ví dụ)",
         check_role=False,
     )
+
+
+@pytest.fixture(name="province")
+def province_fixture(db: None) -> dict[int, Period]:
+    """The province loaded; its periods by year. A test module takes it in with
+    ``province = results_fixtures.province_fixture``."""
+    load()
+    return {p.year: p for p in Period.objects.all()}
+
+
+def client_for(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client

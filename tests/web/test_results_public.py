@@ -6,7 +6,6 @@ from typing import Any
 
 import polars as pl
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from tests.web import results_fixtures
 
@@ -17,16 +16,8 @@ from dti.web.assessments.models import Period
 UNPUBLISHED_NAMES = ("Huyện Núi Thành", "Sở Tài chính")
 
 
-@pytest.fixture
-def province(db: None) -> dict[int, Period]:
-    results_fixtures.load()
-    return {p.year: p for p in Period.objects.all()}
-
-
-def client_for(username: str) -> Client:
-    client = Client()
-    client.force_login(User.objects.get(username=username))
-    return client
+province = results_fixtures.province_fixture
+client_for = results_fixtures.client_for
 
 
 def engine_result(year: int, units: list[str], adjust: dict[tuple[str, str], float]) -> Any:

@@ -9,7 +9,7 @@ from tests.web import results_fixtures
 
 from dti.reports.format import format_score
 from dti.web.assessments.models import Period
-from dti.web.results import selectors
+from dti.web.results import scoring
 
 
 @pytest.mark.django_db(transaction=True)
@@ -17,7 +17,7 @@ def test_public_results_scorecard_and_comparison(
     browser: Any, live_server: Any, contexts: list[Any], shot: Any
 ) -> None:
     results_fixtures.load()
-    scores = selectors.period_scores(Period.objects.get(year=2023))
+    scores = scoring.period_scores(Period.objects.get(year=2023))
     assert scores.result is not None
     expected = {
         str(u): format_score(s) for u, s in scores.result.units.select("unit", "score").iter_rows()

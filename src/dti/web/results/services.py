@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
 
 from django.db import transaction
 from django.db.models import F
 
+from dti.web.accounts.actors import Actor
 from dti.web.accounts.models import Role
 from dti.web.accounts.policy import require_role
 from dti.web.assessments.models import Period
+from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_changes
 from dti.web.results.models import Decision, PublishedVersion
 from dti.web.results.page_cache import new_generation
 
 
-def published_version_bump(*, period_id: int) -> None:
-    """Invalidate every cached result of the period (called inside the transition's
-    transaction by :func:`dti.web.assessments.services.assessment_transition`)."""
+def published_version_bump(period_id: int) -> None:
+    """Invalidate every cached result of the period. The workflow's publication listener
+    (registered by :class:`~dti.web.results.apps.ResultsConfig`): called inside the transaction
+    of every transition that enters or leaves "published"."""
     PublishedVersion.objects.get_or_create(period_id=period_id)
     PublishedVersion.objects.filter(period_id=period_id).update(
         version=F("version") + 1, stamp=uuid.uuid4()
@@ -29,7 +31,7 @@ def published_version_bump(*, period_id: int) -> None:
 
 def decision_save(
     *,
-    actor: Any,
+    actor: Actor,
     period: Period,
     issuer: str,
     number: str,
@@ -49,7 +51,7 @@ def decision_save(
         decision.save()
         audit_changes(
             actor=actor,
-            action="decision_save",
+            action=AuditAction.DECISION_SAVE,
             obj=decision,
             before=before,
             after={name: getattr(decision, name) for name in fields},
