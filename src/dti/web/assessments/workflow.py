@@ -72,11 +72,17 @@ def counts_verified(status: str, verified_for: Collection[str] = FINAL) -> bool:
     return status in verified_for
 
 
+def verifier_values_count(entry: EntryData, *, verified: bool) -> bool:
+    """Whether the verifier's values are the ones that count for ``entry``: it was adjusted and
+    its assessment is scored on the verified side (an accepted entry's verified values are the
+    unit's own, so the unit's count)."""
+    return verified and entry.verdict == Verdict.ADJUSTED
+
+
 def counted_values(entry: EntryData, *, verified: bool) -> Values:
-    """(value, denominator, applicable) that count for ``entry``: the verifier's where the
-    entry was adjusted and the assessment is scored on the verified side, the unit's otherwise
-    (an accepted entry's verified values are the unit's own)."""
-    if verified and entry.verdict == Verdict.ADJUSTED:
+    """(value, denominator, applicable) that count for ``entry``: the verifier's where
+    :func:`verifier_values_count`, the unit's otherwise."""
+    if verifier_values_count(entry, verified=verified):
         return entry.verified_value, entry.verified_denominator, entry.verified_applicable
     return entry.self_value, entry.self_denominator, entry.self_applicable
 

@@ -23,8 +23,13 @@ from django.core.cache import cache
 
 from dti.engine import Framework, Node, Registry, ScoreResult, score
 from dti.web.assessments.calculations import UnitRow, ValueRow, units_frame, values_frame
-from dti.web.assessments.models import Assessment, IndicatorEntry, Period, Status, Verdict
-from dti.web.assessments.workflow import PUBLISHED, counted_values, counts_verified
+from dti.web.assessments.models import Assessment, IndicatorEntry, Period, Status
+from dti.web.assessments.workflow import (
+    PUBLISHED,
+    counted_values,
+    counts_verified,
+    verifier_values_count,
+)
 from dti.web.frameworks.models import FrameworkVersion
 from dti.web.frameworks.selectors import framework_compiled
 from dti.web.registry import selectors as registry_selectors
@@ -201,7 +206,7 @@ def _adjustments(
     points: dict[str, list[float | None]] = a.points or {}
     rows = []
     for e in entries:
-        if e.verdict == Verdict.ADJUSTED:
+        if verifier_values_count(e, verified=True):
             assessed, verified = points.get(e.indicator, [None, None])
             rows.append(
                 {
