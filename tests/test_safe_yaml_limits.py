@@ -27,3 +27,9 @@ def test_an_overlong_integer_is_refused(digits: int) -> None:
 
 def test_ordinary_integers_still_read() -> None:
     assert load_yaml("a: 12\nb: 1_000\nc: -7") == {"a": 12, "b": 1000, "c": -7}
+
+
+def test_an_impossible_date_is_refused() -> None:
+    # Found by benchmarks/fuzz_readers.py: PyYAML resolves it as a timestamp, then fails.
+    with pytest.raises(FrameworkError, match="day is out of range"):
+        load_yaml("valid_from: 2025-02-30")

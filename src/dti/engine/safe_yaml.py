@@ -78,3 +78,6 @@ def load_yaml(text: str | bytes, *, file: str | None = None) -> Any:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise FrameworkError(Problem(f"not valid YAML{where}: {problem}", file=file)) from exc
+    except (ValueError, OverflowError) as exc:
+        # A scalar PyYAML resolves but cannot build (a date such as 2025-02-30).
+        raise FrameworkError(Problem(f"not valid YAML: {exc}", file=file)) from exc
