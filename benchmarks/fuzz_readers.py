@@ -221,7 +221,7 @@ def _round(
                 print(f"FINDING {name} {digest}: {type(exc).__name__}: {exc}")
                 traceback.print_exc(limit=4)
 
-    return run  # type: ignore[no-any-return]
+    return run
 
 
 def main() -> int:
