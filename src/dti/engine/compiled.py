@@ -30,6 +30,10 @@ F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 
+# Tolerance for comparing values with thresholds: absorbs binary noise (0.9 entered as
+# 0.8999999…) so that a value exactly at a threshold reaches it.
+EPS = 1e-9
+
 
 class RuleType(IntEnum):
     BOOLEAN = 0
