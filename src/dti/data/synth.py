@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from dti.engine.framework import (
+from dti.engine import (
     BooleanRule,
     CountRule,
     Framework,

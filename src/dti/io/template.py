@@ -13,7 +13,7 @@ from typing import Any
 
 import xlsxwriter
 
-from dti.engine.framework import (
+from dti.engine import (
     BooleanRule,
     CountRule,
     Framework,

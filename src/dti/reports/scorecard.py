@@ -19,8 +19,14 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from dti.engine import DataError, Framework, Problem, ScoreResult, compile_framework
-from dti.engine.compiled import LeafKind
+from dti.engine import (
+    DataError,
+    Framework,
+    LeafKind,
+    Problem,
+    ScoreResult,
+    compile_framework,
+)
 from dti.reports._common import FrameworksArg, group_infos, period_units, resolve_period
 from dti.reports._html import render_pdf
 from dti.reports.charts import pillar_profile, pillar_profile_rows, render, unit_trend_rows
