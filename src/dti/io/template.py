@@ -23,7 +23,7 @@ from dti.engine import (
     TiersRule,
 )
 from dti.io.cells import neutralise
-from dti.io.tables import TEMPLATE_HEADERS, TEMPLATE_INFO_SHEET, TEMPLATE_VALUES_SHEET
+from dti.io.filled_template import TEMPLATE_HEADERS, TEMPLATE_INFO_SHEET, TEMPLATE_VALUES_SHEET
 
 __all__ = ["describe_rule", "write_template"]
 
