@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
@@ -16,39 +18,42 @@ from dti.engine import DataError, Framework, Problem, ScoreResult
 
 __all__ = ["report_command", "summary_command"]
 
-F = TypeVar("F", bound=Callable[..., Any])
 
+@dataclass(frozen=True, slots=True)
+class ReportSource:
+    """What a report is made from: the inputs of ``dti score`` (files) or a shipped dataset."""
 
-def report_inputs(func: F) -> F:
-    """The inputs of ``dti score`` (files) or ``--dataset NAME`` (a shipped dataset)."""
-    options = [
-        click.option(
-            "--framework",
-            "-f",
-            "framework_names",
-            multiple=True,
-            help="Framework file or shipped code; repeatable (with --units and --data).",
-        ),
-        click.option("--units", "-u", "units_path", type=click.Path(path_type=Path)),
-        click.option("--data", "-d", "data_paths", multiple=True, type=click.Path(path_type=Path)),
-        click.option("--lineage", "-l", "lineage_path", type=click.Path(path_type=Path)),
-        click.option("--dataset", "dataset", help="A shipped dataset instead of files."),
-        click.option("--period", "period", help="The period to report (default: the latest)."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    framework_names: tuple[str, ...]
+    units_path: Path | None
+    data_paths: tuple[Path, ...]
+    lineage_path: Path | None
+    dataset: str | None
 
+    def load(self) -> tuple[ScoreResult, dict[str, Framework]]:
+        """The scored result and the frameworks by group (checked: files or a dataset)."""
+        if self.dataset:
+            return self._load_dataset(self.dataset)
+        missing = [
+            name
+            for name, given in (
+                ("--framework", self.framework_names),
+                ("--units", self.units_path),
+                ("--data", self.data_paths),
+            )
+            if not given
+        ]
+        if missing:
+            raise DataError(
+                [Problem(f"missing {m} (or give --dataset NAME)", column=m) for m in missing]
+            )
+        assert self.units_path is not None
+        scored = score_inputs(
+            self.framework_names, self.units_path, self.data_paths, self.lineage_path
+        )
+        return scored.result, scored.frameworks
 
-def load_for_report(
-    framework_names: tuple[str, ...],
-    units_path: Path | None,
-    data_paths: tuple[Path, ...],
-    lineage_path: Path | None,
-    dataset: str | None,
-) -> tuple[ScoreResult, dict[str, Framework]]:
-    if dataset:
-        if framework_names or units_path or data_paths or lineage_path:
+    def _load_dataset(self, dataset: str) -> tuple[ScoreResult, dict[str, Framework]]:
+        if self.framework_names or self.units_path or self.data_paths or self.lineage_path:
             raise DataError(
                 Problem("give either --dataset or --framework/--units/--data", column="--dataset")
             )
@@ -66,22 +71,42 @@ def load_for_report(
             )
         loaded = load_dataset(dataset)
         return loaded.score(), dict(loaded.frameworks)
-    missing = [
-        name
-        for name, given in (
-            ("--framework", framework_names),
-            ("--units", units_path),
-            ("--data", data_paths),
-        )
-        if not given
+
+
+def report_inputs(func: Callable[..., None]) -> Callable[..., None]:
+    """The options naming a report's inputs (and ``--period``); the command receives them as
+    one :class:`ReportSource`, loaded when the command calls :meth:`ReportSource.load`."""
+    options = [
+        click.option(
+            "--framework",
+            "-f",
+            "framework_names",
+            multiple=True,
+            help="Framework file or shipped code; repeatable (with --units and --data).",
+        ),
+        click.option("--units", "-u", "units_path", type=click.Path(path_type=Path)),
+        click.option("--data", "-d", "data_paths", multiple=True, type=click.Path(path_type=Path)),
+        click.option("--lineage", "-l", "lineage_path", type=click.Path(path_type=Path)),
+        click.option("--dataset", "dataset", help="A shipped dataset instead of files."),
+        click.option("--period", "period", help="The period to report (default: the latest)."),
     ]
-    if missing:
-        raise DataError(
-            [Problem(f"missing {m} (or give --dataset NAME)", column=m) for m in missing]
-        )
-    assert units_path is not None
-    scored = score_inputs(framework_names, units_path, data_paths, lineage_path)
-    return scored.result, scored.frameworks
+
+    @wraps(func)
+    def with_source(
+        framework_names: tuple[str, ...],
+        units_path: Path | None,
+        data_paths: tuple[Path, ...],
+        lineage_path: Path | None,
+        dataset: str | None,
+        **rest: Any,
+    ) -> None:
+        source = ReportSource(framework_names, units_path, data_paths, lineage_path, dataset)
+        func(source, **rest)
+
+    command: Callable[..., None] = with_source
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 @main.command("report", help="Write the decision appendix (ranked tables per group): xlsx or pdf.")
@@ -103,11 +128,7 @@ def load_for_report(
 @click.option("--title", default="", help="Heading (default: KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG … NĂM P).")
 @reports_bad_input
 def report_command(
-    framework_names: tuple[str, ...],
-    units_path: Path | None,
-    data_paths: tuple[Path, ...],
-    lineage_path: Path | None,
-    dataset: str | None,
+    source: ReportSource,
     period: str | None,
     fmt: str | None,
     out: Path,
@@ -131,9 +152,7 @@ def report_command(
         )
     if not out.parent.is_dir():
         raise DataError(Problem("the output folder does not exist", file=str(out.parent)))
-    result, frameworks = load_for_report(
-        framework_names, units_path, data_paths, lineage_path, dataset
-    )
+    result, frameworks = source.load()
     period = resolve_period(result, period)
     header = DecisionHeader(
         issuer=issuer,
@@ -157,18 +176,12 @@ def report_command(
 )
 @reports_bad_input
 def summary_command(
-    framework_names: tuple[str, ...],
-    units_path: Path | None,
-    data_paths: tuple[Path, ...],
-    lineage_path: Path | None,
-    dataset: str | None,
+    source: ReportSource,
     period: str | None,
     unit: str | None,
     lowest: int,
 ) -> None:
     from dti.reports.summary import summarise
 
-    result, frameworks = load_for_report(
-        framework_names, units_path, data_paths, lineage_path, dataset
-    )
+    result, frameworks = source.load()
     click.echo(summarise(result, period, frameworks=frameworks, unit=unit, lowest=lowest))

@@ -24,10 +24,8 @@ def select_columns(sheet: Sheet, wanted: Sequence[str], required: Sequence[str])
     if missing:
         raise DataError(
             [
-                Problem(
+                sheet.problem(
                     f"required column {c!r} is missing (found: {', '.join(sheet.header)})",
-                    file=sheet.file,
-                    sheet=sheet.sheet,
                     row=sheet.first_row - 1,
                     column=c,
                 )
@@ -44,10 +42,8 @@ def select_columns(sheet: Sheet, wanted: Sequence[str], required: Sequence[str])
         for n, cell in enumerate(cells):
             if isinstance(cell, (dt.date, dt.datetime, dt.time)):
                 problems.append(
-                    Problem(
+                    sheet.problem(
                         f"a date ({cell}) where text or a number belongs",
-                        file=sheet.file,
-                        sheet=sheet.sheet,
                         row=sheet.first_row + n,
                         column=column_label(i, name, sheet),
                     )
@@ -72,9 +68,7 @@ def bad_cells(
     label = column_label(index.get(column, 0), column, sheet)
     hits = frame.filter(bad).select("row", pl.col(column).alias("text"))
     return [
-        Problem(
-            message.format(text=text), file=sheet.file, sheet=sheet.sheet, row=row, column=label
-        )
+        sheet.problem(message.format(text=text), row=row, column=label)
         for row, text in hits.head(50).iter_rows()
     ]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from dti.engine.errors import DataError, Problem
+from dti.engine.errors import DataError
 from dti.engine.lineage import LINEAGE_COLUMNS
 from dti.io.cells import parse_number_expr
 from dti.io.columns import bad_cells, check_key_cells, parse_dates, select_columns
@@ -32,13 +32,7 @@ def read_units(path: str | Path) -> pl.DataFrame:
     if duplicated.height:
         raise DataError(
             [
-                Problem(
-                    f"duplicate unit code {code!r}",
-                    file=sheet.file,
-                    sheet=sheet.sheet,
-                    row=row,
-                    column="unit",
-                )
+                sheet.problem(f"duplicate unit code {code!r}", row=row, column="unit")
                 for code, row in duplicated.select("unit", "row").iter_rows()
             ]
         )
@@ -53,10 +47,8 @@ def read_units(path: str | Path) -> pl.DataFrame:
             pred = item.split(":")[0].strip()
             if pred and pred not in codes:
                 problems.append(
-                    Problem(
+                    sheet.problem(
                         f"predecessor {pred!r} of {code!r} is not a known unit",
-                        file=sheet.file,
-                        sheet=sheet.sheet,
                         row=row,
                         column="predecessors",
                     )

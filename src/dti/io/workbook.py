@@ -40,6 +40,10 @@ class Sheet:
     rows: list[list[Any]]
     first_row: int  # row number of rows[0] in the file
 
+    def problem(self, message: str, *, row: int, column: str) -> Problem:
+        """A problem located at a cell of this sheet."""
+        return Problem(message, file=self.file, sheet=self.sheet, row=row, column=column)
+
 
 def cell_text(value: Any) -> Any:
     if value is None:
