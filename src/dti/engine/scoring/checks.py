@@ -77,7 +77,9 @@ def check_values(
     The usual all-good case is decided without building per-row masks for the whole table;
     the rows of a problem are still reported in row order.
     """
-    _check_applicability(cf, problems, ind, group, applicable)
+    # None: every row is applicable, so no row needs to be left out of the rule checks.
+    only = None if applicable.all() else applicable
+    _check_applicability(cf, problems, ind, group, only)
     negative = value < 0  # NaN (nothing entered) compares False
     if negative.any():
         problems.check(
@@ -86,8 +88,6 @@ def check_values(
             lambda i: f"value {value[i]:g} is negative",
             ind,
         )
-    # None: every row is applicable, so no row needs to be left out of the rule checks.
-    only = None if applicable.all() else applicable
 
     def bad(kinds: Sequence[Kind], test: Callable[[Block], Bools]) -> I64:
         return _bad_rows(blocks, kinds, test, only)
@@ -134,9 +134,14 @@ def check_values(
 
 
 def _check_applicability(
-    cf: CompiledFramework, problems: Problems, ind: I64, group: I64 | None, applicable: Bools
+    cf: CompiledFramework,
+    problems: Problems,
+    ind: I64,
+    group: I64 | None,
+    applicable: Bools | None,
 ) -> None:
-    """Indicators must apply to the unit's group, and be marked N/A only where allowed."""
+    """Indicators must apply to the unit's group, and be marked N/A only where allowed
+    (``applicable`` is None when every row is)."""
     codes = cf.codes
     ok_ind = ind >= 0
     safe_ind = np.maximum(ind, 0)
@@ -151,7 +156,7 @@ def _check_applicability(
             ),
             ind,
         )
-    if not applicable.all():
+    if applicable is not None:
         problems.check(
             ok_ind & ~applicable & ~cf.na_allowed[safe_ind],
             "applicable",
