@@ -15,7 +15,7 @@ The work is a pipeline of phases (:mod:`.pipeline`), one module each, handing fr
 dataclasses to one another: :mod:`.inputs` (encoded and checked rows) → :mod:`.points` (each
 row's points by its leaf's rule) → :mod:`.aggregate` (sums per unit × period: totals,
 completion levels, pillars) → :mod:`.publish` (rescaling, rounding, bands) → :mod:`.frames`
-(the result tables, ranks and the change against the previous period).
+(the result tables) → :mod:`.compare` (ranks and the change against the previous period).
 """
 
 from dti.engine.scoring.pipeline import score
