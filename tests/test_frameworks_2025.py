@@ -10,16 +10,19 @@ import pytest
 from click.testing import CliRunner
 
 from dti.cli import main
-from dti.engine import Framework, compile_framework, load_framework, score
-from dti.engine.crosswalk import load_crosswalk
-from dti.engine.framework import (
+from dti.engine import (
     BooleanRule,
     CountRule,
+    Framework,
     Node,
     PointsRule,
     RatioRule,
     TiersRule,
+    compile_framework,
+    load_framework,
+    score,
 )
+from dti.engine.crosswalk import load_crosswalk
 
 FRAMEWORK_DIR = Path(__file__).resolve().parents[1] / "src" / "dti" / "frameworks"
 CROSSWALK_DIR = FRAMEWORK_DIR / "crosswalks"

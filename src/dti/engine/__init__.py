@@ -4,14 +4,23 @@ Pure Python (pydantic, NumPy, Polars); it never imports Django. The web applicat
 it through this public API only.
 """
 
-from dti.engine.compiled import CompiledFramework, compile_framework
+from dti.engine.compiled import CompiledFramework, LeafKind, RuleType, compile_framework
 from dti.engine.crosswalk import Crosswalk, compare_versions, load_crosswalk
 from dti.engine.errors import DataError, DtiError, FrameworkError, Problem
 from dti.engine.framework import (
+    BooleanRule,
+    CountRule,
     Framework,
     HistoryMethod,
+    Level,
     Node,
+    PointsRule,
+    RatioRule,
     ReportAs,
+    Rule,
+    Text,
+    Tier,
+    TiersRule,
     load_framework,
     parse_framework,
 )
@@ -21,7 +30,9 @@ from dti.engine.scoring import ScoreResult, round_published, score
 
 __all__ = [
     "LINEAGE_COLUMNS",
+    "BooleanRule",
     "CompiledFramework",
+    "CountRule",
     "Crosswalk",
     "DataError",
     "DtiError",
@@ -29,11 +40,20 @@ __all__ = [
     "Framework",
     "FrameworkError",
     "HistoryMethod",
+    "LeafKind",
+    "Level",
     "Node",
+    "PointsRule",
     "Problem",
+    "RatioRule",
     "Registry",
     "ReportAs",
+    "Rule",
+    "RuleType",
     "ScoreResult",
+    "Text",
+    "Tier",
+    "TiersRule",
     "attach_previous",
     "compare_versions",
     "compile_framework",

@@ -30,6 +30,10 @@ F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
 
+# Tolerance for comparing values with thresholds: absorbs binary noise (0.9 entered as
+# 0.8999999…) so that a value exactly at a threshold reaches it.
+EPS = 1e-9
+
 
 class RuleType(IntEnum):
     BOOLEAN = 0
@@ -109,8 +113,14 @@ def _levels(levels: list[Level]) -> tuple[tuple[str, ...], F64, B]:
     )
 
 
-def compile_framework(fw: Framework) -> CompiledFramework:
-    leaves: list[tuple[Node, LeafKind, int, frozenset[str]]] = []
+# A leaf as collected from the tree: its node, kind, pillar position (-1 for bonus and
+# penalty items) and the groups it applies to.
+_Leaf = tuple[Node, LeafKind, int, frozenset[str]]
+
+
+def _collect_leaves(fw: Framework) -> list[_Leaf]:
+    """The tree's leaves in framework order, then the bonus and the penalty items."""
+    leaves: list[_Leaf] = []
     all_groups = frozenset(fw.group_codes())
 
     def collect(node: Node, pillar: int, groups: frozenset[str]) -> None:
@@ -129,7 +139,24 @@ def compile_framework(fw: Framework) -> CompiledFramework:
         for item in items:
             groups = frozenset(item.applies_to) if item.applies_to is not None else all_groups
             leaves.append((item, leaf_kind, -1, groups))
+    return leaves
 
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _RuleArrays:
+    """Each leaf's rule type and parameters (see :class:`CompiledFramework`)."""
+
+    rule: npt.NDArray[np.int8]
+    ratio_target: F64
+    ratio_floor: F64
+    ratio_percent: B
+    per_item: F64
+    tier_on_ratio: B
+    tier_min: F64
+    tier_points: F64
+
+
+def _rule_arrays(leaves: list[_Leaf]) -> _RuleArrays:
     n = len(leaves)
     k = max(
         (len(node.rule.tiers) for node, *_ in leaves if isinstance(node.rule, TiersRule)),
@@ -157,25 +184,20 @@ def compile_framework(fw: Framework) -> CompiledFramework:
             tier_points[i, len(r.tiers) + 1 :] = r.tiers[-1].points
         elif isinstance(r, CountRule):
             per_item[i] = r.per_item
-
-    group_codes = tuple(fw.group_codes())
-    applies = np.array(
-        [[g in groups for (_n, _k, _p, groups) in leaves] for g in group_codes], dtype=np.bool_
+    return _RuleArrays(
+        rule=rule,
+        ratio_target=ratio_target,
+        ratio_floor=ratio_floor,
+        ratio_percent=ratio_percent,
+        per_item=per_item,
+        tier_on_ratio=tier_on_ratio,
+        tier_min=tier_min,
+        tier_points=tier_points,
     )
-    maxima = np.array([node.max for node, *_ in leaves], dtype=np.float64)
-    kind = np.array([k_ for _n, k_, _p, _g in leaves], dtype=np.int8)
-    pillar = np.array([p for _n, _k, p, _g in leaves], dtype=np.int64)
-    tree = kind == LeafKind.TREE
-    n_pillars = len(fw.tree)
-    group_pillar_max = np.zeros((len(group_codes), n_pillars))
-    for g in range(len(group_codes)):
-        mask = applies[g] & tree
-        np.add.at(group_pillar_max[g], pillar[mask], maxima[mask])
-    band_codes, band_min, band_strict = _levels(fw.bands)
-    level_codes, level_min, level_strict = _levels(fw.completion_levels)
-    codes = tuple(node.code for node, *_ in leaves)
-    position = {c: i for i, c in enumerate(codes)}
-    direct = {
+
+
+def _direct_nodes(fw: Framework, position: dict[str, int]) -> dict[str, DirectNode]:
+    return {
         node.code: DirectNode(
             code=node.code,
             input=node.direct_input,
@@ -186,22 +208,43 @@ def compile_framework(fw: Framework) -> CompiledFramework:
         for node, _ in fw.walk()
         if node.direct_input is not None
     }
+
+
+def compile_framework(fw: Framework) -> CompiledFramework:
+    leaves = _collect_leaves(fw)
+    rules = _rule_arrays(leaves)
+    group_codes = tuple(fw.group_codes())
+    applies = np.array(
+        [[g in groups for (_n, _k, _p, groups) in leaves] for g in group_codes], dtype=np.bool_
+    )
+    maxima = np.array([node.max for node, *_ in leaves], dtype=np.float64)
+    kind = np.array([k_ for _n, k_, _p, _g in leaves], dtype=np.int8)
+    pillar = np.array([p for _n, _k, p, _g in leaves], dtype=np.int64)
+    tree = kind == LeafKind.TREE
+    group_pillar_max = np.zeros((len(group_codes), len(fw.tree)))
+    for g in range(len(group_codes)):
+        mask = applies[g] & tree
+        np.add.at(group_pillar_max[g], pillar[mask], maxima[mask])
+    band_codes, band_min, band_strict = _levels(fw.bands)
+    level_codes, level_min, level_strict = _levels(fw.completion_levels)
+    codes = tuple(node.code for node, *_ in leaves)
+    position = {c: i for i, c in enumerate(codes)}
     return CompiledFramework(
         framework=fw,
         codes=codes,
         index=position,
-        rule=rule,
+        rule=rules.rule,
         max=maxima,
         kind=kind,
         pillar=pillar,
         pillar_codes=tuple(p.code for p in fw.tree),
-        ratio_target=ratio_target,
-        ratio_floor=ratio_floor,
-        ratio_percent=ratio_percent,
-        per_item=per_item,
-        tier_on_ratio=tier_on_ratio,
-        tier_min=tier_min,
-        tier_points=tier_points,
+        ratio_target=rules.ratio_target,
+        ratio_floor=rules.ratio_floor,
+        ratio_percent=rules.ratio_percent,
+        per_item=rules.per_item,
+        tier_on_ratio=rules.tier_on_ratio,
+        tier_min=rules.tier_min,
+        tier_points=rules.tier_points,
         na_allowed=np.array([node.na_allowed for node, *_ in leaves], dtype=np.bool_),
         group_codes=group_codes,
         applies=applies,
@@ -216,7 +259,7 @@ def compile_framework(fw: Framework) -> CompiledFramework:
         level_codes=level_codes,
         level_min=level_min,
         level_strict=level_strict,
-        direct=direct,
+        direct=_direct_nodes(fw, position),
     )
 
 

@@ -15,12 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from dti.engine.compiled import F64, I64, CompiledFramework
+from dti.engine.compiled import EPS, F64, I64, CompiledFramework
 from dti.engine.errors import Problem
 
 __all__ = ["DirectRows", "expand_direct"]
-
-_EPS = 1e-9
 
 # The column naming the node a row was expanded from (null on rows entered as they are).
 GIVEN_AS = "given_as"
@@ -97,9 +95,9 @@ def expand_direct(
             problem(i, "denominator", f"node {node_code} is given directly: no denominator")
         if v < 0:
             problem(i, "value", f"value {v:g} is negative")
-        elif node.input == "index" and v > 1 + _EPS:
+        elif node.input == "index" and v > 1 + EPS:
             problem(i, "value", f"index {v:g} of node {node_code} must lie between 0 and 1")
-        elif node.input == "points" and v > node_max + _EPS:
+        elif node.input == "points" and v > node_max + EPS:
             problem(i, "value", f"points {v:g} exceed node {node_code}'s maximum {node_max:g}")
         if np.isnan(v):
             fraction = 0.0  # nothing entered

@@ -8,12 +8,13 @@ it back.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
 
-from dti.engine.framework import (
+from dti.engine import (
     BooleanRule,
     CountRule,
     Framework,
@@ -23,7 +24,7 @@ from dti.engine.framework import (
     TiersRule,
 )
 from dti.io.cells import neutralise
-from dti.io.tables import TEMPLATE_HEADERS, TEMPLATE_INFO_SHEET, TEMPLATE_VALUES_SHEET
+from dti.io.filled_template import TEMPLATE_HEADERS, TEMPLATE_INFO_SHEET, TEMPLATE_VALUES_SHEET
 
 __all__ = ["describe_rule", "write_template"]
 
@@ -60,6 +61,27 @@ def describe_rule(node: Node) -> str:
     return ""
 
 
+@dataclass(frozen=True, slots=True)
+class _Formats:
+    """The workbook's cell formats (xlsxwriter formats belong to one workbook)."""
+
+    bold: Any
+    section: Any
+    cell: Any
+    entry: Any  # the cells to fill in
+    wrap: Any
+
+    @classmethod
+    def of(cls, workbook: Any) -> _Formats:
+        return cls(
+            bold=workbook.add_format({"bold": True}),
+            section=workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1}),
+            cell=workbook.add_format({"border": 1, "text_wrap": True, "valign": "top"}),
+            entry=workbook.add_format({"border": 1, "bg_color": "#FFF2CC", "locked": False}),
+            wrap=workbook.add_format({"text_wrap": True}),
+        )
+
+
 def write_template(
     framework: Framework, group: str, path: str | Path, *, unit: str = "", period: str = ""
 ) -> Path:
@@ -71,13 +93,23 @@ def write_template(
         )
     path = Path(path)
     workbook = xlsxwriter.Workbook(str(path), SAFE_WORKBOOK_OPTIONS)
-    bold = workbook.add_format({"bold": True})
-    section = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    cell = workbook.add_format({"border": 1, "text_wrap": True, "valign": "top"})
-    entry = workbook.add_format({"border": 1, "bg_color": "#FFF2CC", "locked": False})
-    wrap = workbook.add_format({"text_wrap": True})
+    formats = _Formats.of(workbook)
+    _write_info_sheet(
+        workbook.add_worksheet(TEMPLATE_INFO_SHEET),
+        formats,
+        framework,
+        group,
+        unit=unit,
+        period=period,
+    )
+    _ValuesSheet(workbook.add_worksheet(TEMPLATE_VALUES_SHEET), formats, group).write(framework)
+    workbook.close()
+    return path
 
-    info = workbook.add_worksheet(TEMPLATE_INFO_SHEET)
+
+def _write_info_sheet(
+    info: Any, formats: _Formats, framework: Framework, group: str, *, unit: str, period: str
+) -> None:
     info.set_column(0, 0, 18)
     info.set_column(1, 1, 60)
     group_name = next(g.name.vi for g in framework.groups if g.code == group)
@@ -91,65 +123,67 @@ def write_template(
             ("Tên nhóm", group_name),
         )
     ):
-        info.write_string(r, 0, label, bold)
+        info.write_string(r, 0, label, formats.bold)
         info.write_string(r, 1, neutralise(value))
-    info.write_string(7, 0, "Hướng dẫn", bold)
+    info.write_string(7, 0, "Hướng dẫn", formats.bold)
     info.write_string(
         7,
         1,
         "Điền mã đơn vị và kỳ đánh giá ở trên (nếu trống), rồi điền các ô màu vàng ở trang "
         "'Tự đánh giá'. Đánh dấu x ở cột 'Không áp dụng' nếu chỉ số không áp dụng (chỉ được "
         "với các chỉ số cho phép). Không đổi tên trang, không thêm hoặc xoá cột.",
-        wrap,
+        formats.wrap,
     )
 
-    sheet = workbook.add_worksheet(TEMPLATE_VALUES_SHEET)
-    headers = list(TEMPLATE_HEADERS)
-    widths = [10, 60, 10, 45, 12, 12, 12, 40, 40]
-    for c, (header, width) in enumerate(zip(headers, widths, strict=True)):
-        sheet.write_string(0, c, header, bold)
-        sheet.set_column(c, c, width)
-    sheet.freeze_panes(1, 2)
-    row = 1
 
-    def applies(node: Node, inherited: bool) -> bool:
-        return group in node.applies_to if node.applies_to is not None else inherited
+class _ValuesSheet:
+    """The values sheet, written row by row: a section row per node with children, an entry
+    row per leaf, for the nodes that apply to the group."""
 
-    def emit(node: Node, depth: int, inherited: bool) -> None:
-        nonlocal row
-        if not applies(node, inherited):
+    def __init__(self, sheet: Any, formats: _Formats, group: str) -> None:
+        self.sheet, self.formats, self.group = sheet, formats, group
+        self.row = 1
+
+    def write(self, framework: Framework) -> None:
+        sheet = self.sheet
+        widths = [10, 60, 10, 45, 12, 12, 12, 40, 40]
+        for c, (header, width) in enumerate(zip(list(TEMPLATE_HEADERS), widths, strict=True)):
+            sheet.write_string(0, c, header, self.formats.bold)
+            sheet.set_column(c, c, width)
+        sheet.freeze_panes(1, 2)
+        for pillar in framework.tree:
+            self.emit(pillar, 0, True)
+        for label, items in (
+            ("Điểm thưởng", framework.adjustment_items("bonus")),
+            ("Điểm trừ", framework.adjustment_items("penalty")),
+        ):
+            if items:
+                sheet.write_string(self.row, 1, label, self.formats.section)
+                self.row += 1
+                for item in items:
+                    self.emit(item, 1, True)
+
+    def emit(self, node: Node, depth: int, inherited: bool) -> None:
+        applies = self.group in node.applies_to if node.applies_to is not None else inherited
+        if not applies:
             return
+        sheet, row, formats = self.sheet, self.row, self.formats
         indent = "   " * depth
+        self.row += 1
         if node.is_leaf:
             values: list[Any] = [node.code, indent + node.name.vi, node.max, describe_rule(node)]
             for c, v in enumerate(values):
                 if isinstance(v, float):
-                    sheet.write_number(row, c, v, cell)
+                    sheet.write_number(row, c, v, formats.cell)
                 else:
-                    sheet.write_string(row, c, neutralise(str(v)), cell)
+                    sheet.write_string(row, c, neutralise(str(v)), formats.cell)
             for c in range(4, 9):
-                sheet.write_blank(row, c, None, entry)
+                sheet.write_blank(row, c, None, formats.entry)
             if not node.na_allowed:
-                sheet.write_string(row, 6, "", cell)
-            row += 1
+                sheet.write_string(row, 6, "", formats.cell)
             return
-        sheet.write_string(row, 0, node.code, section)
-        sheet.write_string(row, 1, indent + node.name.vi, section)
-        sheet.write_number(row, 2, node.max, section)
-        row += 1
+        sheet.write_string(row, 0, node.code, formats.section)
+        sheet.write_string(row, 1, indent + node.name.vi, formats.section)
+        sheet.write_number(row, 2, node.max, formats.section)
         for child in node.children:
-            emit(child, depth + 1, True)
-
-    for pillar in framework.tree:
-        emit(pillar, 0, True)
-    for label, items in (
-        ("Điểm thưởng", framework.adjustment_items("bonus")),
-        ("Điểm trừ", framework.adjustment_items("penalty")),
-    ):
-        if items:
-            sheet.write_string(row, 1, label, section)
-            row += 1
-            for item in items:
-                emit(item, 1, True)
-    workbook.close()
-    return path
+            self.emit(child, depth + 1, True)

@@ -19,8 +19,14 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from dti.engine import DataError, Framework, Problem, ScoreResult, compile_framework
-from dti.engine.compiled import LeafKind
+from dti.engine import (
+    DataError,
+    Framework,
+    LeafKind,
+    Problem,
+    ScoreResult,
+    compile_framework,
+)
 from dti.reports._common import FrameworksArg, group_infos, period_units, resolve_period
 from dti.reports._html import render_pdf
 from dti.reports.charts import pillar_profile, pillar_profile_rows, render, unit_trend_rows
@@ -202,12 +208,63 @@ def unit_scorecard(
     group_rows = units.filter(pl.col("group") == me["group"])
     leader = group_rows.row(0, named=True)
 
+    pillars = _pillar_lines(result, unit, period, frameworks, info.framework)
+
+    trend = tuple(
+        (r["Năm"], float(r["Điểm"]))
+        for r in unit_trend_rows(result, unit)
+        if r["Chuỗi"] != "Trung bình nhóm"
+    )
+    lines = _indicator_lines(result, unit, period, me["group"], info.framework)
+    done = [line for line in lines if line.points > 0]
+    strongest = sorted(done, key=lambda x: (-x.percent, -x.max, x.indicator))[:top]
+    weakest = sorted(
+        (line for line in lines if line.percent < 100.0),
+        key=lambda x: (x.percent, -x.max, x.indicator),
+    )[:top]
+    not_done = tuple(line for line in lines if line.points <= 0)
+
+    adjusted = _adjustment_lines(adjustments, unit, period, _leaf_names(info.framework))
+
+    return Scorecard(
+        unit=unit,
+        name=me["name"],
+        group=me["group"],
+        group_name=info.name,
+        period=period,
+        score=float(me["score"]),
+        decimals=info.decimals,
+        scale_total=info.scale_total,
+        rank=int(me["rank"]),
+        group_size=int(me["group_size"]),
+        band_name=me["band_name"],
+        leader_name=leader["name"],
+        leader_score=float(leader["score"]),
+        group_mean=float(group_rows["score"].mean()),  # type: ignore[arg-type]
+        pillars=pillars,
+        trend=trend,
+        strongest=tuple(strongest),
+        weakest=tuple(weakest),
+        not_done=not_done,
+        adjustments=adjusted,
+    )
+
+
+def _pillar_lines(
+    result: ScoreResult,
+    unit: str,
+    period: str,
+    frameworks: FrameworksArg,
+    framework: Framework | None,
+) -> tuple[PillarLine, ...]:
+    """The unit's pillars: points and maximum, and its share beside the group's mean and
+    leader's (the three series of the pillar profile chart)."""
     profile = pillar_profile_rows(result, unit, period, frameworks=frameworks)
     by_series: dict[str, dict[str, float | None]] = {}
     for row in profile:
         by_series.setdefault(row["Chuỗi"], {})[row["Trụ cột"]] = row["Tỷ lệ điểm (%)"]
     mine, mean, lead = [*by_series.values(), {}, {}, {}][:3]
-    pillar_names = {p.code: p.name.vi for p in info.framework.tree} if info.framework else {}
+    pillar_names = {p.code: p.name.vi for p in framework.tree} if framework else {}
     pillar_rows = result.pillars.filter(
         (pl.col("unit").cast(pl.String) == unit) & (pl.col("period").cast(pl.String) == period)
     )
@@ -225,22 +282,13 @@ def unit_scorecard(
                 _optional(lead.get(name)),
             )
         )
+    return tuple(pillars)
 
-    trend = tuple(
-        (r["Năm"], float(r["Điểm"]))
-        for r in unit_trend_rows(result, unit)
-        if r["Chuỗi"] != "Trung bình nhóm"
-    )
-    lines = _indicator_lines(result, unit, period, me["group"], info.framework)
-    done = [line for line in lines if line.points > 0]
-    strongest = sorted(done, key=lambda x: (-x.percent, -x.max, x.indicator))[:top]
-    weakest = sorted(
-        (line for line in lines if line.percent < 100.0),
-        key=lambda x: (x.percent, -x.max, x.indicator),
-    )[:top]
-    not_done = tuple(line for line in lines if line.points <= 0)
 
-    names = _leaf_names(info.framework)
+def _adjustment_lines(
+    adjustments: pl.DataFrame | None, unit: str, period: str, names: dict[str, str]
+) -> tuple[Adjustment, ...]:
+    """The unit's indicators whose verified points differ from the self-assessed ones."""
     adjusted: list[Adjustment] = []
     if adjustments is not None and not adjustments.is_empty():
         rows = adjustments.filter(
@@ -259,29 +307,7 @@ def unit_scorecard(
                     str(row.get("reason") or ""),
                 )
             )
-
-    return Scorecard(
-        unit=unit,
-        name=me["name"],
-        group=me["group"],
-        group_name=info.name,
-        period=period,
-        score=float(me["score"]),
-        decimals=info.decimals,
-        scale_total=info.scale_total,
-        rank=int(me["rank"]),
-        group_size=int(me["group_size"]),
-        band_name=me["band_name"],
-        leader_name=leader["name"],
-        leader_score=float(leader["score"]),
-        group_mean=float(group_rows["score"].mean()),  # type: ignore[arg-type]
-        pillars=tuple(pillars),
-        trend=trend,
-        strongest=tuple(strongest),
-        weakest=tuple(weakest),
-        not_done=not_done,
-        adjustments=tuple(adjusted),
-    )
+    return tuple(adjusted)
 
 
 def scorecard_pdf(

@@ -1,0 +1,5 @@
+"""``python -m dti.cli``: the same as the ``dti`` command."""
+
+from dti.cli import main
+
+main()

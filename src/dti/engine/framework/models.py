@@ -1,0 +1,238 @@
+"""The framework file format (*bộ chỉ số*) as pydantic models: the tree, its rules, scale,
+groups, levels and bands. Structural problems (types, unknown rules, missing names) are found
+here, by pydantic; the semantic checks are in :mod:`.semantics`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = [
+    "CODE_PATTERN",
+    "RULE_TYPES",
+    "Adjustments",
+    "BooleanRule",
+    "CountRule",
+    "Framework",
+    "Group",
+    "HistoryMethod",
+    "Level",
+    "Node",
+    "PointsRule",
+    "RatioRule",
+    "ReportAs",
+    "Rule",
+    "Scale",
+    "Source",
+    "Text",
+    "Tier",
+    "TiersRule",
+]
+
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A name in Vietnamese (required) and English (optional; falls back to Vietnamese)."""
+
+    vi: Annotated[str, Field(min_length=1)]
+    en: str | None = None
+
+    def get(self, language: str = "vi") -> str:
+        return self.en if language.startswith("en") and self.en else self.vi
+
+
+class BooleanRule(_Strict):
+    """Done / not done: full points for 1 (có), nothing for 0 (không)."""
+
+    type: Literal["boolean"]
+
+
+class RatioRule(_Strict):
+    """Linear in a ratio: full points once the ratio reaches ``target``; 0 below ``floor``.
+
+    ``input: fraction`` takes ``value / denominator`` (or ``value`` itself in [0, 1] when no
+    denominator is given); ``input: percent`` takes ``value / 100``.
+    """
+
+    type: Literal["ratio"]
+    input: Literal["fraction", "percent"] = "fraction"
+    target: Annotated[float, Field(gt=0, le=1)] = 1.0
+    floor: Annotated[float, Field(ge=0, lt=1)] = 0.0
+
+
+class Tier(_Strict):
+    min: float
+    points: Annotated[float, Field(ge=0)]
+
+
+class TiersRule(_Strict):
+    """Ordered thresholds: the points of the highest tier whose ``min`` the value reaches."""
+
+    type: Literal["tiers"]
+    basis: Literal["value", "ratio"] = "value"
+    tiers: Annotated[list[Tier], Field(min_length=1)]
+
+
+class CountRule(_Strict):
+    """Points per item counted, capped at the node's maximum."""
+
+    type: Literal["count"]
+    per_item: Annotated[float, Field(gt=0)]
+
+
+class PointsRule(_Strict):
+    """Points assessed by experts and entered directly; must lie in [0, max]."""
+
+    type: Literal["points"]
+
+
+Rule = Annotated[
+    BooleanRule | RatioRule | TiersRule | CountRule | PointsRule, Field(discriminator="type")
+]
+RULE_TYPES = ("boolean", "ratio", "tiers", "count", "points")
+
+
+class Node(_Strict):
+    code: Annotated[str, Field(pattern=CODE_PATTERN)]
+    name: Text
+    max: Annotated[float, Field(ge=0)]
+    rule: Rule | None = None
+    applies_to: list[str] | None = None
+    na_allowed: bool = False
+    # A node with children whose result the data may also give directly, instead of its
+    # components: as an index in [0, 1] (a published national main-indicator value) or as
+    # points out of the node's applicable maximum (a pillar score copied from a decision).
+    direct_input: Literal["index", "points"] | None = None
+    description: str | None = None
+    evidence: str | None = None
+    children: list[Node] = Field(default_factory=list)
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    def walk(self, depth: int = 0) -> Iterator[tuple[Node, int]]:
+        yield self, depth
+        for child in self.children:
+            yield from child.walk(depth + 1)
+
+
+class Adjustments(_Strict):
+    """Bonus or penalty points outside the ordinary tree, with a cap on their sum."""
+
+    cap: Annotated[float, Field(gt=0)]
+    items: Annotated[list[Node], Field(min_length=1)]
+
+
+class ReportAs(StrEnum):
+    RAW = "raw"  # points as earned, out of the applicable maximum
+    RESCALED = "rescaled"  # points / applicable maximum × scale total
+    INDEX = "index"  # points / scale total, a value in [0, 1] (national DTI)
+
+
+class Scale(_Strict):
+    total: Annotated[float, Field(gt=0)]
+    report: ReportAs = ReportAs.RAW
+    decimals: Annotated[int, Field(ge=0, le=6)] = 2
+    rounding: Literal["half_up", "half_even"] = "half_up"
+
+
+class Source(_Strict):
+    decision: Annotated[str, Field(min_length=1)]
+    date: dt.date | None = None
+    issuer: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+
+class Level(_Strict):
+    """A completion level or a band, reached at ``min_percent`` (above it if ``strict``)."""
+
+    code: Annotated[str, Field(pattern=CODE_PATTERN)]
+    name: Text
+    min_percent: Annotated[float, Field(ge=0, le=100)]
+    strict: bool = False
+
+
+class Group(_Strict):
+    code: Annotated[str, Field(pattern=CODE_PATTERN)]
+    name: Text
+
+
+class HistoryMethod(StrEnum):
+    MEAN = "mean"
+    WEIGHTED = "weighted"
+    SUM = "sum"
+
+
+class Framework(_Strict):
+    code: Annotated[str, Field(pattern=CODE_PATTERN)]
+    version: str | None = None
+    name: Text
+    years: Annotated[list[int], Field(min_length=1)]
+    sources: Annotated[list[Source], Field(min_length=1)]
+    status: Literal["official", "partial", "reconstructed"]
+    status_note: str | None = None
+    replaces: str | None = None
+    scale: Scale
+    groups: Annotated[list[Group], Field(min_length=1)]
+    completion_levels: Annotated[list[Level], Field(min_length=1)]
+    bands: Annotated[list[Level], Field(min_length=1)]
+    history: HistoryMethod = HistoryMethod.MEAN
+    tree: Annotated[list[Node], Field(min_length=1)]
+    bonus: Adjustments | None = None
+    penalty: Adjustments | None = None
+
+    @field_validator("years")
+    @classmethod
+    def _years_plausible(cls, years: list[int]) -> list[int]:
+        for year in years:
+            if not 2000 <= year <= 2100:
+                raise ValueError(f"year {year} is outside 2000–2100")
+        return years
+
+    # -- navigation -----------------------------------------------------------------------
+    def walk(self) -> Iterator[tuple[Node, int]]:
+        for pillar in self.tree:
+            yield from pillar.walk(0)
+
+    def leaves(self) -> list[Node]:
+        return [node for node, _ in self.walk() if node.is_leaf]
+
+    def adjustment_items(self, kind: Literal["bonus", "penalty"]) -> list[Node]:
+        block = self.bonus if kind == "bonus" else self.penalty
+        return list(block.items) if block else []
+
+    def node(self, code: str) -> Node:
+        for node, _ in self.walk():
+            if node.code == code:
+                return node
+        for item in self.adjustment_items("bonus") + self.adjustment_items("penalty"):
+            if item.code == code:
+                return item
+        raise KeyError(code)
+
+    def group_codes(self) -> list[str]:
+        return [g.code for g in self.groups]
+
+    def band_for_percent(self, percent: float) -> Level:
+        return _level_for(self.bands, percent)
+
+    def completion_for_percent(self, percent: float) -> Level:
+        return _level_for(self.completion_levels, percent)
+
+
+def _level_for(levels: list[Level], percent: float) -> Level:
+    for level in levels:
+        if percent > level.min_percent or (not level.strict and percent >= level.min_percent):
+            return level
+    return levels[-1]

@@ -1,0 +1,156 @@
+"""Columns of a sheet as text frames, parsed into numbers, yes/no flags and dates, every cell
+that cannot be read located by file, sheet, row and column."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import polars as pl
+from openpyxl.utils import get_column_letter
+
+from dti.engine.errors import DataError, Problem
+from dti.io.cells import AMBIGUOUS_NUMBER, parse_flag_expr, parse_number_expr
+from dti.io.workbook import Sheet
+
+__all__ = ["bad_cells", "check_key_cells", "parse_dates", "parse_values", "select_columns"]
+
+
+def select_columns(sheet: Sheet, wanted: Sequence[str], required: Sequence[str]) -> pl.DataFrame:
+    """Select the wanted columns as text, with the user's row numbers in ``row``."""
+    index = {h: i for i, h in enumerate(sheet.header)}
+    missing = [c for c in required if c not in index]
+    if missing:
+        raise DataError(
+            [
+                sheet.problem(
+                    f"required column {c!r} is missing (found: {', '.join(sheet.header)})",
+                    row=sheet.first_row - 1,
+                    column=c,
+                )
+                for c in missing
+            ]
+        )
+    problems: list[Problem] = []
+    columns: dict[str, list[Any]] = {}
+    for name in wanted:
+        if name not in index:
+            continue
+        i = index[name]
+        cells = [r[i] if i < len(r) else None for r in sheet.rows]
+        for n, cell in enumerate(cells):
+            if isinstance(cell, (dt.date, dt.datetime, dt.time)):
+                problems.append(
+                    sheet.problem(
+                        f"a date ({cell}) where text or a number belongs",
+                        row=sheet.first_row + n,
+                        column=column_label(i, name, sheet),
+                    )
+                )
+        columns[name] = [None if isinstance(c, (dt.date, dt.time)) else c for c in cells]
+    if problems:
+        raise DataError(problems)
+    frame = pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
+    return frame.with_columns(
+        row=pl.int_range(sheet.first_row, sheet.first_row + frame.height, dtype=pl.Int64)
+    )
+
+
+def column_label(i: int, name: str, sheet: Sheet) -> str:
+    return f"{get_column_letter(i + 1)} ({name})" if sheet.sheet is not None else name
+
+
+def bad_cells(
+    frame: pl.DataFrame, sheet: Sheet, bad: pl.Expr, column: str, message: str
+) -> list[Problem]:
+    index = {h: i for i, h in enumerate(sheet.header)}
+    label = column_label(index.get(column, 0), column, sheet)
+    hits = frame.filter(bad).select("row", pl.col(column).alias("text"))
+    return [
+        sheet.problem(message.format(text=text), row=row, column=label)
+        for row, text in hits.head(50).iter_rows()
+    ]
+
+
+def parse_values(
+    frame: pl.DataFrame,
+    sheet: Sheet,
+    value_col: str = "value",
+    denominator_col: str = "denominator",
+    applicable: pl.Expr | None = None,
+) -> pl.DataFrame:
+    """Parse the value/denominator text columns; report every cell that is not a number."""
+    if denominator_col not in frame.columns:
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(denominator_col))
+    if applicable is None:
+        applicable = (
+            parse_flag_expr("applicable").fill_null(True)
+            if "applicable" in frame.columns
+            else pl.lit(True)
+        )
+    parsed = frame.with_columns(
+        _value=parse_number_expr(value_col),
+        _denominator=parse_number_expr(denominator_col),
+        _applicable=applicable,
+    )
+    problems: list[Problem] = []
+    for text_col, num_col in ((value_col, "_value"), (denominator_col, "_denominator")):
+        text = pl.col(text_col)
+        bad = text.is_not_null() & (text.str.strip_chars() != "") & pl.col(num_col).is_null()
+        ambiguous = bad & text.str.strip_chars().str.contains(AMBIGUOUS_NUMBER)
+        problems += bad_cells(
+            parsed,
+            sheet,
+            ambiguous,
+            text_col,
+            "{text!r} is ambiguous: write it without the dot for thousands (1800) "
+            "or with a decimal comma (1,8)",
+        )
+        problems += bad_cells(parsed, sheet, bad & ~ambiguous, text_col, "{text!r} is not a number")
+    if "applicable" in frame.columns:
+        text = pl.col("applicable")
+        bad = (
+            text.is_not_null()
+            & (text.str.strip_chars() != "")
+            & parse_flag_expr("applicable").is_null()
+        )
+        problems += bad_cells(
+            frame, sheet, bad, "applicable", "{text!r} is not yes/no (use 1/0, có/không, x)"
+        )
+    if problems:
+        raise DataError(problems)
+    return parsed.drop(
+        *(c for c in ("value", "denominator", "applicable") if c in parsed.columns)
+    ).rename({"_value": "value", "_denominator": "denominator", "_applicable": "applicable"})
+
+
+def check_key_cells(frame: pl.DataFrame, sheet: Sheet, columns: Iterable[str]) -> None:
+    problems: list[Problem] = []
+    for c in columns:
+        bad = pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "")
+        problems += bad_cells(frame, sheet, bad, c, "is empty")
+    if problems:
+        raise DataError(problems)
+
+
+def _date_expr(column: str) -> pl.Expr:
+    """ISO dates (2025-07-01) or Vietnamese day-first dates (01/07/2025)."""
+    text = pl.col(column).str.strip_chars()
+    return pl.coalesce(
+        text.str.to_date("%Y-%m-%d", strict=False),
+        text.str.to_date("%d/%m/%Y", strict=False),
+    )
+
+
+def parse_dates(frame: pl.DataFrame, sheet: Sheet, columns: Iterable[str]) -> pl.DataFrame:
+    problems: list[Problem] = []
+    for c in columns:
+        text = pl.col(c)
+        bad = text.is_not_null() & (text.str.strip_chars() != "") & _date_expr(c).is_null()
+        problems += bad_cells(
+            frame, sheet, bad, c, "{text!r} is not a date (use 2025-07-01 or 01/07/2025)"
+        )
+    if problems:
+        raise DataError(problems)
+    return frame.with_columns(_date_expr(c).alias(c) for c in columns)

@@ -1,0 +1,86 @@
+"""Reading the registry tables: the units (with their groups, parents and predecessors) and
+the lineage of reorganisations (mergers, splits, renamings)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from dti.engine.errors import DataError
+from dti.engine.lineage import LINEAGE_COLUMNS
+from dti.io.cells import parse_number_expr
+from dti.io.columns import bad_cells, check_key_cells, parse_dates, select_columns
+from dti.io.workbook import read_sheet
+
+__all__ = ["UNIT_COLUMNS", "read_lineage", "read_units"]
+
+UNIT_COLUMNS = ("unit", "name", "group", "parent", "predecessors")
+UNIT_DATE_COLUMNS = ("valid_from", "valid_to")
+UNIT_OPTIONAL_COLUMNS = ("parent", "predecessors", "basis")
+
+
+def read_units(path: str | Path) -> pl.DataFrame:
+    """Read the units table: ``unit, name, group[, parent][, predecessors]``."""
+    path = Path(path)
+    sheet = read_sheet(path)
+    frame = select_columns(
+        sheet, (*UNIT_COLUMNS, *UNIT_DATE_COLUMNS, "basis"), ("unit", "name", "group")
+    )
+    check_key_cells(frame, sheet, ("unit", "name", "group"))
+    duplicated = frame.filter(pl.col("unit").is_duplicated())
+    if duplicated.height:
+        raise DataError(
+            [
+                sheet.problem(f"duplicate unit code {code!r}", row=row, column="unit")
+                for code, row in duplicated.select("unit", "row").iter_rows()
+            ]
+        )
+    for optional in (*UNIT_OPTIONAL_COLUMNS, *UNIT_DATE_COLUMNS):
+        if optional not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(optional))
+    frame = parse_dates(frame, sheet, UNIT_DATE_COLUMNS)
+    codes = set(frame["unit"].to_list())
+    problems = []
+    for code, preds, row in frame.select("unit", "predecessors", "row").iter_rows():
+        for item in (preds or "").split(";"):
+            pred = item.split(":")[0].strip()
+            if pred and pred not in codes:
+                problems.append(
+                    sheet.problem(
+                        f"predecessor {pred!r} of {code!r} is not a known unit",
+                        row=row,
+                        column="predecessors",
+                    )
+                )
+    if problems:
+        raise DataError(problems)
+    return frame.select(
+        *(pl.col(c).str.strip_chars() for c in (*UNIT_COLUMNS, "basis")),
+        *UNIT_DATE_COLUMNS,
+        "row",
+    )
+
+
+def read_lineage(path: str | Path) -> pl.DataFrame:
+    """Read the lineage table: ``date, kind, from, to, weight, basis`` — one row per edge."""
+    path = Path(path)
+    sheet = read_sheet(path)
+    frame = select_columns(sheet, LINEAGE_COLUMNS, ("date", "kind", "from", "to"))
+    check_key_cells(frame, sheet, ("date", "kind", "from", "to"))
+    if "weight" not in frame.columns:
+        frame = frame.with_columns(weight=pl.lit(None, dtype=pl.String))
+    if "basis" not in frame.columns:
+        frame = frame.with_columns(basis=pl.lit(None, dtype=pl.String))
+    frame = parse_dates(frame, sheet, ("date",))
+    weight = parse_number_expr("weight")
+    bad = pl.col("weight").is_not_null() & (pl.col("weight") != "") & weight.is_null()
+    problems = bad_cells(frame, sheet, bad, "weight", "{text!r} is not a number")
+    if problems:
+        raise DataError(problems)
+    return frame.select(
+        "date",
+        *(pl.col(c).str.strip_chars() for c in ("kind", "from", "to")),
+        weight.alias("weight"),
+        "basis",
+    )
