@@ -119,8 +119,7 @@ class SheetLine:
 
 def assessment_sheet(assessment: Assessment, language: str = "vi") -> list[SheetLine]:
     """The framework's tree for the unit's group, with the entries hung on the leaves."""
-    from dti.engine import Node
-    from dti.engine.framework import RatioRule, TiersRule
+    from dti.engine import Node, RatioRule, TiersRule
     from dti.io.template import describe_rule
     from dti.web.frameworks.selectors import framework_parsed
 
