@@ -35,19 +35,8 @@ def units_merge(
     check_role: bool = True,
 ) -> list[Lineage]:
     """Several units merge into ``successor`` on ``date``; they end the day before."""
-    if check_role:
-        require_role(actor, Role.ADMIN)
-    weights = _weights(predecessors)
-    if len(weights) < 2:
-        raise InvalidInput("A merge needs at least two predecessors.")
-    return record_lineage(
-        actor=actor,
-        kind=LineageKind.MERGE,
-        edges=[(p, successor, w) for p, w in weights.items()],
-        date=date,
-        basis=basis,
-        ending=set(weights),
-        starting={successor},
+    return _several_with_one(
+        actor, LineageKind.MERGE, predecessors, successor, date, basis, check_role=check_role
     )
 
 
@@ -61,19 +50,38 @@ def unit_split(
     check_role: bool = True,
 ) -> list[Lineage]:
     """``predecessor`` splits into several units on ``date`` (weights: each one's share)."""
+    return _several_with_one(
+        actor, LineageKind.SPLIT, successors, predecessor, date, basis, check_role=check_role
+    )
+
+
+def _several_with_one(
+    actor: Actor,
+    kind: LineageKind,
+    several: Weighted,
+    one: Unit,
+    date: dt.date,
+    basis: str,
+    *,
+    check_role: bool,
+) -> list[Lineage]:
+    """A merge (``several`` → ``one``: they end, it starts) or a split (``one`` → ``several``:
+    it ends, they start); either needs at least two of ``several``."""
     if check_role:
         require_role(actor, Role.ADMIN)
-    weights = _weights(successors)
+    weights = _weights(several)
+    merge = kind == LineageKind.MERGE
     if len(weights) < 2:
-        raise InvalidInput("A split needs at least two successors.")
+        side = "predecessors" if merge else "successors"
+        raise InvalidInput(f"A {kind.value} needs at least two {side}.")
     return record_lineage(
         actor=actor,
-        kind=LineageKind.SPLIT,
-        edges=[(predecessor, s, w) for s, w in weights.items()],
+        kind=kind,
+        edges=[(u, one, w) if merge else (one, u, w) for u, w in weights.items()],
         date=date,
         basis=basis,
-        ending={predecessor},
-        starting=set(weights),
+        ending=set(weights) if merge else {one},
+        starting={one} if merge else set(weights),
     )
 
 
