@@ -1,4 +1,4 @@
-"""A small province for the results tests, loaded through the ordinary services (demo.py).
+"""A small province for the results tests, loaded through the ordinary services (dti.web.demo).
 
 2022: every unit published (Sở Giao thông vận tải and Sở Xây dựng tie). On 1 January 2023 Huyện
 Tây Giang and Huyện Đông Giang merge into Huyện Giang Mới. 2023: the two departments and Giang

@@ -255,7 +255,8 @@ def test_the_page_starts_the_import_in_the_background_and_shows_it_finish(
 
 
 def test_progress_goes_on_from_reading_to_writing(world: dict[str, Any]) -> None:
-    from dti.web.assessments.period_import import _written, import_progress
+    from dti.web.assessments.period_import import import_progress
+    from dti.web.assessments.period_import.progress import report_written as _written
 
     job = values_import_start(
         actor=world["users"]["admin"], period=world["period"], upload=csv("so-a,2023,1.1,1,,")

@@ -1,14 +1,14 @@
-"""Creating users with their role (admin work, and the demo loader)."""
+"""Room: accounts — creating users with their role (admin work, and the dataset loader)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from dti.web.accounts.actors import Actor
 from dti.web.accounts.models import Membership, Role
 from dti.web.accounts.policy import require_role
+from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_record
 from dti.web.errors import InvalidInput
 from dti.web.registry.models import Unit
@@ -16,14 +16,16 @@ from dti.web.registry.models import Unit
 
 def user_create(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
-    password: str,
+    password: str | None,
     role: Role,
     unit: Unit | None = None,
     full_name: str = "",
     check_role: bool = True,
 ) -> User:
+    """A user with ``role`` (a reporter with its ``unit``); ``password`` None: one that cannot
+    sign in with a password (a service account)."""
     if check_role:
         require_role(actor, Role.ADMIN)
     if (role == Role.REPORTER) != (unit is not None):
@@ -36,7 +38,7 @@ def user_create(
         Membership.objects.create(user=user, role=role, unit=unit)
         audit_record(
             actor=actor,
-            action="user_create",
+            action=AuditAction.USER_CREATE,
             obj=user,
             new={"username": username, "role": str(role), "unit": unit.code if unit else None},
         )

@@ -1,11 +1,13 @@
-"""An administrator's import of many units' values for a period, and its progress page."""
+"""Room: values import — an administrator's import of many units' values for a period, and
+its progress page."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from dti.web.accounts.models import Role
+from dti.web.accounts.actors import actor_of
+from dti.web.accounts.policy import ADMINS
 from dti.web.assessments.forms import ValuesImportForm
 from dti.web.assessments.models import Period, ValuesImport
 from dti.web.assessments.period_import import import_progress, values_import_start
@@ -15,7 +17,7 @@ from dti.web.views_common import role_required
 RECENT = 20
 
 
-@role_required(Role.ADMIN)
+@role_required(*ADMINS)
 def period_import(request: HttpRequest, pk: int) -> HttpResponse:
     period = get_object_or_404(Period, pk=pk)
     form = ValuesImportForm(request.POST or None, request.FILES or None)
@@ -23,7 +25,7 @@ def period_import(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             job = values_import_start(
-                actor=request.user, period=period, upload=form.cleaned_data["file"]
+                actor=actor_of(request), period=period, upload=form.cleaned_data["file"]
             )
         except ServiceError as error:
             problems = [error.message, *error.problems]
@@ -42,7 +44,7 @@ def period_import(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(Role.ADMIN)
+@role_required(*ADMINS)
 def values_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ValuesImport.objects.select_related("period", "uploaded_by"), pk=pk)
     return render(

@@ -1,15 +1,36 @@
-"""Writing audit events; called by every data-changing service inside its transaction."""
+"""Room: audit — writing audit events; called by every data-changing service inside its
+transaction. Every action is an :class:`~dti.web.audit.actions.AuditAction` (stored as its
+string)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, Unpack
 
 from django.db import models
 
+from dti.web.accounts.actors import Actor
+from dti.web.audit.actions import AuditAction
 from dti.web.audit.models import AuditEvent
 
 if TYPE_CHECKING:
     from dti.web.assessments.models import Assessment
+
+
+class EventDetails(TypedDict, total=False):
+    """What an event may say besides who did what to which object (see :func:`audit_event`)."""
+
+    assessment: Assessment | None
+    field: str
+    old: Any
+    new: Any
+    reason: str
+
+
+class ChangeDetails(TypedDict, total=False):
+    """What a change's events may say besides the fields (see :func:`change_events`)."""
+
+    assessment: Assessment | None
+    reason: str
 
 
 def _jsonable(value: Any) -> Any:
@@ -24,8 +45,8 @@ def _jsonable(value: Any) -> Any:
 
 def audit_event(
     *,
-    actor: Any,
-    action: str,
+    actor: Actor | None,
+    action: AuditAction,
     obj: models.Model,
     assessment: Assessment | None = None,
     field: str = "",
@@ -33,7 +54,8 @@ def audit_event(
     new: Any = None,
     reason: str = "",
 ) -> AuditEvent:
-    """An event not yet saved (for ``bulk_create`` where thousands are written at once)."""
+    """An event not yet saved (for ``bulk_create`` where thousands are written at once);
+    ``actor`` None (a loader's call): no one."""
     return AuditEvent(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
@@ -47,16 +69,19 @@ def audit_event(
     )
 
 
-def audit_record(**kwargs: Any) -> AuditEvent:
-    event = audit_event(**kwargs)
+def audit_record(
+    *, actor: Actor | None, action: AuditAction, obj: models.Model, **details: Unpack[EventDetails]
+) -> AuditEvent:
+    """One saved event (see :func:`audit_event`)."""
+    event = audit_event(actor=actor, action=action, obj=obj, **details)
     event.save()
     return event
 
 
 def change_events(
     *,
-    actor: Any,
-    action: str,
+    actor: Actor | None,
+    action: AuditAction,
     obj: models.Model,
     before: dict[str, Any],
     after: dict[str, Any],
@@ -80,6 +105,16 @@ def change_events(
     ]
 
 
-def audit_changes(**kwargs: Any) -> list[AuditEvent]:
+def audit_changes(
+    *,
+    actor: Actor | None,
+    action: AuditAction,
+    obj: models.Model,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    **details: Unpack[ChangeDetails],
+) -> list[AuditEvent]:
     """One saved event per field whose value changed (see :func:`change_events`)."""
-    return AuditEvent.objects.bulk_create(change_events(**kwargs))
+    return AuditEvent.objects.bulk_create(
+        change_events(actor=actor, action=action, obj=obj, before=before, after=after, **details)
+    )

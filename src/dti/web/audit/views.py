@@ -1,14 +1,16 @@
+"""Room: audit — the audit log page."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from dti.web.accounts.models import Role
+from dti.web.accounts.policy import ADMINS
 from dti.web.audit.models import AuditEvent
 from dti.web.views_common import role_required
 
 
-@role_required(Role.ADMIN)
+@role_required(*ADMINS)
 def audit_list(request: HttpRequest) -> HttpResponse:
     events = AuditEvent.objects.select_related("actor", "assessment__unit")[:300]
     return render(request, "audit/list.html", {"events": events})

@@ -1,15 +1,16 @@
-"""Storing framework versions; every upload is validated by the engine first."""
+"""Room: frameworks — storing framework versions; every upload is validated by the engine first."""
 
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from django.db import transaction
 
 from dti.engine import FrameworkError, load_framework
+from dti.web.accounts.actors import Actor
 from dti.web.accounts.models import Role
 from dti.web.accounts.policy import require_role
+from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_record
 from dti.web.errors import InvalidInput
 from dti.web.frameworks.models import FrameworkVersion
@@ -20,9 +21,14 @@ def framework_problems(exc: FrameworkError) -> list[str]:
 
 
 def framework_store(
-    *, actor: Any, yaml_text: str, file_name: str = "framework.yaml", check_role: bool = True
+    *,
+    actor: Actor | None,
+    yaml_text: str,
+    file_name: str = "framework.yaml",
+    check_role: bool = True,
 ) -> FrameworkVersion:
-    """Validate a framework YAML and store it as a new version (or return the identical one)."""
+    """Validate a framework YAML and store it as a new version (or return the identical one);
+    ``actor`` None: a loader's call (``check_role=False``), stored as uploaded by no one."""
     if check_role:
         require_role(actor, Role.ADMIN)
     try:
@@ -50,5 +56,5 @@ def framework_store(
             sha256=digest,
             uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        audit_record(actor=actor, action="framework_store", obj=stored, new=str(stored))
+        audit_record(actor=actor, action=AuditAction.FRAMEWORK_STORE, obj=stored, new=str(stored))
     return stored

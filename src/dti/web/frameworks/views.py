@@ -1,3 +1,5 @@
+"""Room: frameworks — the framework pages: the list, one version's tree, the upload."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -6,15 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dti.web.accounts.models import Role
+from dti.web.accounts.actors import actor_of
+from dti.web.accounts.policy import ADMINS, STAFF
 from dti.web.errors import ServiceError
 from dti.web.frameworks.forms import FrameworkUploadForm
 from dti.web.frameworks.models import FrameworkVersion
 from dti.web.frameworks.selectors import framework_parsed, framework_tree
 from dti.web.frameworks.services import framework_store
 from dti.web.views_common import role_required
-
-STAFF = (Role.ADMIN, Role.VERIFIER, Role.LEADER)
 
 
 @role_required(*STAFF)
@@ -37,14 +38,14 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(Role.ADMIN)
+@role_required(*ADMINS)
 def framework_upload(request: HttpRequest) -> HttpResponse:
     form = FrameworkUploadForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
             version = framework_store(
-                actor=request.user,
+                actor=actor_of(request),
                 yaml_text=form.cleaned_data["yaml"],
                 file_name=form.cleaned_data["name"],
             )

@@ -27,6 +27,17 @@ class LineageKind(models.TextChoices):
     RENAME = EventKind.RENAME.value, _("Rename")
     TRANSFER = EventKind.TRANSFER.value, _("Transfer")
 
+    @classmethod
+    def forming(cls, predecessors: int) -> LineageKind:
+        """The event that forms one unit from ``predecessors`` units: a merge of several, a
+        rename of one."""
+        return cls.MERGE if predecessors > 1 else cls.RENAME
+
+    @property
+    def ends_predecessor(self) -> bool:
+        """Whether the predecessor stops existing (all but a transfer, where both go on)."""
+        return self != LineageKind.TRANSFER
+
 
 class Province(models.Model):
     """The body that runs an assessment (a province); namespaces groups and periods so that

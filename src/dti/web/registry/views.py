@@ -1,3 +1,5 @@
+"""Room: registry — the units pages: the list, a unit's family and history, the import."""
+
 from __future__ import annotations
 
 import tempfile
@@ -11,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dti.engine import HistoryMethod
-from dti.web.accounts.models import Role
+from dti.web.accounts.actors import actor_of
+from dti.web.accounts.policy import ADMINS, REGISTRY_READERS
 from dti.web.audit.models import AuditEvent
 from dti.web.errors import ServiceError
 from dti.web.registry.models import Unit, UnitGroup
@@ -27,7 +30,7 @@ class UnitsImportForm(forms.Form):
     )
 
 
-@role_required(Role.ADMIN, Role.LEADER)
+@role_required(*REGISTRY_READERS)
 def unit_list(request: HttpRequest) -> HttpResponse:
     groups = UnitGroup.objects.prefetch_related("units__parent", "units__predecessors")
     return render(request, "registry/unit_list.html", {"groups": groups})
@@ -42,7 +45,7 @@ METHOD_LABELS = {
 }
 
 
-@role_required(Role.ADMIN, Role.LEADER)
+@role_required(*REGISTRY_READERS)
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(Unit.objects.select_related("group", "parent"), pk=pk)
     history = AuditEvent.objects.filter(object_type="registry.unit", object_id=str(unit.pk))
@@ -61,7 +64,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(Role.ADMIN)
+@role_required(*ADMINS)
 def unit_import(request: HttpRequest) -> HttpResponse:
     form = UnitsImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
@@ -84,7 +87,7 @@ def unit_import(request: HttpRequest) -> HttpResponse:
                     paths.append(path)
                 try:
                     count = units_import(
-                        actor=request.user,
+                        actor=actor_of(request),
                         path=paths[0],
                         lineage_path=paths[1] if len(paths) > 1 else None,
                     )

@@ -1,0 +1,157 @@
+"""Room: values import — the job: storing the upload, starting it in the background, running it.
+
+The upload is checked and stored and answered at once; a background thread reads it (see
+:mod:`.reading`), then applies it (:mod:`.applying`) and records how it ended on the job row.
+Any problem fails the whole import with located messages and nothing written.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import threading
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dti.engine import DataError
+from dti.io.workbook_safety import check_workbook_archive
+from dti.web.accounts.actors import Actor
+from dti.web.accounts.models import Role
+from dti.web.accounts.policy import require_role
+from dti.web.assessments.models import ImportState, Period, ValuesImport
+from dti.web.assessments.period_import.applying import job_apply
+from dti.web.assessments.period_import.progress import live_key, mark, report_written
+from dti.web.assessments.period_import.reading import (
+    EXTENSIONS,
+    MAX_PROBLEMS,
+    job_file_read,
+    refused,
+)
+from dti.web.errors import InvalidInput, NotFound, ServiceError
+from dti.web.ops.names import checked_upload_name
+from dti.web.ops.scan import scan_upload
+
+log = logging.getLogger(__name__)
+
+
+def values_import_start(*, actor: Actor, period: Period, upload: UploadedFile) -> ValuesImport:
+    """Check and store the upload, then start applying it once this transaction commits."""
+    require_role(actor, Role.ADMIN)
+    name = checked_upload_name(upload.name)
+    if Path(name).suffix.lower() not in EXTENSIONS:
+        raise InvalidInput(_("Upload a values table (.xlsx or .csv)."))
+    if upload.size is None or upload.size > settings.DTI_WORKBOOK_MAX_BYTES:
+        raise InvalidInput(
+            _("The file is larger than %(mb)s MB.")
+            % {"mb": settings.DTI_WORKBOOK_MAX_BYTES // (1024 * 1024)}
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{Path(name).suffix.lower()}"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        scan_upload(path, name)
+        if path.suffix == ".xlsx":  # not a workbook, or a zip bomb: refused before it is stored
+            try:
+                check_workbook_archive(path, name=name)
+            except DataError as exc:
+                raise refused(exc) from exc
+        with transaction.atomic():
+            job = ValuesImport(
+                period=period,
+                original_name=name,
+                uploaded_by=actor,
+                step=_("Waiting to start"),
+                heartbeat_at=timezone.now(),
+            )
+            with path.open("rb") as handle:
+                job.file.save(name, File(handle), save=False)
+            job.save()
+            transaction.on_commit(lambda: _in_background(job.pk))
+    return job
+
+
+def _in_background(job_id: int) -> None:
+    in_memory = getattr(connection, "is_in_memory_db", lambda: False)
+    if connection.vendor == "sqlite" and in_memory():
+        # An in-memory SQLite database (the SQLite test run) refuses a second connection's
+        # write while it is read ("database table is locked", no waiting): apply it here.
+        values_import_run(job_id)
+        return
+    thread = threading.Thread(
+        target=_run_and_close, args=(job_id,), name=f"values-import-{job_id}", daemon=True
+    )
+    thread.start()
+
+
+def _run_and_close(job_id: int) -> None:
+    try:
+        values_import_run(job_id)
+    finally:
+        connections.close_all()  # this thread's own connections
+
+
+def values_import_run(job_id: int) -> ValuesImport:
+    """Apply a stored import (the background thread's work; tests call it directly)."""
+    # Claimed by one conditional UPDATE: a second runner of the same job finds it taken.
+    claimed = ValuesImport.objects.filter(pk=job_id, state=ImportState.QUEUED).update(
+        state=ImportState.RUNNING, heartbeat_at=timezone.now()
+    )
+    job = ValuesImport.objects.select_related("period", "uploaded_by").filter(pk=job_id).first()
+    if job is None:
+        raise NotFound(f"No values import {job_id}.")
+    if not claimed:
+        return job
+    mark(job, step=_("Reading the file"))
+    try:
+        frame = job_file_read(job)
+        mark(
+            job,
+            step=_("Checking and writing %(n)s rows") % {"n": f"{frame.height:,}"},
+            rows_done=frame.height,
+            rows_total=frame.height,
+        )
+        report_written(job, 0)
+        units, changed = job_apply(job, frame)
+    except ServiceError as error:
+        mark(
+            job,
+            state=ImportState.FAILED,
+            step=_shown(error.message),
+            problems=[_shown(p) for p in error.problems[:MAX_PROBLEMS]],
+            finished_at=timezone.now(),
+        )
+    except Exception:
+        log.exception("values import %s failed", job.pk)
+        mark(
+            job,
+            state=ImportState.FAILED,
+            step=_("The import stopped on an unexpected error; nothing was written."),
+            finished_at=timezone.now(),
+        )
+    else:
+        mark(
+            job,
+            state=ImportState.DONE,
+            step=_("Done"),
+            units=units,
+            changed=changed,
+            finished_at=timezone.now(),
+        )
+    finally:
+        cache.delete(live_key(job.pk))  # the job row tells the rest
+    return job
+
+
+def _shown(text: str, limit: int = 500) -> str:
+    """A message as it can be stored and shown: a binary file's header quoted in it carries
+    NUL and control characters (PostgreSQL's JSON refuses NUL), and it can be long."""
+    printable = "".join(c if c.isprintable() else "\ufffd" for c in text)
+    return printable if len(printable) <= limit else printable[: limit - 1] + "…"
