@@ -17,8 +17,16 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from dti.catalog import FRAMEWORK_DIR
-from dti.engine import Framework, Node, load_framework
-from dti.engine.framework import BooleanRule, CountRule, PointsRule, RatioRule, TiersRule
+from dti.engine import (
+    BooleanRule,
+    CountRule,
+    Framework,
+    Node,
+    PointsRule,
+    RatioRule,
+    TiersRule,
+    load_framework,
+)
 from dti.web.accounts.models import Role
 from dti.web.assessments.models import Status
 from dti.web.assessments.workflow import VERIFIED_SIDE
