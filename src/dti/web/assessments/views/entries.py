@@ -52,14 +52,26 @@ def _entry_json(entry: IndicatorEntry, message: str) -> JsonResponse:
     )
 
 
+def _answer(request: HttpRequest, entry: IndicatorEntry, message: str, back: str) -> HttpResponse:
+    """The page's fetch helper gets the new version and scores; a plain form post goes back."""
+    if wants_json(request):
+        return _entry_json(entry, message)
+    messages.success(request, message)
+    return redirect(back)
+
+
+def _form_refused(request: HttpRequest, form: forms.Form, back: str) -> HttpResponse:
+    problems = _form_problems(form)
+    return error_response(request, InvalidInput(_("Check the form."), problems=problems), back)
+
+
 @require_POST
 def entry_save(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     entry = _entry(request, pk, entry_pk)
     back = reverse("assessment_detail", args=[pk]) + f"#e-{entry.indicator}"
     form = EntrySelfForm(request.POST)
     if not form.is_valid():
-        problems = _form_problems(form)
-        return error_response(request, InvalidInput(_("Check the form."), problems=problems), back)
+        return _form_refused(request, form, back)
     data = form.cleaned_data
     try:
         entry = services.entry_save_self(
@@ -73,11 +85,7 @@ def entry_save(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
         )
     except ServiceError as error:
         return error_response(request, error, back)
-    message = _("Indicator %(code)s saved.") % {"code": entry.indicator}
-    if wants_json(request):
-        return _entry_json(entry, message)
-    messages.success(request, message)
-    return redirect(back)
+    return _answer(request, entry, _("Indicator %(code)s saved.") % {"code": entry.indicator}, back)
 
 
 @require_POST
@@ -86,8 +94,7 @@ def entry_verify(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     back = reverse("assessment_detail", args=[pk]) + f"#e-{entry.indicator}"
     form = EntryVerifyForm(request.POST)
     if not form.is_valid():
-        problems = _form_problems(form)
-        return error_response(request, InvalidInput(_("Check the form."), problems=problems), back)
+        return _form_refused(request, form, back)
     data = form.cleaned_data
     try:
         entry = services.entry_verify(
@@ -102,11 +109,9 @@ def entry_verify(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
         )
     except ServiceError as error:
         return error_response(request, error, back)
-    message = _("Indicator %(code)s verified.") % {"code": entry.indicator}
-    if wants_json(request):
-        return _entry_json(entry, message)
-    messages.success(request, message)
-    return redirect(back)
+    return _answer(
+        request, entry, _("Indicator %(code)s verified.") % {"code": entry.indicator}, back
+    )
 
 
 @require_POST
@@ -115,8 +120,7 @@ def evidence_add(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     back = reverse("assessment_detail", args=[pk]) + f"#e-{entry.indicator}"
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
-        problems = _form_problems(form)
-        return error_response(request, InvalidInput(_("Check the form."), problems=problems), back)
+        return _form_refused(request, form, back)
     try:
         services.evidence_add(
             actor=actor_of(request),
