@@ -17,13 +17,19 @@ from dti.web.accounts.actors import actor_of
 from dti.web.accounts.policy import ADMINS, REGISTRY_READERS
 from dti.web.audit.models import AuditEvent
 from dti.web.errors import ServiceError
-from dti.web.registry.models import Unit, UnitGroup
+from dti.web.registry.models import Province, Unit, UnitGroup
 from dti.web.registry.selectors import unit_family, unit_history, unit_history_method
 from dti.web.registry.services import units_import
 from dti.web.views_common import role_required
 
 
 class UnitsImportForm(forms.Form):
+    province = forms.ModelChoiceField(
+        Province.objects.all(),
+        required=False,
+        label=gettext_lazy("Province"),
+        help_text=gettext_lazy("The units' groups are the chosen province's."),
+    )
     file = forms.FileField(label=gettext_lazy("Units table (.xlsx or .csv)"))
     lineage = forms.FileField(
         label=gettext_lazy("Lineage table (.xlsx or .csv; optional)"), required=False
@@ -66,7 +72,12 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*ADMINS)
 def unit_import(request: HttpRequest) -> HttpResponse:
-    form = UnitsImportForm(request.POST or None, request.FILES or None)
+    provinces = Province.objects.all()
+    form = UnitsImportForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"province": provinces.first() if provinces.count() == 1 else None},
+    )
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -90,6 +101,7 @@ def unit_import(request: HttpRequest) -> HttpResponse:
                         actor=actor_of(request),
                         path=paths[0],
                         lineage_path=paths[1] if len(paths) > 1 else None,
+                        province=form.cleaned_data.get("province"),
                     )
                 except ServiceError as error:
                     problems = [error.message, *error.problems]

@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dti.engine import DataError
 from dti.io.tables import read_lineage, read_units
@@ -47,13 +48,17 @@ def units_import(
         require_role(actor, Role.ADMIN)
     frame, lineage = _read_tables(path, lineage_path)
     groups = {g.code: g for g in UnitGroup.objects.filter(province=province)}
+    known = ", ".join(sorted(groups)) or "none"
+    where = f"province {province.code}" if province else "this installation"
+    # Row problems stay in the readers' words (located, in English) until problems become
+    # codes rendered in the user's language; the summary above them is translated.
     problems = [
-        f"row {row}: unknown group {group!r} (known: {', '.join(sorted(groups))})"
+        f"row {row}, column group: unknown group {group!r} (the groups of {where}: {known})"
         for group, row in frame.select("group", "row").iter_rows()
         if group not in groups
     ]
     if problems:
-        raise InvalidInput("The units file has problems.", problems=problems)
+        raise InvalidInput(_("The units file has problems; nothing was saved."), problems=problems)
     with transaction.atomic():
         by_code: dict[str, Unit] = {u.code: u for u in Unit.objects.all()}
         rows = list(frame.iter_rows(named=True))
@@ -157,7 +162,7 @@ def _column_edges(frame: pl.DataFrame, by_code: dict[str, Unit]) -> list[_Import
         unit = by_code[row["unit"]]
         items = [i.partition(":") for i in (row["predecessors"] or "").split(";") if i.strip()]
         kind = LineageKind.forming(len(items))
-        for code, _, weight in items:
+        for code, _colon, weight in items:
             edges.append(
                 (
                     kind,
