@@ -85,11 +85,21 @@ class PeriodForm(forms.Form):
         label=_("Verification deadline"), widget=DeadlineInput()
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    confirm_left_out = forms.BooleanField(
+        required=False, label=_("Open the period without the units listed above")
+    )
+
+    def __init__(self, *args: Any, province: Province | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.groups = list(UnitGroup.objects.select_related("province"))
-        if not any(group.province_id for group in self.groups):
-            del self.fields["province"]  # a single-province installation
+        groups = UnitGroup.objects.select_related("province")
+        self.single_province = not groups.exclude(province=None).exists()
+        if self.single_province:
+            del self.fields["province"]
+        else:
+            # Only the chosen province's groups: another province's never belong to the period.
+            self.fields["province"].initial = province
+            groups = groups.filter(province=province)
+        self.groups = list(groups)
         for group in self.groups:
             label = _("Framework for %(group)s") % {"group": group.name}
             if group.province is not None:

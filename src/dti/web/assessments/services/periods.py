@@ -21,6 +21,19 @@ from dti.web.frameworks.selectors import framework_parsed, leaves_for_group
 from dti.web.registry.models import Province, Unit, UnitGroup
 
 
+def units_left_out(
+    province: Province | None, frameworks: Mapping[UnitGroup, FrameworkVersion]
+) -> list[Unit]:
+    """Active units of the province's groups that no assigned framework covers."""
+    assigned = [group.pk for group in frameworks]
+    return list(
+        Unit.objects.filter(active=True, group__province=province)
+        .exclude(group_id__in=assigned)
+        .select_related("group")
+        .order_by("group__order", "code")
+    )
+
+
 def period_open(
     *,
     actor: Actor | None,
@@ -32,11 +45,21 @@ def period_open(
     check_role: bool = True,
     province: Province | None = None,
     units: Iterable[Unit] | None = None,
+    confirm_left_out: bool = True,
 ) -> Period:
     """Open a period: one assessment per active unit of every assigned group (or per unit of
-    ``units`` only, e.g. the units a published ranking covered)."""
+    ``units`` only, e.g. the units a published ranking covered). With ``confirm_left_out``
+    false, refused while active units of the province's other groups would be left out (the
+    page asks the admin first, listing them)."""
     if check_role:
         require_role(actor, Role.ADMIN)
+    left_out = units_left_out(province, frameworks) if units is None else []
+    if left_out and not confirm_left_out:
+        raise InvalidInput(
+            _("%(n)s active units would have no assessment; confirm to leave them out.")
+            % {"n": len(left_out)},
+            problems=[f"{u.code} — {u.name} ({u.group.name})" for u in left_out],
+        )
     if verification_deadline < self_deadline:
         raise InvalidInput(_("The verification deadline must follow the self-assessment one."))
     if not frameworks:

@@ -19,6 +19,7 @@ from dti.web.assessments.forms import PeriodForm
 from dti.web.assessments.models import Period, Status
 from dti.web.assessments.workflow import TRANSITIONS, TransitionName
 from dti.web.errors import ServiceError
+from dti.web.registry.models import Province
 from dti.web.views_common import error_response, role_required
 
 # The transitions the period page applies to every assessment where possible.
@@ -50,7 +51,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @role_required(*ADMINS)
 def period_create(request: HttpRequest) -> HttpResponse:
-    form = PeriodForm(request.POST or None)
+    province = _chosen_province(request)
+    form = PeriodForm(request.POST or None, province=province)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -62,13 +64,32 @@ def period_create(request: HttpRequest) -> HttpResponse:
                 verification_deadline=form.cleaned_data["verification_deadline"],
                 frameworks=form.framework_map(),
                 province=form.cleaned_data.get("province"),
+                confirm_left_out=form.cleaned_data["confirm_left_out"],
             )
         except ServiceError as error:
             problems = [error.message, *error.problems]
         else:
             messages.success(request, _("Period %(name)s opened.") % {"name": period.name})
             return redirect("period_detail", pk=period.pk)
-    return render(request, "assessments/period_form.html", {"form": form, "problems": problems})
+    return render(
+        request,
+        "assessments/period_form.html",
+        {
+            "form": form,
+            "problems": problems,
+            "provinces": [] if form.single_province else Province.objects.all(),
+            "province": province,
+        },
+    )
+
+
+def _chosen_province(request: HttpRequest) -> Province | None:
+    """The province the period is for: the one chosen, else the only one there is."""
+    chosen = request.POST.get("province") or request.GET.get("province")
+    if chosen and chosen.isdigit():
+        return Province.objects.filter(pk=int(chosen)).first()
+    provinces = list(Province.objects.all()[:2])
+    return provinces[0] if len(provinces) == 1 else None
 
 
 @role_required(*STAFF)
