@@ -34,6 +34,7 @@ PAGES: list[tuple[str, Url, dict[str, int]]] = [
     ("period_create", lambda w: reverse("period_create"), ADMIN),
     ("period_detail", lambda w: reverse("period_detail", args=[w["period"].pk]), STAFF),
     ("period_results", lambda w: reverse("period_results", args=[w["period"].pk]), STAFF),
+    ("period_deadlines", lambda w: reverse("period_deadlines", args=[w["period"].pk]), ADMIN),
     ("audit_list", lambda w: reverse("audit_list"), ADMIN),
     ("draft", lambda w: reverse("assessment_detail", args=[w["mine"].pk]), DRAFT_OF_A),
     ("draft_history", lambda w: reverse("assessment_history", args=[w["mine"].pk]), DRAFT_OF_A),

@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from dti.web.assessments.models import Assessment, Period
 from dti.web.assessments.workflow import TRANSITIONS
 from dti.web.frameworks.models import FrameworkVersion
-from dti.web.registry.models import Province, UnitGroup
+from dti.web.registry.models import Province, Unit, UnitGroup
 from dti.web.views_common import parse_number
 
 
@@ -131,3 +133,44 @@ class PeriodForm(forms.Form):
             if version is not None:
                 out[group] = version
         return out
+
+
+class PeriodDeadlinesForm(forms.Form):
+    """The period's two deadlines, moved with a reason."""
+
+    self_deadline = forms.DateTimeField(label=_("Self-assessment deadline"), widget=DeadlineInput())
+    verification_deadline = forms.DateTimeField(
+        label=_("Verification deadline"), widget=DeadlineInput()
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea)
+
+
+class ExtensionForm(forms.Form):
+    """An extension of the self-assessment deadline for one unit or a whole group."""
+
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False, label=_("Unit"))
+    group = forms.ModelChoiceField(
+        queryset=UnitGroup.objects.none(), required=False, label=_("or a whole unit group")
+    )
+    deadline = forms.DateTimeField(label=_("New self-assessment deadline"), widget=DeadlineInput())
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea)
+
+    def __init__(self, *args: Any, period: Period, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.period = period
+        units = Unit.objects.filter(assessments__period=period).order_by("group__order", "code")
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        groups = UnitGroup.objects.filter(periodframework__period=period)
+        self.fields["group"].queryset = groups  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("unit") is None) == (data.get("group") is None):
+            raise forms.ValidationError(_("Choose one unit or one unit group."))
+        return data
+
+    def assessments(self) -> QuerySet[Assessment]:
+        qs = self.period.assessments.all()
+        if self.cleaned_data.get("unit") is not None:
+            return qs.filter(unit=self.cleaned_data["unit"])
+        return qs.filter(unit__group=self.cleaned_data["group"])

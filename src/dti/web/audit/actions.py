@@ -24,6 +24,7 @@ class AuditAction(StrEnum):
     FRAMEWORK_CORRECT = "framework_correct"
     PERIOD_OPEN = "period_open"
     PERIOD_DEADLINES = "period_deadlines"
+    DEADLINE_EXTEND = "deadline_extend"
     SCORE_RECOMPUTE = "score_recompute"
     ENTRY_SAVE_SELF = "entry_save_self"
     ENTRY_IMPORT = "entry_import"

@@ -20,7 +20,11 @@ from dti.web.assessments.services.entries import (
     entry_save_self,
 )
 from dti.web.assessments.services.evidence import evidence_add, evidence_delete
-from dti.web.assessments.services.periods import period_open, period_set_deadlines
+from dti.web.assessments.services.periods import (
+    deadline_extend,
+    period_open,
+    period_set_deadlines,
+)
 from dti.web.assessments.services.recompute import (
     RecomputeReport,
     locked_for_scoring,
@@ -45,6 +49,7 @@ __all__ = [
     "assessment_recompute",
     "assessment_save_values",
     "assessment_transition",
+    "deadline_extend",
     "entry_save_self",
     "entry_verify",
     "evidence_add",

@@ -146,3 +146,40 @@ def period_set_deadlines(
             reason=reason,
         )
     return period
+
+
+def deadline_extend(
+    *,
+    actor: Actor | None,
+    assessments: Iterable[Assessment],
+    deadline: dt.datetime,
+    reason: str,
+) -> int:
+    """Give units (one, or a whole group's) their own self-assessment deadline; each change
+    audited with its reason. Returns how many assessments got it."""
+    require_role(actor, Role.ADMIN)
+    if not reason.strip():
+        raise InvalidInput(_("A reason is required."))
+    count = 0
+    with transaction.atomic():
+        locked = Assessment.objects.select_for_update(of=("self",)).select_related("period")
+        for assessment in locked.filter(pk__in=[a.pk for a in assessments]).order_by("pk"):
+            if deadline > assessment.period.verification_deadline:
+                raise InvalidInput(
+                    _("The unit's deadline must come before the verification deadline.")
+                )
+            before = assessment.self_deadline_override or assessment.period.self_deadline
+            assessment.self_deadline_override = deadline
+            assessment.save(update_fields=["self_deadline_override", "updated_at"])
+            audit_record(
+                actor=actor,
+                action=AuditAction.DEADLINE_EXTEND,
+                obj=assessment,
+                assessment=assessment,
+                field="self_deadline",
+                old=before.isoformat(),
+                new=deadline.isoformat(),
+                reason=reason.strip(),
+            )
+            count += 1
+    return count

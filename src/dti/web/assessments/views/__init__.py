@@ -25,6 +25,7 @@ from dti.web.assessments.views.periods import (
     home,
     period_bulk,
     period_create,
+    period_deadlines,
     period_detail,
     period_results,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "note_add",
     "period_bulk",
     "period_create",
+    "period_deadlines",
     "period_detail",
     "period_results",
     "template_download",

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +16,7 @@ from dti.web.accounts.actors import actor_of
 from dti.web.accounts.models import Role
 from dti.web.accounts.policy import ADMINS, STAFF, has_role, membership_of
 from dti.web.assessments import selectors, services
-from dti.web.assessments.forms import PeriodForm
+from dti.web.assessments.forms import ExtensionForm, PeriodDeadlinesForm, PeriodForm
 from dti.web.assessments.models import Period, Status
 from dti.web.assessments.workflow import TRANSITIONS, TransitionName
 from dti.web.errors import ServiceError
@@ -158,4 +159,48 @@ def _results(
         request,
         "assessments/results.html",
         {"period": period, "tables": tables, "public": public},
+    )
+
+
+@role_required(*ADMINS)
+def period_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move the period's deadlines, or extend one unit's or one group's, each with a reason."""
+    period = get_object_or_404(Period, pk=pk)
+    which = request.POST.get("form") if request.method == "POST" else None
+    initial = {
+        "self_deadline": timezone.localtime(period.self_deadline),
+        "verification_deadline": timezone.localtime(period.verification_deadline),
+    }
+    deadlines = PeriodDeadlinesForm(request.POST if which == "period" else None, initial=initial)
+    extension = ExtensionForm(request.POST if which == "extension" else None, period=period)
+    problems: list[str] = []
+    try:
+        if which == "period" and deadlines.is_valid():
+            services.period_set_deadlines(
+                actor=actor_of(request), period=period, **deadlines.cleaned_data
+            )
+            messages.success(request, _("The period's deadlines were changed."))
+            return redirect("period_deadlines", pk=pk)
+        if which == "extension" and extension.is_valid():
+            count = services.deadline_extend(
+                actor=actor_of(request),
+                assessments=extension.assessments(),
+                deadline=extension.cleaned_data["deadline"],
+                reason=extension.cleaned_data["reason"],
+            )
+            messages.success(request, _("%(n)s units got the new deadline.") % {"n": count})
+            return redirect("period_deadlines", pk=pk)
+    except ServiceError as error:
+        problems = [error.message, *error.problems]
+    extended = period.assessments.exclude(self_deadline_override=None).select_related("unit")
+    return render(
+        request,
+        "assessments/period_deadlines.html",
+        {
+            "period": period,
+            "deadlines": deadlines,
+            "extension": extension,
+            "extended": extended.order_by("unit__code"),
+            "problems": problems,
+        },
     )
