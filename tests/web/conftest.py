@@ -18,6 +18,8 @@ import pytest
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dti.web.settings")
 django.setup()
 
+from tests.web.smtp import smtp  # noqa: E402, F401 - the SMTP server fixture, for every web test
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 NOW = dt.datetime(2024, 3, 1, 9, 0, tzinfo=dt.UTC)
 PASSWORD = "correct-horse-battery-9"

@@ -98,6 +98,13 @@ def _all_paths() -> list[tuple[str, str]]:
 
 
 PUBLIC = {"login", "set_language", "public_results", "health"}
+# Resetting a forgotten password happens before signing in (Django's one-time tokens).
+PUBLIC |= {
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
 # The results app's public pages (published results only; see tests/web/test_results_*.py).
 PUBLIC |= {
     "public_index",

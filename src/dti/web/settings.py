@@ -223,3 +223,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"axes": {"handlers": ["console"], "level": "WARNING"}},
 }
+
+# E-mail (password resets; later reminders) through Django's mail API: printed to the console
+# unless an SMTP server is configured (production, and the tests' own aiosmtpd server).
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("DTI_EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("DTI_EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = int(os.environ.get("DTI_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DTI_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DTI_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("DTI_EMAIL_TLS", "0") == "1"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DTI_EMAIL_FROM", "dti@localhost")
+# A password-reset link stays valid for a day.
+PASSWORD_RESET_TIMEOUT = 86_400
