@@ -9,6 +9,7 @@ from django.db import transaction
 
 from dti.web.accounts.models import Membership, Role
 from dti.web.accounts.policy import require_role
+from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_record
 from dti.web.errors import InvalidInput
 from dti.web.registry.models import Unit
@@ -36,7 +37,7 @@ def user_create(
         Membership.objects.create(user=user, role=role, unit=unit)
         audit_record(
             actor=actor,
-            action="user_create",
+            action=AuditAction.USER_CREATE,
             obj=user,
             new={"username": username, "role": str(role), "unit": unit.code if unit else None},
         )

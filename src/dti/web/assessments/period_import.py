@@ -52,8 +52,9 @@ from dti.web.assessments.services import (
     store_scores,
 )
 from dti.web.assessments.workflow import SELF_EDITABLE
+from dti.web.audit.actions import AuditAction
 from dti.web.audit.models import AuditEvent
-from dti.web.audit.services import change_events
+from dti.web.audit.services import HEAD_FIELDS, audit_insert, audit_link, change_events
 from dti.web.bulk import update_fields
 from dti.web.errors import InvalidInput, ServiceError
 from dti.web.frameworks.selectors import framework_compiled
@@ -80,7 +81,7 @@ STALE_AFTER = dt.timedelta(minutes=10)
 # whatever the file's size.
 WRITE_CHUNK = 5_000
 MAX_PROBLEMS = 200
-ACTION = "entry_import"
+ACTION = AuditAction.ENTRY_IMPORT
 
 
 def values_import_start(*, actor: Any, period: Period, upload: UploadedFile) -> ValuesImport:
@@ -380,7 +381,8 @@ def _apply_batch(
     actor = job.uploaded_by
     written = 0
     for chunk in moved.iter_slices(WRITE_CHUNK):
-        entries, events = [], []
+        entries: list[IndicatorEntry] = []
+        events: list[AuditEvent] = []
         for row in chunk.iter_rows(named=True):
             entry = IndicatorEntry(
                 pk=row["entry"],
@@ -403,7 +405,9 @@ def _apply_batch(
                 reason=job.original_name,
             )
         update_fields(entries, _WRITTEN_FIELDS)
-        AuditEvent.objects.bulk_create(events, batch_size=2_000)
+        # Linked in order into each assessment's chain (the heads are saved with the scores).
+        audit_link(events)
+        audit_insert(events)
         written += chunk.height
         # (unchanged rows are not written: progress counts the changed ones until the end)
         _written(job, done + written)
@@ -422,8 +426,9 @@ def _apply_batch(
             reason=job.original_name,
         )
         assessment.updated_at = now
-    update_fields(rescored, SCORE_FIELDS)
-    AuditEvent.objects.bulk_create(events, batch_size=2_000)
+    audit_link(events)
+    update_fields(rescored, [*SCORE_FIELDS, *HEAD_FIELDS])
+    audit_insert(events)
     return moved.height, mine.height
 
 

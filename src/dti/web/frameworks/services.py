@@ -10,6 +10,7 @@ from django.db import transaction
 from dti.engine import FrameworkError, load_framework
 from dti.web.accounts.models import Role
 from dti.web.accounts.policy import require_role
+from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_record
 from dti.web.errors import InvalidInput
 from dti.web.frameworks.models import FrameworkVersion
@@ -50,5 +51,5 @@ def framework_store(
             sha256=digest,
             uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        audit_record(actor=actor, action="framework_store", obj=stored, new=str(stored))
+        audit_record(actor=actor, action=AuditAction.FRAMEWORK_STORE, obj=stored, new=str(stored))
     return stored

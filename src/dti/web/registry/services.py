@@ -22,6 +22,7 @@ from dti.engine import DataError, Registry
 from dti.io.tables import read_lineage, read_units
 from dti.web.accounts.models import Role
 from dti.web.accounts.policy import require_role
+from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_changes, audit_record
 from dti.web.errors import InvalidInput
 from dti.web.registry.models import Lineage, LineageKind, Province, Unit, UnitGroup, UnitKind
@@ -85,7 +86,7 @@ def unit_create(
         unit.save()
         audit_record(
             actor=actor,
-            action="unit_create",
+            action=AuditAction.UNIT_CREATE,
             obj=unit,
             new={"code": code, "name": name, "valid_from": valid_from, "basis": basis},
         )
@@ -253,7 +254,9 @@ def unit_end(
         if basis and not unit.basis:
             unit.basis = basis
             unit.save(update_fields=["basis"])
-        audit_record(actor=actor, action="unit_end", obj=unit, new=str(last_day), reason=basis)
+        audit_record(
+            actor=actor, action=AuditAction.UNIT_END, obj=unit, new=str(last_day), reason=basis
+        )
     return unit
 
 
@@ -319,7 +322,7 @@ def _record(
             created.append(edge)
             audit_record(
                 actor=actor,
-                action=f"unit_{kind.value}",
+                action=AuditAction.of_lineage(kind.value),
                 obj=successor,
                 field="predecessors",
                 new={
@@ -352,7 +355,7 @@ def _set_validity(
     unit.save(update_fields=["valid_from", "valid_to", "active"])
     audit_changes(
         actor=actor,
-        action="unit_validity",
+        action=AuditAction.UNIT_VALIDITY,
         obj=unit,
         before=before,
         after={"valid_from": valid_from, "valid_to": valid_to, "active": active},
@@ -375,7 +378,9 @@ def unit_update(
         unit.full_clean()
         unit.save()
         after = {"name": name, "group": group.code, "parent": _code(parent), "active": active}
-        audit_changes(actor=actor, action="unit_update", obj=unit, before=before, after=after)
+        audit_changes(
+            actor=actor, action=AuditAction.UNIT_UPDATE, obj=unit, before=before, after=after
+        )
     return unit
 
 
@@ -465,7 +470,7 @@ def units_import(
                 )
                 unit.full_clean()
                 unit.save()
-                audit_record(actor=actor, action="unit_import", obj=unit, new=row["name"])
+                audit_record(actor=actor, action=AuditAction.UNIT_IMPORT, obj=unit, new=row["name"])
                 by_code[unit.code] = unit
             else:
                 before = {
@@ -481,7 +486,11 @@ def units_import(
                     unit.full_clean()
                     unit.save()
                     audit_changes(
-                        actor=actor, action="unit_import", obj=unit, before=before, after=after
+                        actor=actor,
+                        action=AuditAction.UNIT_IMPORT,
+                        obj=unit,
+                        before=before,
+                        after=after,
                     )
             count += 1
         for row in rows:

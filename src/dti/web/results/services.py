@@ -12,6 +12,7 @@ from django.db.models import F
 from dti.web.accounts.models import Role
 from dti.web.accounts.policy import require_role
 from dti.web.assessments.models import Period
+from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_changes
 from dti.web.results.models import Decision, PublishedVersion
 from dti.web.results.page_cache import new_generation
@@ -49,7 +50,7 @@ def decision_save(
         decision.save()
         audit_changes(
             actor=actor,
-            action="decision_save",
+            action=AuditAction.DECISION_SAVE,
             obj=decision,
             before=before,
             after={name: getattr(decision, name) for name in fields},
