@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 import threading
 from io import StringIO
 from typing import Any
@@ -18,6 +19,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
 from django.db.models import ProtectedError
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from tests.web.conftest import advance, entry
 
 from dti.web.accounts.models import Role
@@ -147,7 +149,9 @@ def test_every_event_is_linked_to_the_one_before(world: dict[str, Any]) -> None:
     assert status == 0 and "audit trail intact" in out
 
 
-def test_a_value_changed_in_the_database_is_found(world: dict[str, Any]) -> None:
+def test_a_value_changed_in_the_database_is_found(
+    world: dict[str, Any], audit_tampered: None
+) -> None:
     _save(world, "1.1", 1.0)
     _save(world, "1.1", 0.0)
     assert _verify()[0] == 0
@@ -159,7 +163,9 @@ def test_a_value_changed_in_the_database_is_found(world: dict[str, Any]) -> None
     assert "the event was altered" in report
 
 
-def test_a_rewritten_actor_is_found_in_the_global_chain(world: dict[str, Any]) -> None:
+def test_a_rewritten_actor_is_found_in_the_global_chain(
+    world: dict[str, Any], audit_tampered: None
+) -> None:
     target = AuditEvent.objects.filter(chain=GLOBAL).order_by("sequence")[2]
     _tamper(f"UPDATE {TABLE} SET actor_name = %s WHERE id = %s", ["someone", target.pk])
     status, _, report = _verify()
@@ -167,7 +173,7 @@ def test_a_rewritten_actor_is_found_in_the_global_chain(world: dict[str, Any]) -
     assert f"chain global, sequence {target.sequence}, event {target.pk}" in report
 
 
-def test_removed_events_are_found(world: dict[str, Any]) -> None:
+def test_removed_events_are_found(world: dict[str, Any], audit_tampered: None) -> None:
     _save(world, "1.1", 1.0)
     _save(world, "1.1", 0.0)
     chain = list(AuditEvent.objects.filter(assessment=world["mine"]).order_by("sequence"))
@@ -289,3 +295,25 @@ def test_a_deadline_extension_on_reopening_is_audited(world: dict[str, Any]) -> 
     assert event.reason == "Sai số liệu"
     assert event.actor == world["users"]["admin"]
     assert audit_verify().intact
+
+
+def test_linking_costs_a_save_no_query(world: dict[str, Any]) -> None:
+    """The chain's head is read with the assessment's lock and written with its scores: a save
+    neither reads the trail nor touches a chain head of its own, and inserts once."""
+    _save(world, "1.1", 1.0)
+    e = entry(world["mine"], "1.1")
+    with CaptureQueriesContext(connection) as queries:
+        entry_save_self(
+            actor=world["users"]["reporter"],
+            entry=e,
+            version=e.version,
+            value=0.0,
+            denominator=None,
+            applicable=True,
+        )
+    audit = [
+        q["sql"]
+        for q in queries.captured_queries
+        if re.search(r'(FROM|INTO|UPDATE|JOIN) "audit_', q["sql"])
+    ]
+    assert len(audit) == 1 and audit[0].startswith("INSERT INTO")

@@ -127,7 +127,7 @@ def accept_pending(*, actor: Actor, assessment: Assessment, now: dt.datetime) ->
     transition's (the assessment is locked by the caller)."""
     pending = list(
         assessment.entries.filter(verdict=Verdict.PENDING)
-        .only("pk", "indicator", "verdict", *_SELF, *_VERIFIED)
+        .only("pk", "assessment_id", "indicator", "verdict", *_SELF, *_VERIFIED)
         .order_by("position")
     )
     reason = _("accepted when verification finished")
