@@ -43,6 +43,27 @@ def _fresh_cache() -> None:
 
 
 @pytest.fixture
+def audit_tampered() -> None:
+    """Requested by a test that breaks the audit trail on purpose (no check afterwards)."""
+
+
+@pytest.fixture(autouse=True)
+def _audit_trail_intact(request: pytest.FixtureRequest, _media: None, _fresh_cache: None) -> Any:
+    """After every test that used the world, every audit chain must still verify: whatever
+    the test wrote (saves, imports, recomputes, transitions) was linked correctly. (After the
+    other autouse fixtures: the world's users need the tests' password hasher.)"""
+    checked = "world" in request.fixturenames and "audit_tampered" not in request.fixturenames
+    if checked:
+        request.getfixturevalue("world")  # set up first, so torn down after this check
+    yield
+    if checked:
+        from dti.web.audit.verify import audit_verify
+
+        result = audit_verify()
+        assert result.intact, [str(b) for b in result.breaks]
+
+
+@pytest.fixture
 def world(db: None) -> dict[str, Any]:
     from django.utils import timezone
 

@@ -98,17 +98,20 @@ class PeriodForm(forms.Form):
         if self.single_province:
             del self.fields["province"]
         else:
-            # Only the chosen province's groups: another province's never belong to the period.
             self.fields["province"].initial = province
-            groups = groups.filter(province=province)
         self.groups = list(groups)
         for group in self.groups:
             label = _("Framework for %(group)s") % {"group": group.name}
             if group.province is not None:
                 label = f"{label} ({group.province.name})"
-            self.fields[self.field_name(group)] = forms.ModelChoiceField(
+            field = forms.ModelChoiceField(
                 queryset=FrameworkVersion.objects.all(), required=False, label=label
             )
+            if province is not None and group.province_id != province.pk:
+                # Once a province is chosen only its groups are offered; another province's
+                # stay in the form, hidden, so that a posted one is refused (see clean).
+                field.widget = forms.HiddenInput()
+            self.fields[self.field_name(group)] = field
 
     @staticmethod
     def field_name(group: UnitGroup) -> str:

@@ -95,6 +95,10 @@ class Assessment(models.Model):
     # indicator code → [self points, verified points or None]
     points = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The head of this assessment's audit chain (its last event's sequence and hash): advanced
+    # by dti.web.audit.services while the services hold this row's lock.
+    audit_sequence = models.PositiveBigIntegerField(default=0)
+    audit_hash = models.CharField(max_length=64, default="0" * 64)
 
     class Meta:
         ordering = ["period", "unit__group__order", "unit__name"]
@@ -104,6 +108,12 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} — {self.period}"
+
+    def audit_label(self) -> str:
+        """The assessment's name from what is loaded (no query): kept in its audit events."""
+        unit = self.unit.name if Assessment.unit.is_cached(self) else f"unit {self.unit_id}"
+        period = self.period.code if Assessment.period.is_cached(self) else ""
+        return f"{unit} {period}".strip()
 
 
 class IndicatorEntry(models.Model):
@@ -143,6 +153,10 @@ class IndicatorEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} / {self.indicator}"
+
+    def audit_label(self) -> str:
+        """The indicator's code (no query): kept in the entry's audit events."""
+        return self.indicator
 
 
 class PrivateStorage(FileSystemStorage):

@@ -1,36 +1,41 @@
-"""Room: audit — writing audit events; called by every data-changing service inside its
-transaction. Every action is an :class:`~dti.web.audit.actions.AuditAction` (stored as its
-string)."""
+"""Writing audit events; called by every data-changing service inside its transaction.
+
+Every event goes through here, because here it is linked into its hash chain
+(:mod:`dti.web.audit.chain`) before the one insert:
+
+* an event with an assessment joins that assessment's chain, whose head (sequence, hash) is
+  kept on the assessment row; the caller holds that row's lock (``locked``,
+  ``locked_for_scoring``) or has just created it, so no one else appends meanwhile;
+* an event without one joins the global chain, whose head row is locked here
+  (``select_for_update``) until the transaction ends.
+
+A writer that forgot the lock cannot fork a chain either: (chain, sequence) is unique, so the
+second of two appends of the same link fails.
+
+:func:`audit_record` and :func:`audit_changes` write at once (and save the assessment's head);
+callers that save the assessment anyway link first (:func:`audit_link`), save the assessment
+with :data:`HEAD_FIELDS`, then :func:`audit_insert` — no extra query for the chain.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypedDict, Unpack
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
 from dti.web.accounts.actors import Actor
 from dti.web.audit.actions import AuditAction
-from dti.web.audit.models import AuditEvent
+from dti.web.audit.chain import GLOBAL, HASHED, chain_of, event_hash
+from dti.web.audit.models import AuditChainHead, AuditEvent
+from dti.web.bulk import update_fields
 
 if TYPE_CHECKING:
     from dti.web.assessments.models import Assessment
 
-
-class EventDetails(TypedDict, total=False):
-    """What an event may say besides who did what to which object (see :func:`audit_event`)."""
-
-    assessment: Assessment | None
-    field: str
-    old: Any
-    new: Any
-    reason: str
-
-
-class ChangeDetails(TypedDict, total=False):
-    """What a change's events may say besides the fields (see :func:`change_events`)."""
-
-    assessment: Assessment | None
-    reason: str
+# The assessment's fields that hold the head of its audit chain.
+HEAD_FIELDS = ["audit_sequence", "audit_hash"]
+_LABEL_LENGTH = AuditEvent._meta.get_field("object_label").max_length or 200
 
 
 def _jsonable(value: Any) -> Any:
@@ -43,6 +48,14 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def _label(obj: models.Model) -> str:
+    """What the object is called, kept in the event for when the object is gone. Read from
+    what is loaded, never with a query (events are made by the thousand)."""
+    own = getattr(obj, "audit_label", None)
+    label = own() if callable(own) else str(obj)
+    return str(label)[:_LABEL_LENGTH]
+
+
 def audit_event(
     *,
     actor: Actor | None,
@@ -53,14 +66,17 @@ def audit_event(
     old: Any = None,
     new: Any = None,
     reason: str = "",
+    label: str | None = None,
 ) -> AuditEvent:
-    """An event not yet saved (for ``bulk_create`` where thousands are written at once);
-    ``actor`` None (a loader's call): no one."""
+    """An event not yet linked nor saved (see :func:`audit_write`)."""
+    signed_in = actor if actor is not None and actor.is_authenticated else None
     return AuditEvent(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=action,
+        actor=signed_in,
+        actor_name=signed_in.get_username() if signed_in is not None else "",
+        action=str(action),
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
+        object_label=_label(obj) if label is None else label[:_LABEL_LENGTH],
         assessment=assessment,
         field=field,
         old=_jsonable(old),
@@ -69,12 +85,86 @@ def audit_event(
     )
 
 
+def _link(event: AuditEvent, sequence: int, prev_hash: str) -> str:
+    event.chain = chain_of(event.assessment_id)
+    event.sequence = sequence
+    event.prev_hash = prev_hash
+    event.hash = event_hash({name: getattr(event, name) for name in HASHED})
+    return event.hash
+
+
+def audit_link(events: Sequence[AuditEvent]) -> list[Assessment]:
+    """Link ``events`` in order into their chains (nothing is inserted). The assessments whose
+    heads moved are returned with their new heads set, not saved: the caller saves them with
+    :data:`HEAD_FIELDS` in the same transaction. The global chain's head is locked and saved
+    here."""
+    heads: dict[int, tuple[int, str]] = {}
+    instances: dict[int, list[Assessment]] = {}
+    global_events = []
+    for event in events:
+        assessment = event.assessment
+        if assessment is None:
+            global_events.append(event)
+            continue
+        if assessment.pk not in heads:
+            heads[assessment.pk] = (assessment.audit_sequence, assessment.audit_hash)
+            instances[assessment.pk] = [assessment]
+        elif all(a is not assessment for a in instances[assessment.pk]):
+            instances[assessment.pk].append(assessment)
+        sequence, prev = heads[assessment.pk]
+        heads[assessment.pk] = (sequence + 1, _link(event, sequence + 1, prev))
+    if global_events:
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(chain=GLOBAL)
+        for event in global_events:
+            head.sequence += 1
+            head.hash = _link(event, head.sequence, head.hash)
+        head.save()
+    moved = []
+    for pk, (sequence, digest) in heads.items():
+        for assessment in instances[pk]:
+            assessment.audit_sequence, assessment.audit_hash = sequence, digest
+        moved.append(instances[pk][0])
+    return moved
+
+
+def audit_insert(events: Sequence[AuditEvent]) -> list[AuditEvent]:
+    """Insert linked events (one statement per 2,000)."""
+    return AuditEvent.objects.bulk_create(events, batch_size=2_000)
+
+
+def audit_write(events: Sequence[AuditEvent]) -> list[AuditEvent]:
+    """Link, insert and save the chains' heads: the events are in the trail."""
+    moved = audit_link(events)
+    inserted = audit_insert(events)
+    update_fields(moved, HEAD_FIELDS)
+    return inserted
+
+
 def audit_record(
-    *, actor: Actor | None, action: AuditAction, obj: models.Model, **details: Unpack[EventDetails]
+    *,
+    actor: Actor | None,
+    action: AuditAction,
+    obj: models.Model,
+    assessment: Assessment | None = None,
+    field: str = "",
+    old: Any = None,
+    new: Any = None,
+    reason: str = "",
+    label: str | None = None,
 ) -> AuditEvent:
-    """One saved event (see :func:`audit_event`)."""
-    event = audit_event(actor=actor, action=action, obj=obj, **details)
-    event.save()
+    """One event, written."""
+    event = audit_event(
+        actor=actor,
+        action=action,
+        obj=obj,
+        assessment=assessment,
+        field=field,
+        old=old,
+        new=new,
+        reason=reason,
+        label=label,
+    )
+    audit_write([event])
     return event
 
 
@@ -87,8 +177,11 @@ def change_events(
     after: dict[str, Any],
     assessment: Assessment | None = None,
     reason: str = "",
+    label: str | None = None,
 ) -> list[AuditEvent]:
-    """One unsaved event per field whose value changed."""
+    """One unlinked, unsaved event per field whose value changed."""
+    if label is None:
+        label = _label(obj)
     return [
         audit_event(
             actor=actor,
@@ -99,6 +192,7 @@ def change_events(
             old=before.get(name),
             new=value,
             reason=reason,
+            label=label,
         )
         for name, value in after.items()
         if before.get(name) != value
@@ -112,9 +206,18 @@ def audit_changes(
     obj: models.Model,
     before: dict[str, Any],
     after: dict[str, Any],
-    **details: Unpack[ChangeDetails],
+    assessment: Assessment | None = None,
+    reason: str = "",
 ) -> list[AuditEvent]:
-    """One saved event per field whose value changed (see :func:`change_events`)."""
-    return AuditEvent.objects.bulk_create(
-        change_events(actor=actor, action=action, obj=obj, before=before, after=after, **details)
+    """One written event per field whose value changed (see :func:`change_events`)."""
+    return audit_write(
+        change_events(
+            actor=actor,
+            action=action,
+            obj=obj,
+            before=before,
+            after=after,
+            assessment=assessment,
+            reason=reason,
+        )
     )

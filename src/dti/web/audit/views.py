@@ -12,5 +12,5 @@ from dti.web.views_common import role_required
 
 @role_required(*ADMINS)
 def audit_list(request: HttpRequest) -> HttpResponse:
-    events = AuditEvent.objects.select_related("actor", "assessment__unit")[:300]
+    events = AuditEvent.objects.select_related("assessment__unit")[:300]
     return render(request, "audit/list.html", {"events": events})

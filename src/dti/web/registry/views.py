@@ -65,7 +65,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "scores": unit_history(unit, method),
             "history_method": METHOD_LABELS[method],
             "assessments": unit.assessments.select_related("period").order_by("-period__year"),
-            "history": history.select_related("actor")[:100],
+            "history": history.select_related("assessment__unit")[:100],
         },
     )
 

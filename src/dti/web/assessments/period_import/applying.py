@@ -28,7 +28,7 @@ from dti.web.assessments.services import (
 )
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.models import AuditEvent
-from dti.web.audit.services import change_events
+from dti.web.audit.services import HEAD_FIELDS, audit_insert, audit_link, change_events
 from dti.web.bulk import update_fields
 from dti.web.frameworks.selectors import framework_compiled
 from dti.web.ops.faults import pause_point
@@ -115,7 +115,8 @@ def _changes_write(
     by_pk = {a.pk: a for a in batch.assessments}
     written = 0
     for chunk in moved.iter_slices(WRITE_CHUNK):
-        entries, events = [], []
+        entries: list[IndicatorEntry] = []
+        events: list[AuditEvent] = []
         for row in chunk.iter_rows(named=True):
             entry = IndicatorEntry(
                 pk=row["entry"],
@@ -138,7 +139,9 @@ def _changes_write(
                 reason=job.original_name,
             )
         update_fields(entries, _WRITTEN_FIELDS)
-        AuditEvent.objects.bulk_create(events, batch_size=2_000)
+        # Linked in order into each assessment's chain (the heads are saved with the scores).
+        audit_link(events)
+        audit_insert(events)
         written += chunk.height
         # (unchanged rows are not written: progress counts the changed ones until the end)
         report_written(job, done + written)
@@ -168,5 +171,6 @@ def _rescore(
             reason=job.original_name,
         )
         assessment.updated_at = now
-    update_fields(rescored, SCORE_FIELDS)
-    AuditEvent.objects.bulk_create(events, batch_size=2_000)
+    audit_link(events)
+    update_fields(rescored, [*SCORE_FIELDS, *HEAD_FIELDS])
+    audit_insert(events)

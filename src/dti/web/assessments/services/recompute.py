@@ -22,7 +22,7 @@ from dti.web.assessments.services.scores import SCORE_FIELDS, pillar_names, stor
 from dti.web.assessments.workflow import FROZEN, VERIFIED_SIDE
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.models import AuditEvent
-from dti.web.audit.services import audit_changes
+from dti.web.audit.services import HEAD_FIELDS, audit_changes, audit_insert, audit_link
 from dti.web.bulk import update_fields
 from dti.web.errors import InvalidInput, InvalidState, NotFound
 from dti.web.frameworks.models import FrameworkVersion
@@ -57,7 +57,7 @@ def period_recompute(
         require_role(actor, Role.ADMIN)
     with transaction.atomic():
         assessments = locked_for_scoring(period.assessments.exclude(status__in=FROZEN))
-        events = []
+        events: list[AuditEvent] = []
         now = timezone.now()
         for batch in period_batches(assessments):
             compiled = framework_compiled(batch.framework)
@@ -76,8 +76,10 @@ def period_recompute(
                     assessment, own[code], verified.get(code), names, actor=actor, reason=reason
                 )
                 assessment.updated_at = now
-        update_fields(assessments, SCORE_FIELDS)
-        AuditEvent.objects.bulk_create(events, batch_size=2000)
+        # Linked in Python first: the scores' UPDATE also moves each audit chain's head.
+        audit_link(events)
+        update_fields(assessments, [*SCORE_FIELDS, *HEAD_FIELDS])
+        audit_insert(events)
         frozen = period.assessments.filter(status__in=FROZEN).count()
     return RecomputeReport(
         recomputed=len(assessments),

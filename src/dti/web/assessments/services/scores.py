@@ -15,7 +15,7 @@ from dti.web.assessments.services._common import self_row, unit_row, verified_ro
 from dti.web.assessments.workflow import VERIFIED_SIDE
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.models import AuditEvent
-from dti.web.audit.services import change_events
+from dti.web.audit.services import HEAD_FIELDS, audit_insert, audit_link, change_events
 from dti.web.frameworks.selectors import framework_compiled
 
 SCORE_FIELDS = [
@@ -112,6 +112,9 @@ def assessment_recompute(
                 run(compiled, [verified_row(assessment, e) for e in entries], [unit]), unit.unit
             )
         moved = store_scores(assessment, own, verified, pillar_names(compiled), actor=actor)
-        assessment.save(update_fields=SCORE_FIELDS)
-        AuditEvent.objects.bulk_create([*(events or []), *moved])
+        written = [*(events or []), *moved]
+        # Linked before the save: the scores' UPDATE also moves the audit chain's head.
+        audit_link(written)
+        assessment.save(update_fields=[*SCORE_FIELDS, *HEAD_FIELDS])
+        audit_insert(written)
     return assessment

@@ -22,10 +22,12 @@ from dti.web.assessments.workflow import (
     REOPEN_GRACE,
     Transition,
     publication_changed,
+    self_deadline,
     transition_named,
 )
 from dti.web.audit.actions import AuditAction
-from dti.web.audit.services import audit_record
+from dti.web.audit.models import AuditEvent
+from dti.web.audit.services import audit_event, audit_insert, audit_link
 from dti.web.errors import InvalidInput
 from dti.web.ops.faults import pause_point
 
@@ -44,18 +46,36 @@ def _apply_effects(
     actor: Actor,
     now: dt.datetime,
     new_deadline: dt.datetime | None,
-) -> None:
-    """What the transition declares besides the state change (the assessment is not saved)."""
+    reason: str,
+) -> list[AuditEvent]:
+    """What the transition declares besides the state change (the assessment is not saved).
+    Returns the unsaved audit events of those effects: the entries accepted when verification
+    finishes, the unit's deadline extended on a reopening."""
+    events: list[AuditEvent] = []
     if transition.accepts_pending:
-        accept_pending(actor=actor, assessment=assessment, now=now)
+        events += accept_pending(actor=actor, assessment=assessment, now=now)
     if transition.stamp:
         setattr(assessment, transition.stamp, now)
     if transition.reopens:
         assessment.reopen_count += 1
     if transition.extends_self_deadline and now > assessment.period.self_deadline:
+        old_deadline = self_deadline(assessment)
         assessment.self_deadline_override = new_deadline or now + REOPEN_GRACE
+        events.append(
+            audit_event(
+                actor=actor,
+                action=AuditAction.of_transition(transition.name),
+                obj=assessment,
+                assessment=assessment,
+                field="self_deadline_override",
+                old=old_deadline.isoformat(),
+                new=assessment.self_deadline_override.isoformat(),
+                reason=reason,
+            )
+        )
     for field in transition.clears:
         setattr(assessment, field, None)
+    return events
 
 
 def assessment_transition(
@@ -77,19 +97,27 @@ def assessment_transition(
         if transition.needs_reason and not reason:
             raise InvalidInput(_("A reason is required."))
         old = Status(assessment.status)
-        _apply_effects(assessment, transition, actor=actor, now=now, new_deadline=new_deadline)
-        assessment.status = transition.target
-        assessment.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.of_transition(transition.name),
-            obj=assessment,
-            assessment=assessment,
-            field="status",
-            old=str(old),
-            new=str(transition.target),
-            reason=reason,
+        effects = _apply_effects(
+            assessment, transition, actor=actor, now=now, new_deadline=new_deadline, reason=reason
         )
+        assessment.status = transition.target
+        events = [
+            audit_event(
+                actor=actor,
+                action=AuditAction.of_transition(transition.name),
+                obj=assessment,
+                assessment=assessment,
+                field="status",
+                old=str(old),
+                new=str(transition.target),
+                reason=reason,
+            ),
+            *effects,
+        ]
+        # Linked first, so that the one save of the assessment carries its chain's new head.
+        audit_link(events)
+        assessment.save()
+        audit_insert(events)
         if transition.changes_side(old):
             assessment_recompute(assessment=assessment, actor=actor)
         if transition.leaves_publication(old):

@@ -27,7 +27,7 @@ from dti.web.assessments.services.scores import assessment_recompute
 from dti.web.assessments.workflow import VERIFY_EDITABLE
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.models import AuditEvent
-from dti.web.audit.services import audit_changes, audit_record
+from dti.web.audit.services import audit_event, audit_record, change_events
 from dti.web.errors import InvalidInput, InvalidState, NotFound
 
 
@@ -83,7 +83,7 @@ def entry_verify(
             **entry_values(current, "verified"),
             "verifier_reason": current.verifier_reason,
         }
-        audit_changes(
+        events = change_events(
             actor=actor,
             action=AuditAction.ENTRY_VERIFY,
             obj=current,
@@ -92,7 +92,8 @@ def entry_verify(
             after={**changes, "verdict": str(changes["verdict"])},
             reason=reason.strip(),
         )
-        assessment_recompute(assessment=assessment, actor=actor)
+        # The verdict's events go in one insert with the score's.
+        assessment_recompute(assessment=assessment, actor=actor, events=events)
     return IndicatorEntry.objects.get(pk=current.pk)
 
 
@@ -119,24 +120,36 @@ def site_visit_note_add(
     return note
 
 
-def accept_pending(*, actor: Actor, assessment: Assessment, now: dt.datetime) -> None:
-    """Finishing verification accepts every indicator the verifier did not touch."""
-    pending = assessment.entries.filter(verdict=Verdict.PENDING)
-    events = [
-        AuditEvent(
-            actor=actor,
-            action=AuditAction.ENTRY_VERIFY,
-            object_type=IndicatorEntry._meta.label_lower,
-            object_id=str(pk),
-            assessment=assessment,
-            field="verdict",
-            old=str(Verdict.PENDING),
-            new=str(Verdict.ACCEPTED),
-            reason=_("accepted when verification finished"),
-        )
-        for pk in pending.values_list("pk", flat=True)
-    ]
-    pending.update(
+def accept_pending(*, actor: Actor, assessment: Assessment, now: dt.datetime) -> list[AuditEvent]:
+    """Finishing verification accepts every indicator the verifier did not touch: the unit's
+    data become the verified values. Returns the unsaved, unlinked audit events — per entry the
+    verdict and the three verified values — for the caller to write with the
+    transition's (the assessment is locked by the caller)."""
+    pending = list(
+        assessment.entries.filter(verdict=Verdict.PENDING)
+        .only("pk", "assessment_id", "indicator", "verdict", *_SELF, *_VERIFIED)
+        .order_by("position")
+    )
+    reason = _("accepted when verification finished")
+    events: list[AuditEvent] = []
+    for entry in pending:
+        before = {"verdict": str(entry.verdict), **entry_values(entry, "verified")}
+        after = {"verdict": str(Verdict.ACCEPTED), **_as_verified(entry_values(entry, "self"))}
+        # Every verified value is recorded, changed or not: the event says what was verified.
+        events += [
+            audit_event(
+                actor=actor,
+                action=AuditAction.ENTRY_VERIFY,
+                obj=entry,
+                assessment=assessment,
+                field=name,
+                old=before[name],
+                new=value,
+                reason=reason,
+            )
+            for name, value in after.items()
+        ]
+    IndicatorEntry.objects.filter(pk__in=[e.pk for e in pending]).update(
         verdict=Verdict.ACCEPTED,
         verified_value=F("self_value"),
         verified_denominator=F("self_denominator"),
@@ -145,4 +158,12 @@ def accept_pending(*, actor: Actor, assessment: Assessment, now: dt.datetime) ->
         verified_at=now,
         version=F("version") + 1,
     )
-    AuditEvent.objects.bulk_create(events)
+    return events
+
+
+_SELF = ("self_value", "self_denominator", "self_applicable")
+_VERIFIED = ("verified_value", "verified_denominator", "verified_applicable")
+
+
+def _as_verified(values: dict[str, Any]) -> dict[str, Any]:
+    return {f"verified_{name.removeprefix('self_')}": v for name, v in values.items()}

@@ -167,5 +167,5 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 def assessment_history(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     require_view(request.user, assessment)
-    events = AuditEvent.objects.filter(assessment=assessment).select_related("actor")
+    events = AuditEvent.objects.filter(assessment=assessment).select_related("assessment__unit")
     return render(request, "assessments/history.html", {"a": assessment, "events": events[:1000]})
