@@ -11,7 +11,7 @@ import polars as pl
 
 from dti.catalog import resolve_framework
 from dti.engine import DataError, Framework, Problem, ScoreResult, compile_framework, score
-from dti.io.tables import VALUE_COLUMNS, ReadProgress, read_lineage, read_units, read_values
+from dti.io.tables import READ_COLUMNS, ReadProgress, read_lineage, read_units, read_values
 
 __all__ = ["Scored", "score_inputs"]
 
@@ -100,7 +100,9 @@ def score_inputs(
     frames = []
     for path in data_paths:
         frame, _info = read_values(path, progress=rows_read)
-        frames.append(frame.select(*VALUE_COLUMNS, "row"))
+        if "applicable_max" not in frame.columns:  # (a self-assessment workbook)
+            frame = frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("applicable_max"))
+        frames.append(frame.select(*READ_COLUMNS, "row"))
         progress(f"read {path.name}")
     values = pl.concat(frames)
     by_group = _assign_frameworks(frameworks, units)
