@@ -5,7 +5,8 @@ Sources quoted in each test:
 * Gia Viễn (Ninh Bình) 2022 self-assessment: "tổng số điểm đạt được là 511,18/765 điểm" —
   Trang thông tin điện tử UBND huyện Gia Viễn, "Thẩm tra, xác minh kết quả tự đánh giá mức độ
   chuyển đổi số năm 2022 của UBND huyện" (Cẩm Vân, 10/7/2023); src/dti/data/gia-vien-2022;
-* the provincial DTI 2022 table, dti.gov.vn/xep-hang-2022 (tests/fixtures/dti-2022-cap-tinh-top5.csv);
+* the provincial DTI 2022 table, dti.gov.vn/xep-hang-2022
+  (tests/fixtures/dti-2022-cap-tinh-top5.csv);
 * Quảng Nam's DTI 2022 (1206/QĐ-UBND, 13/6/2023): "sở Giao thông vận tải tỉnh đạt 976 điểm",
   Sở Xây dựng 877, Sở Y tế 859, "sở Tài nguyên và Môi trường đứng thấp nhất với số điểm 844"
   (src/dti/data/quang-nam-2022/dataset.yaml).

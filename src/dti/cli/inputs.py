@@ -3,6 +3,7 @@ each framework's units scored and the results merged."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,16 @@ from pathlib import Path
 import polars as pl
 
 from dti.catalog import resolve_framework
-from dti.engine import DataError, Framework, Problem, ScoreResult, compile_framework, score
+from dti.engine import (
+    DataError,
+    Framework,
+    Problem,
+    Registry,
+    ScoreResult,
+    compile_framework,
+    restate,
+    score,
+)
 from dti.io.tables import READ_COLUMNS, ReadProgress, read_lineage, read_units, read_values
 
 __all__ = ["Scored", "score_inputs"]
@@ -85,11 +95,13 @@ def score_inputs(
     groups: tuple[str, ...] = (),
     progress: Callable[[str], None] = lambda step: None,
     rows_read: Callable[[ReadProgress], None] | None = None,
+    restate_on: dt.date | None = None,
 ) -> Scored:
     """Read the inputs, score every framework's groups and merge the results.
 
     ``progress`` is called after each input read and each framework scored; ``rows_read``
-    while a large workbook is being read.
+    while a large workbook is being read. ``restate_on`` adds each framework's results
+    restated on the units existing on that date (labelled ``restated_on``).
     """
     for p in (units_path, *data_paths, *([lineage_path] if lineage_path else [])):
         if not p.exists():
@@ -118,15 +130,19 @@ def score_inputs(
         fw_units = units.filter(pl.col("group").is_in(fw.group_codes()))
         fw_values = values.filter(pl.col("unit").is_in(fw_units["unit"].implode()))
         if fw_values.height:
-            results.append(
-                score(
-                    compile_framework(fw),
-                    fw_values,
-                    fw_units,
-                    source=source,
-                    lineage=_edges_within(lineage, fw_units),
+            edges = _edges_within(lineage, fw_units)
+            result = score(compile_framework(fw), fw_values, fw_units, source=source, lineage=edges)
+            if restate_on is not None:
+                registry = Registry.build(fw_units, edges)
+                restated = restate(fw, result.units, registry, restate_on)
+                result = ScoreResult(
+                    framework=fw,
+                    units=pl.concat([result.units, restated], how="diagonal_relaxed"),
+                    pillars=result.pillars,
+                    indicators=result.indicators,
+                    groups=result.groups,  # (the results as assessed)
                 )
-            )
+            results.append(result)
         progress(f"scored {fw.code}")
     if not results:
         raise DataError(Problem("no values to score after filtering", file=source))
