@@ -82,7 +82,7 @@ def test_points_given_directly_are_out_of_the_units_applicable_maximum() -> None
     result = by_unit(score(FW, rows([("H1", "2", 60.0, None), ("SO2", "2", 50.0, None)]), UNITS))
     assert result["H1"]["points"] == 60.0
     assert result["SO2"]["points"] == 50.0
-    with pytest.raises(DataError, match="exceed node 2's maximum 50"):
+    with pytest.raises(DataError, match="exceed node 2's applicable maximum 50"):
         score(FW, rows([("SO2", "2", 60.0, None)]), UNITS)
 
 

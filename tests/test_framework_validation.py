@@ -406,3 +406,22 @@ def test_valid_yaml_text_loads() -> None:
     fw = load_framework(MINI.read_bytes(), file="mini.yaml")
     assert fw.code == "test-mini"
     assert fw.node("2.3").applies_to == ["huyen"]
+
+
+def test_duplicated_group_codes_are_named() -> None:
+    """Issue #16: 'group codes are not unique' did not say which code."""
+    raw = mini_raw()
+    raw["groups"].append(dict(raw["groups"][0]))
+    (problem,) = [p for p in problems_of(raw) if p.field == "groups"]
+    assert problem.message == f"duplicate group code {raw['groups'][0]['code']!r}"
+
+
+def test_duplicated_band_and_level_codes_are_named() -> None:
+    raw = mini_raw()
+    raw["bands"][1]["code"] = raw["bands"][0]["code"]
+    raw["completion_levels"][1]["code"] = raw["completion_levels"][0]["code"]
+    messages = {p.field: p.message for p in problems_of(raw)}
+    assert messages["bands"] == f"duplicate bands code {raw['bands'][0]['code']!r}"
+    assert messages["completion_levels"] == (
+        f"duplicate completion_levels code {raw['completion_levels'][0]['code']!r}"
+    )

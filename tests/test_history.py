@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from dti.engine import Framework, HistoryMethod, ScoreResult, load_framework, score
+from dti.engine import DataError, Framework, HistoryMethod, ScoreResult, load_framework, score
 
 RANKING = load_framework(Path(__file__).parent / "fixtures" / "ranking.yaml")  # total 0..1000
 
@@ -124,14 +124,29 @@ def test_predecessors_own_results_are_unchanged_by_the_merge(method: HistoryMeth
     assert row(without, "M", "2023")["previous_derived"] is False
 
 
-def test_a_unit_that_existed_before_is_compared_with_itself_not_its_predecessors() -> None:
+def test_a_merge_into_a_unit_that_has_its_own_value_alongside_its_predecessors_is_refused() -> None:
+    """M existed in 2022 beside A and B, and is recorded as formed from them: whether M went on
+    and took them in (absorb) or is a new unit cannot be told, so nothing is guessed."""
     totals = {**TOTALS, ("M", "2022"): 100.0}
+    with pytest.raises(DataError, match="record the event as 'absorb'") as caught:
+        score(
+            RANKING,
+            values_for(totals),
+            units_table({"A": None, "B": None, "C": None, "M": "A;B"}),
+        )
+    assert "unit 'M' has its own value for 2022" in str(caught.value)
+
+
+def test_a_unit_that_existed_before_and_took_others_in_is_compared_with_all_of_them() -> None:
+    """Naming M among its own predecessors says that M went on: its 2022 value is derived
+    from M, A and B together."""
+    totals = {**TOTALS, ("M", "2022"): 200.0}
     result = score(
-        RANKING, values_for(totals), units_table({"A": None, "B": None, "C": None, "M": "A;B"})
+        RANKING, values_for(totals), units_table({"A": None, "B": None, "C": None, "M": "M;A;B"})
     )
     merged = row(result, "M", "2023")
-    assert merged["previous_score"] == 100.0
-    assert merged["previous_derived"] is False
+    assert merged["previous_score"] == pytest.approx(400.0)
+    assert merged["previous_derived"] is True
 
 
 def test_only_predecessors_with_a_previous_score_count() -> None:

@@ -3,6 +3,7 @@ each framework's units scored and the results merged."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,8 +11,17 @@ from pathlib import Path
 import polars as pl
 
 from dti.catalog import resolve_framework
-from dti.engine import DataError, Framework, Problem, ScoreResult, compile_framework, score
-from dti.io.tables import VALUE_COLUMNS, ReadProgress, read_lineage, read_units, read_values
+from dti.engine import (
+    DataError,
+    Framework,
+    Problem,
+    Registry,
+    ScoreResult,
+    compile_framework,
+    restate,
+    score,
+)
+from dti.io.tables import READ_COLUMNS, ReadProgress, read_lineage, read_units, read_values
 
 __all__ = ["Scored", "score_inputs"]
 
@@ -85,11 +95,13 @@ def score_inputs(
     groups: tuple[str, ...] = (),
     progress: Callable[[str], None] = lambda step: None,
     rows_read: Callable[[ReadProgress], None] | None = None,
+    restate_on: dt.date | None = None,
 ) -> Scored:
     """Read the inputs, score every framework's groups and merge the results.
 
     ``progress`` is called after each input read and each framework scored; ``rows_read``
-    while a large workbook is being read.
+    while a large workbook is being read. ``restate_on`` adds each framework's results
+    restated on the units existing on that date (labelled ``restated_on``).
     """
     for p in (units_path, *data_paths, *([lineage_path] if lineage_path else [])):
         if not p.exists():
@@ -100,7 +112,9 @@ def score_inputs(
     frames = []
     for path in data_paths:
         frame, _info = read_values(path, progress=rows_read)
-        frames.append(frame.select(*VALUE_COLUMNS, "row"))
+        if "applicable_max" not in frame.columns:  # (a self-assessment workbook)
+            frame = frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("applicable_max"))
+        frames.append(frame.select(*READ_COLUMNS, "row"))
         progress(f"read {path.name}")
     values = pl.concat(frames)
     by_group = _assign_frameworks(frameworks, units)
@@ -116,15 +130,19 @@ def score_inputs(
         fw_units = units.filter(pl.col("group").is_in(fw.group_codes()))
         fw_values = values.filter(pl.col("unit").is_in(fw_units["unit"].implode()))
         if fw_values.height:
-            results.append(
-                score(
-                    compile_framework(fw),
-                    fw_values,
-                    fw_units,
-                    source=source,
-                    lineage=_edges_within(lineage, fw_units),
+            edges = _edges_within(lineage, fw_units)
+            result = score(compile_framework(fw), fw_values, fw_units, source=source, lineage=edges)
+            if restate_on is not None:
+                registry = Registry.build(fw_units, edges)
+                restated = restate(fw, result.units, registry, restate_on)
+                result = ScoreResult(
+                    framework=fw,
+                    units=pl.concat([result.units, restated], how="diagonal_relaxed"),
+                    pillars=result.pillars,
+                    indicators=result.indicators,
+                    groups=result.groups,  # (the results as assessed)
                 )
-            )
+            results.append(result)
         progress(f"scored {fw.code}")
     if not results:
         raise DataError(Problem("no values to score after filtering", file=source))

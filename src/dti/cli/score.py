@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -44,6 +45,13 @@ PROGRESS_BYTES = 5_000_000
     type=click.Path(path_type=Path),
     help="Reorganisation events: date, kind, from, to, weight, basis.",
 )
+@click.option(
+    "--restate-on",
+    "restate_on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Also restate every period on the units existing on this date (YYYY-MM-DD), each "
+    "derived from its predecessors through the lineage; rows labelled restated_on.",
+)
 @click.option("--period", "periods", multiple=True, help="Only these periods.")
 @click.option("--group", "groups", multiple=True, help="Only these unit groups.")
 @reports_bad_input
@@ -53,6 +61,7 @@ def score_command(
     data_paths: tuple[Path, ...],
     out: Path,
     lineage_path: Path | None,
+    restate_on: dt.datetime | None,
     periods: tuple[str, ...],
     groups: tuple[str, ...],
 ) -> None:
@@ -75,6 +84,7 @@ def score_command(
             groups,
             progress=lambda step: bar.update(1, step),
             rows_read=lambda step: bar.update(0, str(step)),
+            restate_on=restate_on.date() if restate_on else None,
         )
         write_results(scored.result, out)
         bar.update(1, f"wrote {out.name}")

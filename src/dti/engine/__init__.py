@@ -26,6 +26,7 @@ from dti.engine.framework import (
 )
 from dti.engine.history import attach_previous, derive_previous
 from dti.engine.lineage import LINEAGE_COLUMNS, EventKind, Registry
+from dti.engine.restate import restate
 from dti.engine.scoring import ScoreResult, round_published, score
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "load_crosswalk",
     "load_framework",
     "parse_framework",
+    "restate",
     "round_published",
     "score",
 ]

@@ -21,6 +21,7 @@ from dti.engine.framework import (
     Node,
     PointsRule,
     RatioRule,
+    ReportAs,
     TiersRule,
 )
 
@@ -63,7 +64,9 @@ class DirectNode:
     """A node whose result the data may give directly (``direct_input``): its leaves."""
 
     code: str
-    input: str  # "index" or "points"
+    # "index" (a value in [0, 1]), "points" (out of the node's applicable maximum) or, for a
+    # framework's root in a rescaled framework, "scale" (the published score on the scale)
+    input: str
     leaves: I64  # leaf positions in the compiled arrays
 
 
@@ -197,7 +200,19 @@ def _rule_arrays(leaves: list[_Leaf]) -> _RuleArrays:
 
 
 def _direct_nodes(fw: Framework, position: dict[str, int]) -> dict[str, DirectNode]:
-    return {
+    """The nodes given directly; the framework's own code names its root (the whole tree),
+    given as the framework reports its result."""
+    root_input = {ReportAs.INDEX: "index", ReportAs.RESCALED: "scale"}.get(
+        fw.scale.report, "points"
+    )
+    root = DirectNode(
+        code=fw.code,
+        input=root_input,
+        leaves=np.array(
+            [position[leaf.code] for leaf, _ in fw.walk() if leaf.is_leaf], dtype=np.int64
+        ),
+    )
+    return {fw.code: root} | {
         node.code: DirectNode(
             code=node.code,
             input=node.direct_input,

@@ -174,16 +174,18 @@ def compare_versions(
     for measure in ("score", "comparable_points", "comparable_max"):
         derived = derive_previous(
             history,
-            wanted.select("unit", "previous_period"),
+            wanted.select("unit", "period", "previous_period"),
             registry,
             method=method,
             value=measure,
+        ).select(
+            "unit",
+            "period",
+            "previous_period",
+            f"previous_{measure}",
+            pl.col("previous_derived").alias(f"_derived_{measure}"),
         )
-        out = out.join(
-            derived.rename({"previous_derived": f"_derived_{measure}"}),
-            on=["unit", "previous_period"],
-            how="left",
-        )
+        out = out.join(derived, on=["unit", "period", "previous_period"], how="left")
     pct = pl.col("comparable_points") / pl.col("comparable_max") * 100.0
     prev_pct = pl.col("previous_comparable_points") / pl.col("previous_comparable_max") * 100.0
     return out.select(

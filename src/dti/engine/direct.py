@@ -26,11 +26,13 @@ GIVEN_AS = "given_as"
 
 @dataclass(frozen=True, eq=False)
 class DirectRows:
-    """``values`` with direct rows replaced by leaf rows, and the points of those leaf rows
-    (NaN on ordinary rows, whose points come from their rules)."""
+    """``values`` with direct rows replaced by leaf rows, the points of those leaf rows (NaN on
+    ordinary rows, whose points come from their rules), and the part of each row's maximum
+    that is not applicable (a node given with an applicable maximum below its own; else 0)."""
 
     values: pl.DataFrame
     points: F64
+    na_part: F64
     problems: list[Problem]
 
 
@@ -49,6 +51,90 @@ def _direct_positions(cf: CompiledFramework, indicator: pl.Series) -> I64:
     return np.flatnonzero(mask.to_numpy()).astype(np.int64)
 
 
+def _marked_not_applicable(
+    values: pl.DataFrame, direct: pl.DataFrame
+) -> dict[tuple[str, str], set[str]]:
+    """Per (unit, period) given some node directly: the leaves marked not applicable in the
+    same table (no value), which are then outside the node's applicable maximum."""
+    if "applicable" not in values.columns:
+        return {}
+    keys = direct.select(pl.col("unit").cast(pl.String), pl.col("period").cast(pl.String))
+    na = values.filter(~pl.col("applicable").fill_null(True) & pl.col("value").is_null()).select(
+        pl.col("unit").cast(pl.String),
+        pl.col("period").cast(pl.String),
+        pl.col("indicator").cast(pl.String),
+    )
+    out: dict[tuple[str, str], set[str]] = {}
+    for unit, period, leaf in na.join(keys.unique(), on=["unit", "period"]).iter_rows():
+        out.setdefault((unit, period), set()).add(leaf)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Given:
+    """One row giving a node: which leaves it covers and their points and N/A parts."""
+
+    leaves: I64
+    points: F64
+    na_part: F64
+
+
+class _Expander:
+    def __init__(self, cf: CompiledFramework, direct: pl.DataFrame, source: str | None):
+        self.cf = cf
+        self.direct = direct
+        self.source = source
+        self.problems: list[Problem] = []
+        self.codes = direct["indicator"].cast(pl.String).to_list()
+
+    def problem(self, i: int, column: str, message: str) -> None:
+        row = self.direct["row"][i]
+        self.problems.append(
+            Problem(message, file=self.source, row=int(row), column=column, node=self.codes[i])
+        )
+
+    def given(self, i: int, leaves: I64, v: float, applicable_max: float) -> _Given:
+        """Check row ``i``'s value and spread it over ``leaves``."""
+        cf, code = self.cf, self.codes[i]
+        node = cf.direct[code]
+        node_max = float(cf.max[leaves].sum())
+        if np.isnan(applicable_max):
+            applicable_max = node_max
+        elif applicable_max < 0 or applicable_max > node_max + EPS:
+            self.problem(
+                i,
+                "applicable_max",
+                f"applicable maximum {applicable_max:g} of node {code} must lie between 0 and "
+                f"its maximum {node_max:g}",
+            )
+            applicable_max = node_max
+        total = cf.framework.scale.total
+        if v < 0:
+            self.problem(i, "value", f"value {v:g} is negative")
+        elif node.input == "index" and v > 1 + EPS:
+            self.problem(i, "value", f"index {v:g} of node {code} must lie between 0 and 1")
+        elif node.input == "points" and v > applicable_max + EPS:
+            self.problem(
+                i,
+                "value",
+                f"points {v:g} exceed node {code}'s applicable maximum {applicable_max:g}",
+            )
+        elif node.input == "scale" and v > total + EPS:
+            self.problem(i, "value", f"score {v:g} of {code} exceeds the scale total {total:g}")
+        if np.isnan(v):
+            share = 0.0  # nothing entered
+        elif node.input == "index":
+            share = v
+        elif node.input == "scale":
+            share = v / total
+        else:
+            share = v / applicable_max if applicable_max > 0 else 0.0
+        applicable = applicable_max / node_max if node_max > 0 else 0.0
+        return _Given(
+            leaves, cf.max[leaves] * applicable * share, cf.max[leaves] * (1 - applicable)
+        )
+
+
 def expand_direct(
     cf: CompiledFramework,
     values: pl.DataFrame,
@@ -56,7 +142,11 @@ def expand_direct(
     unit_group: I64,
     source: str | None,
 ) -> DirectRows | None:
-    """Expand the rows that give a node directly; ``None`` when there are none."""
+    """Expand the rows that give a node directly; ``None`` when there are none.
+
+    A row may carry the node's ``applicable_max`` (its maximum less the parts not applicable
+    to the unit), or the node's not-applicable leaves may be marked in the same table; the
+    value is then out of that applicable maximum."""
     if not cf.direct:
         return None
     where = _direct_positions(cf, values["indicator"])
@@ -65,64 +155,61 @@ def expand_direct(
     if "row" not in values.columns:
         values = values.with_row_index("row", offset=1)
     direct = values[where]
-    node_codes = direct["indicator"].cast(pl.String).to_list()
-    unit_codes = direct["unit"].cast(pl.String).to_list()
+    expander = _Expander(cf, direct, source)
+    marked = _marked_not_applicable(values, direct)
     value = direct["value"].cast(pl.Float64).fill_null(np.nan).to_numpy()
-    has_denominator = (
-        direct["denominator"].is_not_null().to_numpy()
-        if "denominator" in direct.columns
-        else np.zeros(len(where), dtype=np.bool_)
+    applicable_max = (
+        direct["applicable_max"].cast(pl.Float64).fill_null(np.nan).to_numpy()
+        if "applicable_max" in direct.columns
+        else np.full(len(where), np.nan)
     )
+    if "denominator" in direct.columns:
+        for at in np.flatnonzero(direct["denominator"].is_not_null().to_numpy()).tolist():
+            expander.problem(
+                at, "denominator", f"node {expander.codes[at]} is given directly: no denominator"
+            )
+    keys = direct.select(pl.col("unit").cast(pl.String), pl.col("period").cast(pl.String)).rows()
     rows_out: list[int] = []
-    leaves_out: list[int] = []
-    points_out: list[float] = []
-    problems: list[Problem] = []
-
-    def problem(i: int, column: str, message: str) -> None:
-        row = direct["row"][i]
-        problems.append(
-            Problem(message, file=source, row=int(row), column=column, node=node_codes[i])
-        )
-
-    for i, (node_code, unit_code) in enumerate(zip(node_codes, unit_codes, strict=True)):
-        node = cf.direct[node_code]
+    given: list[_Given] = []
+    for i, (unit_code, period) in enumerate(keys):
+        node = cf.direct[expander.codes[i]]
         unit = unit_lookup.get(unit_code, -1)
         group = int(unit_group[unit]) if unit >= 0 else -1
         leaves = node.leaves if group < 0 else node.leaves[cf.applies[group, node.leaves]]
-        node_max = float(cf.max[leaves].sum())
-        v = float(value[i])
-        if has_denominator[i]:
-            problem(i, "denominator", f"node {node_code} is given directly: no denominator")
-        if v < 0:
-            problem(i, "value", f"value {v:g} is negative")
-        elif node.input == "index" and v > 1 + EPS:
-            problem(i, "value", f"index {v:g} of node {node_code} must lie between 0 and 1")
-        elif node.input == "points" and v > node_max + EPS:
-            problem(i, "value", f"points {v:g} exceed node {node_code}'s maximum {node_max:g}")
-        if np.isnan(v):
-            fraction = 0.0  # nothing entered
-        elif node.input == "index":
-            fraction = v
-        else:
-            fraction = v / node_max if node_max > 0 else 0.0
+        na = marked.get((unit_code, period))
+        if na:
+            leaves = leaves[[cf.codes[j] not in na for j in leaves]]
+        part = expander.given(i, leaves, float(value[i]), float(applicable_max[i]))
         rows_out.extend([i] * len(leaves))
-        leaves_out.extend(leaves.tolist())
-        points_out.extend((cf.max[leaves] * fraction).tolist())
+        given.append(part)
+    return _assemble(cf, values, direct, where, rows_out, given, expander.problems)
 
+
+def _assemble(
+    cf: CompiledFramework,
+    values: pl.DataFrame,
+    direct: pl.DataFrame,
+    where: I64,
+    rows_out: list[int],
+    given: list[_Given],
+    problems: list[Problem],
+) -> DirectRows:
     keep = np.ones(values.height, dtype=np.bool_)
     keep[where] = False
     ordinary = values.filter(pl.Series(keep)).with_columns(
         pl.col("indicator").cast(pl.String), pl.lit(None, dtype=pl.String).alias(GIVEN_AS)
     )
-    leaf_codes = pl.Series("indicator", [cf.codes[j] for j in leaves_out], dtype=pl.String)
+    leaves = np.concatenate([g.leaves for g in given]) if given else np.empty(0, np.int64)
+    leaf_codes = pl.Series("indicator", [cf.codes[j] for j in leaves], dtype=pl.String)
     expanded = direct[rows_out].with_columns(
         leaf_codes,
         pl.lit(None, dtype=values["value"].dtype).alias("value"),
         pl.col("indicator").cast(pl.String).alias(GIVEN_AS),
     )
-    if "denominator" in expanded.columns:
-        expanded = expanded.with_columns(
-            pl.lit(None, dtype=values["denominator"].dtype).alias("denominator")
-        )
-    points = np.concatenate([np.full(ordinary.height, np.nan), np.array(points_out)])
-    return DirectRows(pl.concat([ordinary, expanded]), points, problems)
+    for column in ("denominator", "applicable_max"):
+        if column in expanded.columns:
+            expanded = expanded.with_columns(pl.lit(None, dtype=values[column].dtype).alias(column))
+    zeros = np.zeros(ordinary.height)
+    points = np.concatenate([np.full(ordinary.height, np.nan), *(g.points for g in given)])
+    na_part = np.concatenate([zeros, *(g.na_part for g in given)])
+    return DirectRows(pl.concat([ordinary, expanded]), points, na_part, problems)

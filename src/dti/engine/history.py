@@ -18,15 +18,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import polars as pl
 
+from dti.engine.derivation import Resolver
+from dti.engine.errors import DataError, Problem
 from dti.engine.framework import HistoryMethod
-from dti.engine.lineage import EventKind, Registry
+from dti.engine.lineage import Registry
+from dti.engine.rounding import round_column, round_published
 
 __all__ = ["attach_previous", "derive_previous"]
 
-Key = tuple[str, ...]
-PredecessorMap = dict[str, list[tuple[str, float | None, str]]]
+MAX_PROBLEMS = 20
 
 
 def _period_pairs(periods: pl.Series) -> pl.DataFrame:
@@ -37,48 +40,6 @@ def _period_pairs(periods: pl.Series) -> pl.DataFrame:
     )
 
 
-class _Resolver:
-    """Derives a unit's value in a period from its predecessors', recursively."""
-
-    def __init__(self, lookup: dict[Key, float], preds: PredecessorMap, method: HistoryMethod):
-        self.lookup = lookup
-        self.preds = preds
-        self.method = method
-        self.split_sizes: dict[str, int] = {}
-        for edges in preds.values():
-            for src, _w, kind in edges:
-                if kind == EventKind.SPLIT:
-                    self.split_sizes[src] = self.split_sizes.get(src, 0) + 1
-
-    def value(self, unit: str, rest: Key, seen: frozenset[str] = frozenset()) -> float | None:
-        own = self.lookup.get((unit, *rest))
-        if own is not None:
-            return own
-        if unit in seen:
-            return None
-        parts: list[tuple[float, float | None, str, str]] = []
-        for src, weight, kind in self.preds.get(unit, ()):
-            if kind == EventKind.TRANSFER:
-                continue
-            v = self.value(src, rest, seen | {unit})
-            if v is not None:
-                parts.append((v, weight, kind, src))
-        if not parts:
-            return None
-        if len(parts) == 1 and parts[0][2] in (EventKind.SPLIT, EventKind.RENAME):
-            v, weight, kind, src = parts[0]
-            if self.method == HistoryMethod.SUM and kind == EventKind.SPLIT:
-                share = weight if weight is not None else 1.0 / self.split_sizes.get(src, 1)
-                return v * share
-            return v
-        if self.method == HistoryMethod.SUM:
-            return sum(v for v, *_ in parts)
-        if self.method == HistoryMethod.WEIGHTED:
-            weights = [w if w is not None else 1.0 for _, w, *_ in parts]
-            return sum(v * w for (v, *_), w in zip(parts, weights, strict=True)) / sum(weights)
-        return sum(v for v, *_ in parts) / len(parts)
-
-
 def derive_previous(
     history: pl.DataFrame,
     wanted: pl.DataFrame,
@@ -87,40 +48,99 @@ def derive_previous(
     method: HistoryMethod,
     value: str,
     by: Sequence[str] = (),
+    partial: str = "partial",
+    decimals: int | None = None,
+    rounding: str = "half_up",
 ) -> pl.DataFrame:
-    """For each ``wanted`` row (``unit, previous_period, *by``) the unit's own ``value`` in that
-    period, else one derived through lineage; adds ``previous_<value>`` and ``previous_derived``."""
+    """For each ``wanted`` row (``unit, previous_period[, period], *by``) the unit's own
+    ``value`` in that period, else one derived through lineage; a continuing unit's (one that
+    took others in since) is derived from all of them. Adds ``previous_<value>``,
+    ``previous_derived``, ``previous_partial`` and ``previous_missing`` (the predecessors
+    without a value, ``;``-separated).
+
+    ``partial="refuse"`` raises instead of deriving from only some predecessors; ``decimals``
+    rounds derived values as the framework publishes (own values are already rounded).
+    """
     keys = ["unit", "previous_period", *by]
     own = history.select(
-        pl.col("unit"),
-        pl.col("period").alias("previous_period"),
-        *by,
-        pl.col(value).alias("_own"),
+        pl.col("unit"), pl.col("period").alias("previous_period"), *by, pl.col(value).alias("_own")
     )
     out = wanted.join(own, on=keys, how="left")
-    missing = out.filter(pl.col("_own").is_null() & pl.col("previous_period").is_not_null())
-    derived_values: list[float | None] = []
-    if missing.height and registry.edges.height:
-        lookup = {
-            tuple(str(k) for k in row[:-1]): row[-1]
-            for row in history.select("unit", "period", *by, value).iter_rows()
-        }
-        resolver = _Resolver(lookup, registry.predecessor_map(), method)
-        derived_values = [
-            resolver.value(row[0], tuple(str(k) for k in row[1:]))
-            for row in missing.select("unit", "previous_period", *by).iter_rows()
-        ]
-    if derived_values:
-        derived = missing.select(keys).with_columns(
-            pl.Series("_derived", derived_values, dtype=pl.Float64)
+    target = f"previous_{value}"
+    if not registry.edges.height:  # no reorganisation: every value is the unit's own
+        return out.rename({"_own": target}).with_columns(
+            previous_derived=pl.lit(False),
+            previous_partial=pl.lit(False),
+            previous_missing=pl.lit(None, dtype=pl.String),
         )
-        out = out.join(derived, on=keys, how="left")
-    else:  # nothing to derive: skip a join that could only add nulls
-        out = out.with_columns(pl.lit(None, dtype=pl.Float64).alias("_derived"))
-    return out.with_columns(
-        pl.coalesce("_own", "_derived").alias(f"previous_{value}"),
-        (pl.col("_own").is_null() & pl.col("_derived").is_not_null()).alias("previous_derived"),
-    ).drop("_own", "_derived")
+    lookup = {
+        tuple(str(k) for k in row[:-1]): row[-1]
+        for row in history.select("unit", "period", *by, value).iter_rows()
+    }
+    resolver = Resolver(lookup, registry, method)
+    continuing = list(resolver.absorptions)
+    has_previous = pl.col("previous_period").is_not_null()
+    candidates = out.with_row_index("_at").filter(
+        has_previous & (pl.col("_own").is_null() | pl.col("unit").is_in(continuing))
+    )
+    now = "period" if "period" in out.columns else None
+    problems: list[Problem] = []
+    for unit, previous, *rest in (
+        out.filter(has_previous & pl.col("_own").is_not_null()).select(keys).iter_rows()
+    ):
+        found = resolver.ambiguous(str(unit), (str(previous), *(str(k) for k in rest)))
+        if found is not None:
+            problems.append(found)
+    positions: list[int] = []
+    values: list[float] = []
+    missing: list[str | None] = []
+    for at, unit, previous, current, *rest in candidates.select(
+        "_at", *keys[:2], now or pl.lit(None, dtype=pl.String), *by
+    ).iter_rows():
+        got = resolver.value(str(unit), (str(previous), *(str(k) for k in rest)), now=current)
+        if got is None or not got.derived:
+            continue
+        if got.missing and partial == "refuse":
+            problems.append(_partial_problem(str(unit), str(previous), got.missing, rest))
+        positions.append(at)
+        values.append(got.value)
+        missing.append(";".join(got.missing) or None)
+    if problems:
+        raise DataError(problems[:MAX_PROBLEMS], title="history cannot be derived")
+    if decimals is not None and values:
+        values = round_published(np.array(values), decimals, rounding).tolist()
+    return _place(out.rename({"_own": target}), target, positions, values, missing)
+
+
+def _place(
+    out: pl.DataFrame,
+    target: str,
+    positions: list[int],
+    values: list[float],
+    missing: list[str | None],
+) -> pl.DataFrame:
+    """Put the derived ``values`` (and their missing predecessors) at their rows."""
+    value = out[target].cast(pl.Float64)
+    derived = pl.Series("previous_derived", [False] * out.height, dtype=pl.Boolean)
+    gone = pl.Series("previous_missing", [None] * out.height, dtype=pl.String)
+    if positions:
+        value = value.scatter(positions, values)
+        derived = derived.scatter(positions, True)
+        gone = gone.scatter(positions, missing)
+    return out.with_columns(value, derived, gone.is_not_null().alias("previous_partial"), gone)
+
+
+def _partial_problem(
+    unit: str, period: str, missing: tuple[str, ...], rest: Sequence[object]
+) -> Problem:
+    return Problem(
+        f"the {period} value of {unit!r} cannot be derived: its predecessor(s) "
+        f"{', '.join(missing)} have none, and the framework refuses partial history "
+        "(history_partial: refuse)",
+        file="lineage",
+        column="from",
+        node=str(rest[0]) if rest else None,
+    )
 
 
 def attach_previous(
@@ -129,9 +149,12 @@ def attach_previous(
     *,
     method: HistoryMethod = HistoryMethod.MEAN,
     decimals: int = 2,
+    rounding: str = "half_up",
+    partial: str = "partial",
     previous: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Add ``previous_period, previous_score, previous_derived, change, change_percent``.
+    """Add ``previous_period, previous_score, previous_derived, previous_partial,
+    previous_missing, change, change_percent``; derived values rounded as published.
 
     ``previous`` (``unit, period, score``) supplies earlier results scored separately (another
     framework version, another call); otherwise each period is compared with the one before it
@@ -143,9 +166,18 @@ def attach_previous(
             ["unit", "period"], keep="last"
         )
     out = frame.join(_period_pairs(history["period"]), on="period", how="left")
-    out = derive_previous(history, out, registry, method=method, value="score")
+    out = derive_previous(
+        history,
+        out,
+        registry,
+        method=method,
+        value="score",
+        partial=partial,
+        decimals=decimals,
+        rounding=rounding,
+    )
     return out.with_columns(
-        previous_score=pl.col("previous_score").round(decimals),
+        previous_score=round_column("previous_score", decimals, rounding),
         change=(pl.col("score") - pl.col("previous_score")).round(decimals),
         change_percent=(
             (pl.col("score") - pl.col("previous_score")) / pl.col("previous_score") * 100.0
@@ -163,40 +195,51 @@ def without_previous(frame: pl.DataFrame) -> pl.DataFrame:
         pl.lit(None, dtype=pl.String).alias("previous_period"),
         pl.lit(None, dtype=pl.Float64).alias("previous_score"),
         pl.lit(False).alias("previous_derived"),
+        pl.lit(False).alias("previous_partial"),
+        pl.lit(None, dtype=pl.String).alias("previous_missing"),
         pl.lit(None, dtype=pl.Float64).alias("change"),
         pl.lit(None, dtype=pl.Float64).alias("change_percent"),
     )
 
 
 def attach_previous_pillars(
-    pillars: pl.DataFrame, registry: Registry | None, *, method: HistoryMethod
+    pillars: pl.DataFrame,
+    registry: Registry | None,
+    *,
+    method: HistoryMethod,
+    partial: str = "partial",
 ) -> pl.DataFrame:
     """Complete per-pillar ``previous_points`` through lineage and add ``change``.
 
     ``pillars`` already carries each unit's own ``previous_period`` and ``previous_points``
-    (null where the unit did not exist then); only those rows are derived from predecessors.
+    (null where the unit did not exist then); those rows, and those of units that took others
+    in since, are derived from predecessors.
     """
-    keys = ["unit", "previous_period", "pillar"]
-    out = pillars.with_columns(previous_derived=pl.lit(False))
+    keys = ["unit", "period", "pillar"]
+    marks = ["previous_points", "previous_derived", "previous_partial", "previous_missing"]
+    out = pillars.with_columns(
+        previous_derived=pl.lit(False),
+        previous_partial=pl.lit(False),
+        previous_missing=pl.lit(None, dtype=pl.String),
+    )
     # (no reorganisation to derive through for most calls: every save of a unit)
     if registry is not None and registry.edges.height:
+        continuing = list(registry.absorptions())
         need = pillars.filter(
-            pl.col("previous_points").is_null() & pl.col("previous_period").is_not_null()
+            (pl.col("previous_points").is_null() | pl.col("unit").is_in(continuing))
+            & pl.col("previous_period").is_not_null()
         )
         if need.height:
             derived = derive_previous(
                 pillars.select("unit", "period", "pillar", "points"),
-                need.select(keys),
+                need.select(*keys, "previous_period"),
                 registry,
                 method=method,
                 value="points",
                 by=["pillar"],
+                partial=partial,
             ).filter(pl.col("previous_derived"))
-            out = out.update(
-                derived.select(*keys, "previous_points", "previous_derived"),
-                on=keys,
-                how="left",
-            )
+            out = out.update(derived.select(*keys, *marks), on=keys, how="left")
     return out.with_columns(
         change=(pl.col("points") - pl.col("previous_points")).round(6),
         previous_period=pl.when(pl.col("previous_points").is_not_null()).then(

@@ -6,10 +6,12 @@ lineage table records events, one row per edge ``from → to``:
 
     date, kind, from, to, weight, basis
 
-``kind`` is ``merge`` (several → one), ``split`` (one → several), ``rename`` (one → one) or
-``transfer`` (part of ``from`` moves to ``to``; both go on). ``weight`` is the optional share of
-the edge (population or area). Nothing here moves or deletes a predecessor's own records: the
-registry only answers questions about them.
+``kind`` is ``merge`` (several → one), ``split`` (one → several), ``rename`` (one → one),
+``transfer`` (part of ``from`` moves to ``to``; both go on) or ``absorb`` (``to`` goes on under
+its own code and takes ``from`` in, as every province of 1 July 2025 kept one predecessor's name).
+A merge whose successor is one of its sources (a row ``from = to``) is the same continuing unit.
+``weight`` is the optional share of the edge (population or area). Nothing here moves or deletes
+a predecessor's own records: the registry only answers questions about them.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import polars as pl
 
 from dti.engine.errors import DataError, Problem
 
-__all__ = ["LINEAGE_COLUMNS", "EventKind", "Registry", "edges_from_predecessors"]
+__all__ = ["LINEAGE_COLUMNS", "Absorption", "EventKind", "Registry", "edges_from_predecessors"]
 
 LINEAGE_COLUMNS = ("date", "kind", "from", "to", "weight", "basis")
 EDGE_SCHEMA = pl.Schema(
@@ -42,6 +44,25 @@ class EventKind(StrEnum):
     SPLIT = "split"
     RENAME = "rename"
     TRANSFER = "transfer"
+    ABSORB = "absorb"
+
+
+# The kinds by which a unit may go on under its own code, taking others in.
+CONTINUING_KINDS = (EventKind.MERGE.value, EventKind.ABSORB.value)
+
+
+@dataclass(frozen=True)
+class Absorption:
+    """A unit that goes on under its own code and takes others in on ``date``: its comparable
+    past is derived from all ``sources`` (``(code, weight)``, the unit itself included)."""
+
+    unit: str
+    date: dt.date | None
+    sources: tuple[tuple[str, float | None], ...]
+
+    @property
+    def others(self) -> list[str]:
+        return [code for code, _ in self.sources if code != self.unit]
 
 
 def edges_from_predecessors(units: pl.DataFrame) -> pl.DataFrame:
@@ -120,10 +141,11 @@ class Registry:
                     add(row, side, f"unit {edge[side]!r} is not in the units table")
             if edge["kind"] not in kinds:
                 add(row, "kind", f"unknown kind {edge['kind']!r} (use {', '.join(sorted(kinds))})")
-            if edge["from"] == edge["to"]:
-                add(row, "to", "a unit cannot succeed itself")
+            if edge["from"] == edge["to"] and not self._continues(edge):
+                add(row, "to", _SELF_EDGE)
             if edge["weight"] is not None and edge["weight"] <= 0:
                 add(row, "weight", "weight must be positive")
+        problems += self._mixed_continuation_problems()
         if problems:
             raise DataError(problems, title="invalid lineage")
         cycle = self._find_cycle()
@@ -133,8 +155,70 @@ class Registry:
                 title="invalid lineage",
             )
 
+    def _continues(self, edge: dict[str, object]) -> bool:
+        """A row ``from = to`` is allowed for a merge or absorption with other sources."""
+        if edge["kind"] not in CONTINUING_KINDS:
+            return False
+        others = self.edges.filter(
+            (pl.col("to") == edge["to"])
+            & (pl.col("from") != edge["to"])
+            & pl.col("kind").is_in(CONTINUING_KINDS)
+        )
+        return others.height > 0
+
+    def _mixed_continuation_problems(self) -> list[Problem]:
+        """A unit recorded as absorbing some units and as formed by a merge of others, without
+        the merge naming it among its sources, leaves open whether it goes on: refused."""
+        problems = []
+        into = self.edges.filter(pl.col("from") != pl.col("to"))
+        for unit in sorted(set(into.filter(pl.col("kind") == EventKind.ABSORB)["to"].to_list())):
+            if unit in self._self_merges():
+                continue
+            merged = into.filter((pl.col("to") == unit) & (pl.col("kind") == EventKind.MERGE))
+            if merged.height:
+                problems.append(
+                    Problem(
+                        f"unit {unit!r} absorbs some units but is formed by a merge of "
+                        f"{', '.join(sorted(merged['from'].to_list()))}: record every edge into "
+                        f"{unit!r} as 'absorb' (it goes on under its code) or every one as "
+                        "'merge' (a new unit)",
+                        file="lineage",
+                        column="kind",
+                    )
+                )
+        return problems
+
+    def _self_merges(self) -> set[str]:
+        return set(self.edges.filter(pl.col("from") == pl.col("to"))["to"].to_list())
+
+    def absorptions(self) -> dict[str, list[Absorption]]:
+        """Per continuing unit, the events by which it took others in, earliest first.
+
+        A unit continues when edges into it are ``absorb`` or when a merge names it among its
+        sources. The event's date is the edges' date, else the day after the last day of the
+        units taken in, else unknown (then the data tell before from after)."""
+        continuing = set(self.edges.filter(pl.col("kind") == EventKind.ABSORB)["to"].to_list())
+        continuing |= self._self_merges()
+        edges = self.edges.filter(
+            pl.col("to").is_in(continuing) & pl.col("kind").is_in(CONTINUING_KINDS)
+        )
+        ends = dict(self.units.select("unit", "valid_to").iter_rows())
+        out: dict[str, list[Absorption]] = {}
+        for (unit, date), part in edges.group_by("to", "date", maintain_order=True):
+            sources = [(str(s), w) for s, w in part.select("from", "weight").iter_rows()]
+            if all(code != unit for code, _ in sources):
+                sources.insert(0, (str(unit), None))
+            if date is None:
+                last = [ends.get(code) for code, _ in sources if code != unit]
+                known = [d for d in last if d is not None]
+                date = max(known) + dt.timedelta(days=1) if known else None
+            out.setdefault(str(unit), []).append(Absorption(str(unit), date, tuple(sources)))
+        for events in out.values():
+            events.sort(key=lambda a: a.date or dt.date.max)
+        return out
+
     def _find_cycle(self) -> list[str] | None:
-        graph = self.successor_map()
+        graph = {k: [v for v in vs if v != k] for k, vs in self.successor_map().items()}
         state: dict[str, int] = {}
 
         def visit(node: str, path: list[str]) -> list[str] | None:
@@ -180,6 +264,11 @@ class Registry:
         descendants = _reach({unit}, self.successor_map())
         members = _reach({unit}, preds) | _reach(descendants, preds) | descendants
         return self.edges.filter(pl.col("from").is_in(members) & pl.col("to").is_in(members))
+
+
+_SELF_EDGE = (
+    "a unit cannot succeed itself, except in a merge or absorption that takes other units in"
+)
 
 
 def _reach(start: set[str], graph: dict[str, list[str]]) -> set[str]:

@@ -2,7 +2,8 @@
 
 Three inputs are understood:
 
-* the **long values table** — ``unit, period, indicator, value, denominator, applicable``;
+* the **long values table** — ``unit, period, indicator, value, denominator, applicable``, and
+  ``applicable_max`` for a node given directly with the part of its maximum that applies;
 * the **units table** — ``unit, name, group, parent, predecessors``;
 * the **self-assessment workbook** written by :mod:`dti.io.template` (one unit, one period).
 
@@ -18,7 +19,8 @@ from pathlib import Path
 import polars as pl
 
 from dti.engine.errors import DataError, Problem
-from dti.io.columns import check_key_cells, parse_values, select_columns
+from dti.io.cells import parse_number_expr
+from dti.io.columns import bad_cells, check_key_cells, parse_values, select_columns
 from dti.io.filled_template import (
     TEMPLATE_HEADERS,
     TEMPLATE_INFO_SHEET,
@@ -27,10 +29,11 @@ from dti.io.filled_template import (
     read_template,
 )
 from dti.io.registry_tables import read_lineage, read_units
-from dti.io.workbook import PROGRESS_ROWS, ReadProgress, Rows, read_sheet, xlsx_sheets
+from dti.io.workbook import PROGRESS_ROWS, ReadProgress, Rows, Sheet, read_sheet, xlsx_sheets
 
 __all__ = [
     "PROGRESS_ROWS",
+    "READ_COLUMNS",
     "TEMPLATE_HEADERS",
     "TEMPLATE_INFO_SHEET",
     "TEMPLATE_VALUES_SHEET",
@@ -43,6 +46,21 @@ __all__ = [
 ]
 
 VALUE_COLUMNS = ("unit", "period", "indicator", "value", "denominator", "applicable")
+# The columns of the engine frame read from a values table (``applicable_max`` null if absent).
+READ_COLUMNS = (*VALUE_COLUMNS, "applicable_max")
+
+
+def _applicable_max(frame: pl.DataFrame, sheet: Sheet) -> pl.DataFrame:
+    """Parse the optional ``applicable_max`` column (a number where given)."""
+    if "applicable_max" not in frame.columns:
+        return frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("applicable_max"))
+    number = parse_number_expr("applicable_max")
+    text = pl.col("applicable_max")
+    bad = text.is_not_null() & (text.str.strip_chars() != "") & number.is_null()
+    problems = bad_cells(frame, sheet, bad, "applicable_max", "{text!r} is not a number")
+    if problems:
+        raise DataError(problems)
+    return frame.with_columns(number.alias("applicable_max"))
 
 
 def _xlsx_sheets(path: Path, progress: Callable[[ReadProgress], None] | None = None) -> Rows:
@@ -76,9 +94,9 @@ def read_values(
                 )
             )
     sheet = read_sheet(path, sheets=sheets)  # (a workbook is read once)
-    frame = select_columns(sheet, VALUE_COLUMNS, ("unit", "period", "indicator", "value"))
+    frame = select_columns(sheet, READ_COLUMNS, ("unit", "period", "indicator", "value"))
     check_key_cells(frame, sheet, ("unit", "period", "indicator"))
-    parsed = parse_values(frame, sheet)
+    parsed = parse_values(_applicable_max(frame, sheet), sheet)
     return parsed.select(
         pl.col("unit").str.strip_chars(),
         pl.col("period").str.strip_chars(),
@@ -86,5 +104,6 @@ def read_values(
         "value",
         "denominator",
         "applicable",
+        "applicable_max",
         "row",
     ), None

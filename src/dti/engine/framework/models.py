@@ -188,6 +188,9 @@ class Framework(_Strict):
     completion_levels: Annotated[list[Level], Field(min_length=1)]
     bands: Annotated[list[Level], Field(min_length=1)]
     history: HistoryMethod = HistoryMethod.MEAN
+    # When some predecessors have no value for the compared period: derive from the others and
+    # mark the value ``previous_partial`` (``partial``), or refuse to derive it (``refuse``).
+    history_partial: Literal["refuse", "partial"] = "partial"
     tree: Annotated[list[Node], Field(min_length=1)]
     bonus: Adjustments | None = None
     penalty: Adjustments | None = None

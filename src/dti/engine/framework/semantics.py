@@ -30,8 +30,8 @@ def semantic_problems(fw: Framework, file: str | None) -> list[Problem]:
         problems.append(Problem(message, file=file, node=node, field=field))
 
     groups = fw.group_codes()
-    if len(set(groups)) != len(groups):
-        add("group codes are not unique", field="groups")
+    for code in _duplicates(groups):
+        add(f"duplicate group code {code!r}", field="groups")
     _check_unique_codes(fw, add)
     for pillar in fw.tree:
         _check_node(pillar, None, groups, add)
@@ -53,6 +53,17 @@ def semantic_problems(fw: Framework, file: str | None) -> list[Problem]:
     for name, levels in (("bands", fw.bands), ("completion_levels", fw.completion_levels)):
         _check_levels(name, levels, add)
     return problems
+
+
+def _duplicates(codes: list[str]) -> list[str]:
+    """The codes that occur more than once, each once, in the order of their second use."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for code in codes:
+        if code in seen and code not in out:
+            out.append(code)
+        seen.add(code)
+    return out
 
 
 def _check_unique_codes(fw: Framework, add: _Add) -> None:
@@ -136,9 +147,8 @@ def _check_rule(node: Node, add: _Add) -> None:
 
 
 def _check_levels(name: str, levels: list[Level], add: _Add) -> None:
-    codes = [lv.code for lv in levels]
-    if len(set(codes)) != len(codes):
-        add("codes are not unique", field=name)
+    for code in _duplicates([lv.code for lv in levels]):
+        add(f"duplicate {name} code {code!r}", field=name)
     # A level "above x" (strict) ranks higher than "at least x", so (0, strict) > (0, not strict).
     keys = [(lv.min_percent, lv.strict) for lv in levels]
     if any(b >= a for a, b in pairwise(keys)):

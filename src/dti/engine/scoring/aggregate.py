@@ -92,6 +92,8 @@ def key_totals(cf: CompiledFramework, leaf: LeafPoints, keys: Keys) -> Totals:
         bonus = np.minimum(keys.sum(leaf.points, leaf.kind == LeafKind.BONUS), cf.bonus_cap)
         penalty = np.minimum(keys.sum(leaf.points, leaf.kind == LeafKind.PENALTY), cf.penalty_cap)
     na_max = zeros if leaf.na_rows is None else keys.sum(leaf.full_max, leaf.na_rows)
+    if leaf.partial_na is not None:
+        na_max = na_max + keys.sum(leaf.partial_na)
     applicable_max = cf.group_max[keys.group] - na_max
     total = np.maximum(tree_points + bonus - penalty, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -116,7 +118,7 @@ def completion_levels(
     """Classify each applicable tree leaf's share of its maximum into completion levels."""
     ind, up, points, leaf_max = leaf.rows.ind, keys.up, leaf.points, leaf.leaf_max
     positive_leaf = cf.max > 0
-    plain = leaf.every_row_applicable and bool(positive_leaf.all())
+    plain = leaf.every_row_applicable and leaf.partial_na is None and bool(positive_leaf.all())
     with np.errstate(divide="ignore", invalid="ignore"):
         if plain:
             leaf_percent = points / leaf_max * 100.0
@@ -178,6 +180,13 @@ def pillar_sums(cf: CompiledFramework, leaf: LeafPoints, keys: Keys) -> PillarSu
             np.bincount(pillar_key[at], weights=leaf.full_max[at], minlength=n_up * n_pillars)
             .reshape(n_up, n_pillars)[keys.keys]
             .astype(np.float64)
+        )
+    if leaf.partial_na is not None:
+        pillar_na = (
+            pillar_na
+            + np.bincount(pillar_key, weights=leaf.partial_na, minlength=n_up * n_pillars).reshape(
+                n_up, n_pillars
+            )[keys.keys]
         )
     del pillar_key, at
     pillar_max = cf.group_pillar_max[keys.group] - pillar_na

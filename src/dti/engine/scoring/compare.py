@@ -44,6 +44,15 @@ def rank_and_compare(
         ranked = without_previous(ranked)
     else:
         ranked = attach_previous(
-            ranked, registry, method=fw.history, decimals=fw.scale.decimals, previous=previous
+            ranked,
+            registry,
+            method=fw.history,
+            decimals=fw.scale.decimals,
+            rounding=fw.scale.rounding,
+            partial=fw.history_partial,
+            previous=previous,
         )
-    return Compared(ranked, attach_previous_pillars(pillar_rows, registry, method=fw.history))
+    pillars = attach_previous_pillars(
+        pillar_rows, registry, method=fw.history, partial=fw.history_partial
+    )
+    return Compared(ranked, pillars)

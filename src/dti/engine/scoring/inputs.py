@@ -45,11 +45,13 @@ class Rows:
 @dataclass(frozen=True, slots=True, eq=False)
 class Inputs:
     """The checked rows, their values split into blocks by rule kind, and the fixed points of
-    the rows expanded from nodes given directly (NaN on other rows; ``None`` if none)."""
+    the rows expanded from nodes given directly (NaN on other rows; ``None`` if none) and the
+    part of their maxima not applicable (``None`` if no row has one)."""
 
     rows: Rows
     blocks: dict[Kind, Block]
     direct_points: F64 | None
+    direct_na: F64 | None = None
 
 
 def read_inputs(
@@ -106,4 +108,7 @@ def read_inputs(
         up=up,
         applicable=applicable,
     )
-    return Inputs(rows, blocks, direct.points if direct is not None else None)
+    if direct is None:
+        return Inputs(rows, blocks, None)
+    na_part = direct.na_part if bool((direct.na_part > 0).any()) else None
+    return Inputs(rows, blocks, direct.points, na_part)

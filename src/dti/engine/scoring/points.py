@@ -29,6 +29,9 @@ class LeafPoints:
     kind: npt.NDArray[np.int8] | None  # the row's LeafKind; None: every row is a tree leaf
     tree: Bools | None  # rows of tree leaves (not bonus or penalty); None: every row
     na_rows: Bools | None  # tree rows marked not applicable; None: no row is
+    # the part of a row's maximum that is not applicable (a node given directly with its
+    # applicable maximum); None: no row has one
+    partial_na: F64 | None = None
 
 
 def leaf_points(cf: CompiledFramework, inputs: Inputs) -> LeafPoints:
@@ -49,6 +52,9 @@ def leaf_points(cf: CompiledFramework, inputs: Inputs) -> LeafPoints:
     kind = cf.kind[ind] if not tree_leaf.all() else None
     tree = kind == LeafKind.TREE if kind is not None else None
     na_rows = None if every_row_applicable else ~applicable if tree is None else tree & ~applicable
+    partial_na = inputs.direct_na
+    if partial_na is not None:
+        leaf_max = leaf_max - partial_na
     return LeafPoints(
         rows=rows,
         points=points,
@@ -58,6 +64,7 @@ def leaf_points(cf: CompiledFramework, inputs: Inputs) -> LeafPoints:
         kind=kind,
         tree=tree,
         na_rows=na_rows,
+        partial_na=partial_na,
     )
 
 

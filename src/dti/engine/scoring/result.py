@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from functools import cached_property
 
-import numpy as np
 import polars as pl
 
-from dti.engine.compiled import EPS, F64
 from dti.engine.framework import Framework
 from dti.engine.ranking import group_summary
+from dti.engine.rounding import round_published
 
 __all__ = ["ScoreResult", "round_published"]
 
@@ -52,12 +51,3 @@ class ScoreResult:
             pillars=self.pillars,
             indicators=self.indicators,
         )
-
-
-def round_published(x: F64, decimals: int, rounding: str = "half_up") -> F64:
-    """Round as a published table does: half away from zero by default (760.385 → 760.39)."""
-    factor = 10.0**decimals
-    if rounding == "half_even":
-        return np.round(x * factor) / factor
-    # The epsilon absorbs binary noise (760.385 is stored as 760.38499999…).
-    return np.sign(x) * np.floor(np.abs(x) * factor + 0.5 + EPS * factor) / factor
