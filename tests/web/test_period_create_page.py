@@ -66,6 +66,7 @@ def test_leaving_units_out_is_refused_until_confirmed_and_lists_them(
     assert any("qn-h-1" in line for line in problems) and any("qn-h-2" in line for line in problems)
     assert not any("lc-so" in line for line in problems)  # another province's unit
     assert not Period.objects.filter(year=2025).exists()
+    assert not response.context["form"].fields["confirm_left_out"].widget.is_hidden
     response = _post(client, world, p, confirm_left_out="on")
     assert response.status_code == 302
     period = Period.objects.get(year=2025)

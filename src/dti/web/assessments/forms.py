@@ -87,9 +87,15 @@ class PeriodForm(forms.Form):
         label=_("Verification deadline"), widget=DeadlineInput()
     )
 
+    # Shown only once the page has listed the units a period would leave out (ask_left_out).
     confirm_left_out = forms.BooleanField(
-        required=False, label=_("Open the period without the units listed above")
+        required=False,
+        label=_("Open the period without the units listed above"),
+        widget=forms.HiddenInput(),
     )
+
+    def ask_left_out(self) -> None:
+        self.fields["confirm_left_out"].widget = forms.CheckboxInput()
 
     def __init__(self, *args: Any, province: Province | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -24,6 +24,7 @@ from dti.web.assessments.services.periods import (
     deadline_extend,
     period_open,
     period_set_deadlines,
+    units_left_out,
 )
 from dti.web.assessments.services.recompute import (
     RecomputeReport,
@@ -63,4 +64,5 @@ __all__ = [
     "pillar_names",
     "site_visit_note_add",
     "store_scores",
+    "units_left_out",
 ]

@@ -69,6 +69,8 @@ def period_create(request: HttpRequest) -> HttpResponse:
             )
         except ServiceError as error:
             problems = [error.message, *error.problems]
+            if services.units_left_out(form.cleaned_data.get("province"), form.framework_map()):
+                form.ask_left_out()
         else:
             messages.success(request, _("Period %(name)s opened.") % {"name": period.name})
             return redirect("period_detail", pk=period.pk)
