@@ -70,7 +70,10 @@ _MAX_TAG = 1 << 20  # no start tag of a real workbook is a megabyte long
 def unreadable(name: str, exc: BaseException, sheet: str | None = None) -> DataError:
     """The located refusal of a file that cannot be read as a workbook."""
     detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
-    reason = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+    kind = type(exc).__name__
+    if kind == "error":  # zlib.error
+        kind = f"{type(exc).__module__}.error"
+    reason = f"{kind}: {detail}" if detail else kind
     return DataError(
         Problem(f"not a readable workbook ({reason})", file=name, sheet=sheet),
     )
@@ -81,8 +84,10 @@ def check_workbook_archive(source: str | Path | IO[bytes], *, name: str) -> None
     try:
         with zipfile.ZipFile(source) as archive:
             infos = archive.infolist()
-    except ARCHIVE_ERRORS as exc:
+    except (zipfile.BadZipFile, FileNotFoundError) as exc:
         raise DataError(Problem(f"not an Excel .xlsx workbook ({exc})", file=name)) from exc
+    except ARCHIVE_ERRORS as exc:  # a ZIP, damaged
+        raise unreadable(name, exc) from exc
     names = {info.filename for info in infos}
     if not all(marker in names for marker in _XLSX_MARKERS):
         kind = "a Word document" if "word/document.xml" in names else "not an Excel workbook"
