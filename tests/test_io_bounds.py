@@ -206,3 +206,59 @@ def test_the_template_with_a_far_cell_is_still_read(tmp_path: Path) -> None:
     path = template_declaring(tmp_path / "t.xlsx", "A1:XFD8000", "A8000")
     frame, info = read_values(path)
     assert info is not None and info.unit == "U1" and frame.height == 0
+
+
+def _sheet_xml(rows: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{rows}</sheetData></worksheet>"
+    ).encode()
+
+
+def _inline(text: str, attrs: str = "") -> str:
+    return f'<c{attrs} t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+HEADER_CELLS = "".join(_inline(h) for h in ("unit", "period", "indicator", "value"))
+
+
+def _with_sheet(path: Path, xml: bytes) -> Path:
+    values_table(path)
+    return rewrite_sheet(path, "xl/worksheets/sheet1.xml", {rb"(?s)^.*$": xml})
+
+
+@pytest.mark.parametrize(
+    ("rows", "says"),
+    [
+        # references in other forms than Excel's: a prefix, r after another attribute, quotes
+        ('<x:row r="1">' + _inline("u", " r='A1'") + '<x:c r="XFD1"/></x:row>', "XFD1"),
+        ('<row r="1"><c s="0" r=\'XFD1048576\'/>' + HEADER_CELLS + "</row>", "1,048,576 rows"),
+        ("<row spans='1:2'   r = '1048576'>" + _inline("u") + "</row>", "1,048,576 rows"),
+        # cells without a reference follow each other: 300 of them reach column KN
+        ("<row>" + "<c/>" * 300 + "</row>", "300 columns"),
+    ],
+)
+def test_every_form_of_a_reference_is_bounded(tmp_path: Path, rows: str, says: str) -> None:
+    from dti.engine import DataError
+    from dti.io.tables import read_values
+
+    path = _with_sheet(tmp_path / "so-lieu.xlsx", _sheet_xml(rows))
+    with pytest.raises(DataError) as info:
+        read_values(path)
+    assert says in str(info.value) and "sheet 'values'" in str(info.value), str(info.value)
+
+
+def test_a_sheet_without_references_is_read(tmp_path: Path) -> None:
+    from dti.io.tables import read_values
+
+    body = "".join(
+        f"<row>{_inline(f'U{i}')}{_inline('2024')}{_inline('1.1')}<c><v>0.727</v></c></row>"
+        for i in range(3)
+    )
+    path = _with_sheet(tmp_path / "so-lieu.xlsx", _sheet_xml(f"<row>{HEADER_CELLS}</row>{body}"))
+    frame, _ = read_values(path)
+    assert frame["unit"].to_list() == ["U0", "U1", "U2"]
+    assert frame["value"].to_list() == [0.727] * 3
+    assert frame["row"].to_list() == [2, 3, 4]

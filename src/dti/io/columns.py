@@ -4,6 +4,7 @@ that cannot be read located by file, sheet, row and column."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 import polars as pl
@@ -46,8 +47,12 @@ def select_columns(sheet: Sheet, wanted: Sequence[str], required: Sequence[str])
         if name not in index:
             continue
         i = index[name]
-        cells = [r[i] if i < len(r) else None for r in sheet.rows]
-        for n, cell in enumerate(cells):
+        if min(map(len, sheet.rows), default=0) > i:  # (a workbook's rows are all as wide)
+            cells = list(map(itemgetter(i), sheet.rows))
+        else:
+            cells = [r[i] if i < len(r) else None for r in sheet.rows]
+        kinds = set(map(type, cells))
+        for n, cell in enumerate(cells if any(issubclass(k, TEMPORAL) for k in kinds) else ()):
             if isinstance(cell, TEMPORAL):
                 problems.append(
                     sheet.problem(
@@ -56,11 +61,13 @@ def select_columns(sheet: Sheet, wanted: Sequence[str], required: Sequence[str])
                         column=column_label(i, name, sheet),
                     )
                 )
-        columns[name] = [None if isinstance(c, TEMPORAL) else cell_text(c) for c in cells]
+        if kinds <= {str, type(None)}:  # text only: empty cells become None
+            columns[name] = [c or None for c in cells]
+        else:
+            columns[name] = [None if isinstance(c, TEMPORAL) else cell_text(c) for c in cells]
         schema[name] = pl.String()
-        numbers = [cell_number(c) for c in cells]
-        if any(v is not None for v in numbers):  # typed numbers, beside their text
-            columns[typed(name)] = numbers
+        if kinds & {float, int, bool}:  # typed numbers, beside their text
+            columns[typed(name)] = [cell_number(c) for c in cells]
             schema[typed(name)] = pl.Float64()
     if problems:
         raise DataError(problems)

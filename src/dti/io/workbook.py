@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -116,9 +117,10 @@ def xlsx_sheets(
                 extent = extents.get(sheet)
                 total = extent.rows if extent is not None else None
                 rows = sheets[sheet] = []
-                for row in data.iter_rows():
-                    rows.append(row)
-                    if progress is not None and len(rows) % every == 0:
+                cells = data.iter_rows()
+                while batch := list(islice(cells, every)):
+                    rows += batch
+                    if progress is not None and len(batch) == every:
                         progress(ReadProgress(path.name, sheet, len(rows), total))
             return sheets
     except DataError:
@@ -163,14 +165,16 @@ def sheet_from_rows(
     header = [
         str(h).strip() if (h := cell_text(v)) is not None else "" for v in rows[header_row - 1]
     ]
+    body = rows[header_row:]
+    if all(map(any, body)):  # no row is empty (the usual case): row numbers follow
+        return Sheet(file, sheet, header, body, header_row + 1)
     kept = [
         (n, r)
-        for n, r in enumerate(rows[header_row:], start=header_row + 1)
-        if any(v is not None and v != "" for v in r)
+        for n, r in enumerate(body, start=header_row + 1)
+        # (any(r) is false for a row of zeros too: those are looked at cell by cell)
+        if any(r) or any(v is not None and v != "" for v in r)
     ]
-    numbers = [n for n, _ in kept]
-    body = [r for _, r in kept]
-    return Sheet(file, sheet, header, body, header_row + 1, numbers)
+    return Sheet(file, sheet, header, [r for _, r in kept], header_row + 1, [n for n, _ in kept])
 
 
 def read_sheet(

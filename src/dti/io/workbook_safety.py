@@ -164,11 +164,61 @@ def _chunks(archive: zipfile.ZipFile, member: str) -> Iterator[bytes]:
         yield carry
 
 
-def _longest_max(values: list[bytes]) -> int:
-    if not values:
+def _largest(numbers: list[bytes]) -> int:
+    """The largest of many decimal numbers written as bytes: the longest, and of those the
+    last in byte order (all parsed when one has a leading zero)."""
+    if not numbers:
         return 0
-    longest = max(map(len, values))
-    return int(max(v for v in values if len(v) == longest))
+    if min(numbers)[:1] == b"0":  # a leading zero: "0009" is not larger than "500"
+        return max(map(int, numbers))
+    longest = max(map(len, numbers))
+    if longest > 18:  # past any bound
+        return 10**18
+    return int(max(n for n in numbers if len(n) == longest))
+
+
+def _largest_column(letters: list[bytes]) -> int:
+    distinct = set(letters)
+    if max(map(len, distinct), default=0) > 3:
+        return 26**4  # past XFD, and past any bound
+    return max(map(_column_number, distinct), default=0)
+
+
+_FAST_ROW_REF = re.compile(rb'<row r="(\d+)"')
+_FAST_CELL_COLUMN = re.compile(rb'<c r="([A-Za-z]+)')
+_FAST_CELL_ROW = re.compile(rb'<c r="[A-Za-z]+(\d+)"')
+_PREFIXES = (b":row", b":c ", b":c>", b":c/")  # <x:row>, <x:c>: the general path
+
+
+def _fast_counts(chunk: bytes) -> tuple[int, int, int, int] | None:
+    """Rows and cells as Excel, LibreOffice and the Python writers put them (``<row r="…"``,
+    ``<c r="…"``, no namespace prefix): their extent by byte counts and three plain regexes.
+    ``None`` when the chunk has any other form (then :func:`_general_counts` reads it)."""
+    rows = chunk.count(b"<row ") + chunk.count(b"<row>") + chunk.count(b"<row/")
+    cells = chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/")
+    row_refs = _FAST_ROW_REF.findall(chunk)
+    columns = _FAST_CELL_COLUMN.findall(chunk)
+    if len(row_refs) != rows or len(columns) != cells or any(p in chunk for p in _PREFIXES):
+        return None
+    cell_rows = _FAST_CELL_ROW.findall(chunk)
+    if len(cell_rows) != cells:
+        return None
+    return max(_largest(row_refs), _largest(cell_rows)), _largest_column(columns), 0, 0
+
+
+def _general_counts(chunk: bytes) -> tuple[int, int, int, int]:
+    """Any form: prefixes, attributes in any order and quoting, rows and cells without a
+    reference (returned as counts: each is one past the previous)."""
+    row_refs = _ROW_REF.findall(chunk)
+    rows_without_ref = len(_ROW_TAG.findall(chunk)) - len(row_refs)
+    cell_refs = _CELL_REF.findall(chunk)
+    cells_without_ref = len(_CELL_TAG.findall(chunk)) - len(cell_refs)
+    max_row, max_col = _largest(row_refs), 0
+    if cell_refs:
+        letters, digits = zip(*cell_refs, strict=True)
+        max_col = _largest_column(list(letters))
+        max_row = max(max_row, _largest(list(digits)))
+    return max_row, max_col, rows_without_ref, cells_without_ref
 
 
 def _extent(archive: zipfile.ZipFile, member: str, sheet: str, file: str) -> SheetExtent:
@@ -177,19 +227,10 @@ def _extent(archive: zipfile.ZipFile, member: str, sheet: str, file: str) -> She
     for chunk in _chunks(archive, member):
         if _DTD.search(chunk):
             raise _xxe(file)
-        row_refs = _ROW_REF.findall(chunk)
-        rows_without_ref += len(_ROW_TAG.findall(chunk)) - len(row_refs)
-        max_row = max(max_row, _longest_max(row_refs))
-        cell_refs = _CELL_REF.findall(chunk)
-        cells_without_ref += len(_CELL_TAG.findall(chunk)) - len(cell_refs)
-        if cell_refs:
-            letters, digits = zip(*cell_refs, strict=True)
-            longest = max(map(len, letters))
-            if longest > 3:
-                max_col = max(max_col, 26**longest)  # past XFD: refused below
-            else:
-                max_col = max(max_col, max(map(_column_number, set(letters))))
-            max_row = max(max_row, _longest_max(list(digits)))
+        counts = _fast_counts(chunk) or _general_counts(chunk)
+        max_row, max_col = max(max_row, counts[0]), max(max_col, counts[1])
+        rows_without_ref += counts[2]
+        cells_without_ref += counts[3]
     # Rows and cells without a reference follow the previous one: bounded by their number.
     return SheetExtent(sheet, member, max_row + rows_without_ref, max_col + cells_without_ref)
 
