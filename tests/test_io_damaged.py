@@ -50,3 +50,16 @@ def test_an_empty_csv_is_a_located_data_error(
     with pytest.raises(DataError) as info:
         reader(path)
     assert "trong.csv" in str(info.value)
+
+
+def test_an_error_of_the_progress_listener_is_not_blamed_on_the_file(tmp_path: Path) -> None:
+    from tests.test_io_bounds import values_table
+
+    from dti.io import tables
+
+    def broken(progress: object) -> None:
+        raise LookupError("the listener's own fault")
+
+    path = values_table(tmp_path / "so-lieu.xlsx", rows=tables.PROGRESS_ROWS)
+    with pytest.raises(LookupError):
+        read_values(path, progress=broken)

@@ -4,7 +4,8 @@ row numbers the user sees, refusing what cannot be read safely (XXE, merged cell
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -101,36 +102,50 @@ def xlsx_sheets(
     rows. The workbook is checked first (:func:`scan_workbook`: zip bomb, DTDs, extents), so
     what calamine allocates is bounded whatever the file declares."""
     extents = scan_workbook(path, name=path.name)
-    sheet: str | None = None
+    with _calamine(path.name):
+        workbook = CalamineWorkbook.from_path(path)
     try:
-        with CalamineWorkbook.from_path(path) as workbook:
+        with _calamine(path.name):
             names = [m.name for m in workbook.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
-            loaded = {}
-            for sheet in names:
-                loaded[sheet] = workbook.get_sheet_by_name(sheet)
-            sheet = None
+        loaded = {}
+        for name in names:
+            with _calamine(path.name, name):
+                loaded[name] = workbook.get_sheet_by_name(name)
+        with _calamine(path.name):
             merged = _merged_cells(loaded, path.name)
-            if merged:
-                raise DataError(merged)
-            sheets: Rows = {}
-            for sheet, data in loaded.items():
-                extent = extents.get(sheet)
-                total = extent.rows if extent is not None else None
-                rows = sheets[sheet] = []
+        if merged:
+            raise DataError(merged)
+        sheets: Rows = {}
+        for name, data in loaded.items():
+            extent = extents.get(name)
+            total = extent.rows if extent is not None else None
+            rows = sheets[name] = []
+            with _calamine(path.name, name):
                 cells = data.iter_rows()
-                while batch := list(islice(cells, every)):
-                    rows += batch
-                    if progress is not None and len(batch) == every:
-                        progress(ReadProgress(path.name, sheet, len(rows), total))
-            return sheets
-    except DataError:
-        raise
+            while True:
+                with _calamine(path.name, name):
+                    batch = list(islice(cells, every))
+                if not batch:
+                    break
+                rows += batch
+                if progress is not None and len(batch) == every:  # (outside: its own errors)
+                    progress(ReadProgress(path.name, name, len(rows), total))
+        return sheets
+    finally:
+        workbook.close()
+
+
+@contextmanager
+def _calamine(file: str, sheet: str | None = None) -> Iterator[None]:
+    """What calamine raises on a damaged workbook, as a located :class:`DataError`."""
+    try:
+        yield
     except Exception as exc:  # calamine's errors, and what a damaged archive raises
-        raise unreadable(path.name, exc, sheet) from exc
+        raise unreadable(file, exc, sheet) from exc
     except BaseException as exc:  # a panic in calamine's Rust code (pyo3's PanicException)
         if type(exc).__name__ != "PanicException":
             raise
-        raise unreadable(path.name, exc, sheet) from exc
+        raise unreadable(file, exc, sheet) from exc
 
 
 def _merged_cells(sheets: dict[str, CalamineSheet], file: str) -> list[Problem]:
