@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import resource
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from django.utils import translation
 from openpyxl import load_workbook
+from tests.test_io_bounds import rewrite_sheet, values_sheet_member
 from tests.web.test_uploads import filled_template
 
 from dti.web.assessments.models import IndicatorEntry
@@ -136,4 +138,67 @@ def test_malformed_workbooks_are_refused(
         )
     text = " | ".join([info.value.message, *info.value.problems])
     assert says in text, (case, text)
+    assert _state() == before
+
+
+# -- extents past the data (issue #17): read within a fixed bound, or refused ------------------
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _far_cell(world: dict[str, Any], tmp_path: Path, dimension: str, cell: str) -> Path:
+    path = filled_template(world, tmp_path, {"1.1": (1, None, None, "ok")})
+    member = values_sheet_member(path, "Tự đánh giá")
+    row = "".join(ch for ch in cell if ch.isdigit())
+    extra = f'<row r="{row}"><c r="{cell}" t="inlineStr"><is><t>x</t></is></c></row>'
+    return rewrite_sheet(
+        path,
+        member,
+        {
+            rb'<dimension ref="[^"]*"': f'<dimension ref="{dimension}"'.encode(),
+            rb"</sheetData>": extra.encode() + b"</sheetData>",
+        },
+    )
+
+
+def test_the_template_declaring_16384_columns_is_read_within_a_bound(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    """The report of issue #17: the unit's own template, ``A1:XFD8000`` and one cell in row
+    8000 (12 KB) raised the server's memory by a gigabyte in 6.5 s."""
+    path = _far_cell(world, tmp_path, "A1:XFD8000", "A8000")
+    before = _peak_mb()
+    assessment_import_workbook(
+        actor=world["users"]["reporter"],
+        assessment=world["mine"],
+        path=path,
+        file_name="tu-danh-gia.xlsx",
+    )
+    assert _peak_mb() - before < 100
+    assert world["mine"].entries.get(indicator="1.1").self_value == 1
+
+
+@pytest.mark.parametrize(
+    ("dimension", "cell", "says"),
+    [
+        ("A1:XFD1048576", "XFD1048576", "reaches XFD1048576"),
+        ("A1:I1048576", "A1048576", "1,048,576 rows"),
+    ],
+)
+def test_a_template_reaching_past_the_bound_is_refused_naming_the_sheet(
+    world: dict[str, Any], tmp_path: Path, dimension: str, cell: str, says: str
+) -> None:
+    path = _far_cell(world, tmp_path, dimension, cell)
+    before = _state()
+    with translation.override("en"), pytest.raises(InvalidInput) as info:
+        assessment_import_workbook(
+            actor=world["users"]["reporter"],
+            assessment=world["mine"],
+            path=path,
+            file_name="tu-danh-gia.xlsx",
+        )
+    text = " | ".join(info.value.problems)
+    assert says in text and "tu-danh-gia.xlsx, sheet 'Tự đánh giá'" in text, text
     assert _state() == before

@@ -361,3 +361,17 @@ def test_binary_posing_as_csv_fails_with_a_message(world: dict[str, Any]) -> Non
     assert "required column 'unit' is missing" in job.problems[0]
     assert all("\x00" not in p and len(p) <= 500 for p in job.problems)
     assert not AuditEvent.objects.filter(action="entry_import").exists()
+
+
+def test_a_values_table_reaching_past_the_bound_fails_naming_the_sheet(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    """Cells at A1 and XFD1048576: calamine's dense range would be 17 billion cells."""
+    from tests.test_io_bounds import table_declaring
+
+    path = table_declaring(tmp_path / "so-lieu.xlsx", "A1:XFD1048576", "XFD1048576")
+    job = started(world, SimpleUploadedFile("so-lieu.xlsx", path.read_bytes()))
+    assert job.state == ImportState.FAILED
+    text = " ".join([job.step, *job.problems])
+    assert "sheet 'values'" in text and "reaches XFD1048576" in text, text
+    assert entry(world["mine"], "1.1").self_value is None

@@ -18,11 +18,14 @@ __all__ = [
 
 TRUE_WORDS = ("1", "có", "co", "x", "đạt", "dat", "yes", "y", "true", "đúng")
 FALSE_WORDS = ("0", "không", "khong", "chưa", "chua", "no", "n", "false", "sai")
-# Vietnamese grouping: "1.234,5" (with a decimal comma) or "1.234.567" (several groups).
-_VI_NUMBER = r"^-?\d{1,3}((\.\d{3})+,\d+|(\.\d{3}){2,})$"
+# Vietnamese grouping: "1.234,5" (with a decimal comma) or "1.234.567" (several groups). A
+# leading zero is never a group of thousands ("0.727" is a decimal).
+_VI_NUMBER = r"^-?[1-9]\d{0,2}((\.\d{3})+,\d+|(\.\d{3}){2,})$"
 # "1.800" is one thousand eight hundred to a Vietnamese official and 1.8 to software: such a
-# cell is refused with a question rather than guessed (a wrong guess is off a thousandfold).
-AMBIGUOUS_NUMBER = r"^-?\d{1,3}\.\d{3}$"
+# text cell is refused with a question rather than guessed (a wrong guess is off a
+# thousandfold). "0.727", "0.5" and "-0.125" are decimals; a cell the workbook holds as a
+# number is never ambiguous (see dti.io.columns.number_expr).
+AMBIGUOUS_NUMBER = r"^-?[1-9]\d{0,2}\.\d{3}$"
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -3,8 +3,8 @@ that cannot be read located by file, sheet, row and column."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 import polars as pl
@@ -12,9 +12,17 @@ from openpyxl.utils import get_column_letter
 
 from dti.engine.errors import DataError, Problem
 from dti.io.cells import AMBIGUOUS_NUMBER, parse_flag_expr, parse_number_expr
-from dti.io.workbook import Sheet
+from dti.io.workbook import TEMPORAL, Sheet, cell_number, cell_text
 
-__all__ = ["bad_cells", "check_key_cells", "parse_dates", "parse_values", "select_columns"]
+__all__ = [
+    "bad_cells",
+    "check_key_cells",
+    "number_expr",
+    "parse_dates",
+    "parse_values",
+    "select_columns",
+    "typed",
+]
 
 
 def select_columns(sheet: Sheet, wanted: Sequence[str], required: Sequence[str]) -> pl.DataFrame:
@@ -34,27 +42,56 @@ def select_columns(sheet: Sheet, wanted: Sequence[str], required: Sequence[str])
         )
     problems: list[Problem] = []
     columns: dict[str, list[Any]] = {}
+    schema: dict[str, pl.DataType] = {}
     for name in wanted:
         if name not in index:
             continue
         i = index[name]
-        cells = [r[i] if i < len(r) else None for r in sheet.rows]
-        for n, cell in enumerate(cells):
-            if isinstance(cell, (dt.date, dt.datetime, dt.time)):
+        if min(map(len, sheet.rows), default=0) > i:  # (a workbook's rows are all as wide)
+            cells = list(map(itemgetter(i), sheet.rows))
+        else:
+            cells = [r[i] if i < len(r) else None for r in sheet.rows]
+        kinds = set(map(type, cells))
+        for n, cell in enumerate(cells if any(issubclass(k, TEMPORAL) for k in kinds) else ()):
+            if isinstance(cell, TEMPORAL):
                 problems.append(
                     sheet.problem(
                         f"a date ({cell}) where text or a number belongs",
-                        row=sheet.first_row + n,
+                        row=sheet.row_number(n),
                         column=column_label(i, name, sheet),
                     )
                 )
-        columns[name] = [None if isinstance(c, (dt.date, dt.time)) else c for c in cells]
+        if kinds <= {str, type(None)}:  # text only: empty cells become None
+            columns[name] = [c or None for c in cells]
+        else:
+            columns[name] = [None if isinstance(c, TEMPORAL) else cell_text(c) for c in cells]
+        schema[name] = pl.String()
+        if kinds & {float, int, bool}:  # typed numbers, beside their text
+            columns[typed(name)] = [cell_number(c) for c in cells]
+            schema[typed(name)] = pl.Float64()
     if problems:
         raise DataError(problems)
-    frame = pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.String))
+    frame = pl.DataFrame(columns, schema=schema)
+    if sheet.numbers is not None:
+        return frame.with_columns(row=pl.Series(sheet.numbers, dtype=pl.Int64))
     return frame.with_columns(
         row=pl.int_range(sheet.first_row, sheet.first_row + frame.height, dtype=pl.Int64)
     )
+
+
+def typed(column: str) -> str:
+    """The name of the column that holds a text column's typed numbers (cells a workbook
+    holds as numbers), when it has any."""
+    return f"{column}#typed"
+
+
+def number_expr(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """A column's numbers: a typed cell is its number; only text goes through the grammar of
+    :func:`~dti.io.cells.parse_number_expr` (12,5, 1.234,5; 1.800 ambiguous, refused)."""
+    text = parse_number_expr(column)
+    if typed(column) in frame.columns:
+        return pl.coalesce(pl.col(typed(column)), text)
+    return text
 
 
 def column_label(i: int, name: str, sheet: Sheet) -> str:
@@ -90,8 +127,8 @@ def parse_values(
             else pl.lit(True)
         )
     parsed = frame.with_columns(
-        _value=parse_number_expr(value_col),
-        _denominator=parse_number_expr(denominator_col),
+        _value=number_expr(frame, value_col),
+        _denominator=number_expr(frame, denominator_col),
         _applicable=applicable,
     )
     problems: list[Problem] = []
@@ -120,9 +157,10 @@ def parse_values(
         )
     if problems:
         raise DataError(problems)
-    return parsed.drop(
-        *(c for c in ("value", "denominator", "applicable") if c in parsed.columns)
-    ).rename({"_value": "value", "_denominator": "denominator", "_applicable": "applicable"})
+    dropped = ("value", "denominator", "applicable", typed(value_col), typed(denominator_col))
+    return parsed.drop(*(c for c in dropped if c in parsed.columns)).rename(
+        {"_value": "value", "_denominator": "denominator", "_applicable": "applicable"}
+    )
 
 
 def check_key_cells(frame: pl.DataFrame, sheet: Sheet, columns: Iterable[str]) -> None:

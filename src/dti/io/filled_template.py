@@ -5,14 +5,13 @@ values sheet has a row per indicator under Vietnamese headers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import polars as pl
 
 from dti.engine.errors import DataError, Problem
 from dti.io.cells import parse_flag_expr
 from dti.io.columns import bad_cells, parse_values, select_columns
-from dti.io.workbook import cell_text, sheet_from_rows
+from dti.io.workbook import Rows, cell_text, sheet_from_rows
 
 __all__ = [
     "TEMPLATE_HEADERS",
@@ -53,9 +52,7 @@ class TemplateInfo:
     group: str
 
 
-def read_template(
-    file: str, sheets: dict[str, list[tuple[Any, ...]]]
-) -> tuple[pl.DataFrame, TemplateInfo]:
+def read_template(file: str, sheets: Rows) -> tuple[pl.DataFrame, TemplateInfo]:
     """The values of a template workbook's sheets (only rows with something entered)."""
     info: dict[str, str] = {}
     for row in sheets[TEMPLATE_INFO_SHEET]:

@@ -9,8 +9,7 @@ import polars as pl
 
 from dti.engine.errors import DataError
 from dti.engine.lineage import LINEAGE_COLUMNS
-from dti.io.cells import parse_number_expr
-from dti.io.columns import bad_cells, check_key_cells, parse_dates, select_columns
+from dti.io.columns import bad_cells, check_key_cells, number_expr, parse_dates, select_columns
 from dti.io.workbook import read_sheet
 
 __all__ = ["UNIT_COLUMNS", "read_lineage", "read_units"]
@@ -73,7 +72,7 @@ def read_lineage(path: str | Path) -> pl.DataFrame:
     if "basis" not in frame.columns:
         frame = frame.with_columns(basis=pl.lit(None, dtype=pl.String))
     frame = parse_dates(frame, sheet, ("date",))
-    weight = parse_number_expr("weight")
+    weight = number_expr(frame, "weight")
     bad = pl.col("weight").is_not_null() & (pl.col("weight") != "") & weight.is_null()
     problems = bad_cells(frame, sheet, bad, "weight", "{text!r} is not a number")
     if problems:

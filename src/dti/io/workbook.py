@@ -4,30 +4,32 @@ row numbers the user sees, refusing what cannot be read safely (XXE, merged cell
 from __future__ import annotations
 
 import datetime as dt
-import re
-import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import polars as pl
-from openpyxl import load_workbook
+from python_calamine import CalamineSheet, CalamineWorkbook, SheetTypeEnum
 
 from dti.engine.errors import DataError, Problem
-from dti.io.workbook_safety import check_workbook_archive
+from dti.io.workbook_safety import column_letters, scan_workbook, unreadable
 
 __all__ = [
     "PROGRESS_ROWS",
+    "TEMPORAL",
     "ReadProgress",
     "Sheet",
+    "cell_number",
     "cell_text",
     "read_sheet",
     "sheet_from_rows",
     "xlsx_sheets",
 ]
 
-Rows = dict[str, list[tuple[Any, ...]]]
+Rows = dict[str, list[list[Any]]]
 
 
 @dataclass
@@ -39,18 +41,36 @@ class Sheet:
     header: list[str]
     rows: list[list[Any]]
     first_row: int  # row number of rows[0] in the file
+    # the row number of each of ``rows`` in the file, when rows were skipped (empty ones)
+    numbers: list[int] | None = None
+
+    def row_number(self, index: int) -> int:
+        """The row number in the user's file of ``rows[index]``."""
+        return self.numbers[index] if self.numbers is not None else self.first_row + index
 
     def problem(self, message: str, *, row: int, column: str) -> Problem:
         """A problem located at a cell of this sheet."""
         return Problem(message, file=self.file, sheet=self.sheet, row=row, column=column)
 
 
+# What a workbook cell can hold that is a moment or a duration rather than text or a number.
+TEMPORAL = (dt.date, dt.datetime, dt.time, dt.timedelta)
+
+
 def cell_text(value: Any) -> Any:
-    if value is None:
+    """A cell as text (a whole number without ``.0``); empty cells ``None``; dates kept."""
+    if value is None or value == "":
         return None
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return value if isinstance(value, (dt.date, dt.datetime, dt.time)) else str(value)
+    return value if isinstance(value, TEMPORAL) else str(value)
+
+
+def cell_number(value: Any) -> float | None:
+    """The number a typed cell holds (a boolean as 1/0); ``None`` for text and empty cells."""
+    if isinstance(value, (int, float)):  # (bool is an int)
+        return float(value)
+    return None
 
 
 # A large workbook reports how far its reading has come every this many rows.
@@ -77,68 +97,99 @@ def xlsx_sheets(
     *,
     every: int = PROGRESS_ROWS,
 ) -> Rows:
-    """Every sheet's rows; ``progress`` hears how far each sheet has come every ``every`` rows."""
-    check_workbook_archive(path, name=path.name)
+    """Every sheet's rows, cells typed as the workbook holds them (text, numbers, booleans,
+    dates; empty cells ``""``); ``progress`` hears how far each sheet has come every ``every``
+    rows. The workbook is checked first (:func:`scan_workbook`: zip bomb, DTDs, extents), so
+    what calamine allocates is bounded whatever the file declares."""
+    extents = scan_workbook(path, name=path.name)
+    with _calamine(path.name):
+        workbook = CalamineWorkbook.from_path(path)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        try:
-            merged = _merged_cells(workbook, path.name)
-            if merged:
-                raise DataError(merged)
-            sheets: Rows = {}
-            for ws in workbook.worksheets:
-                rows = sheets[ws.title] = []
-                total = ws.max_row  # from the sheet's declared dimension (None if absent)
-                for row in ws.iter_rows(values_only=True):
-                    rows.append(row)
-                    if progress is not None and len(rows) % every == 0:
-                        progress(ReadProgress(path.name, ws.title, len(rows), total))
-            return sheets
-        finally:
-            workbook.close()
-    except (ValueError, KeyError, TypeError, OSError, SyntaxError, zipfile.BadZipFile) as exc:
-        # defusedxml's refusals (entities, DTDs: XXE and entity bombs) are ValueErrors, and so
-        # are openpyxl's own complaints about broken XML; ParseError is a SyntaxError.
-        if "Forbidden" in type(exc).__name__ or "Forbidden" in repr(exc.__context__):
-            reason = "it declares XML entities or a DTD, which are refused (possible XXE attack)"
-        else:
-            reason = f"its XML is invalid ({type(exc).__name__})"
-        raise DataError(Problem(f"the workbook cannot be read: {reason}", file=path.name)) from exc
+        with _calamine(path.name):
+            names = [m.name for m in workbook.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+        loaded = {}
+        for name in names:
+            with _calamine(path.name, name):
+                loaded[name] = workbook.get_sheet_by_name(name)
+        with _calamine(path.name):
+            merged = _merged_cells(loaded, path.name)
+        if merged:
+            raise DataError(merged)
+        sheets: Rows = {}
+        for name, data in loaded.items():
+            extent = extents.get(name)
+            total = extent.rows if extent is not None else None
+            rows = sheets[name] = []
+            with _calamine(path.name, name):
+                cells = data.iter_rows()
+            while True:
+                with _calamine(path.name, name):
+                    batch = list(islice(cells, every))
+                if not batch:
+                    break
+                rows += batch
+                if progress is not None and len(batch) == every:  # (outside: its own errors)
+                    progress(ReadProgress(path.name, name, len(rows), total))
+        return sheets
+    finally:
+        workbook.close()
 
 
-_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+@contextmanager
+def _calamine(file: str, sheet: str | None = None) -> Iterator[None]:
+    """What calamine raises on a damaged workbook, as a located :class:`DataError`."""
+    try:
+        yield
+    except Exception as exc:  # calamine's errors, and what a damaged archive raises
+        raise unreadable(file, exc, sheet) from exc
+    except BaseException as exc:  # a panic in calamine's Rust code (pyo3's PanicException)
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise unreadable(file, exc, sheet) from exc
 
 
-def _merged_cells(workbook: Any, file: str) -> list[Problem]:
-    """Merged ranges hide every cell but the first from a reader (read-only mode cannot see
-    them): refused, located, rather than read as blanks."""
+def _merged_cells(sheets: dict[str, CalamineSheet], file: str) -> list[Problem]:
+    """Merged ranges hide every cell but the first from a reader: refused, located, rather
+    than read as blanks."""
     problems = []
-    for ws in workbook.worksheets:
-        part = getattr(ws, "_worksheet_path", None)
-        if part is None:
-            continue
-        with workbook._archive.open(part) as handle:
-            refs = _MERGE_REF.findall(handle.read())
+    for name, data in sheets.items():
+        ranges = data.merged_cell_ranges or []
         problems += [
             Problem(
-                f"merged cells {ref.decode()} are not allowed: unmerge them and fill in each cell",
+                f"merged cells {_ref(start)}:{_ref(end)} are not allowed: unmerge them and "
+                "fill in each cell",
                 file=file,
-                sheet=ws.title,
+                sheet=name,
             )
-            for ref in refs[:20]
+            for start, end in ranges[:20]
         ]
     return problems
 
 
+def _ref(cell: tuple[int, int]) -> str:
+    return f"{column_letters(cell[1] + 1)}{cell[0] + 1}"
+
+
 def sheet_from_rows(
-    file: str, sheet: str | None, rows: list[tuple[Any, ...]], header_row: int = 1
+    file: str, sheet: str | None, rows: list[list[Any]], header_row: int = 1
 ) -> Sheet:
+    """A sheet from its rows: the header as text, the body's cells as the workbook typed them
+    (rows with nothing in them dropped, the user's row numbers kept in :class:`Sheet`)."""
     if len(rows) < header_row:
         raise DataError(Problem("the sheet is empty", file=file, sheet=sheet))
-    header = [str(h).strip() if h is not None else "" for h in rows[header_row - 1]]
-    body = [[cell_text(v) for v in r] for r in rows[header_row:]]
-    body = [r for r in body if any(v not in (None, "") for v in r)] if body else body
-    return Sheet(file, sheet, header, body, header_row + 1)
+    header = [
+        str(h).strip() if (h := cell_text(v)) is not None else "" for v in rows[header_row - 1]
+    ]
+    body = rows[header_row:]
+    if all(map(any, body)):  # no row is empty (the usual case): row numbers follow
+        return Sheet(file, sheet, header, body, header_row + 1)
+    kept = [
+        (n, r)
+        for n, r in enumerate(body, start=header_row + 1)
+        # (any(r) is false for a row of zeros too: those are looked at cell by cell)
+        if any(r) or any(v is not None and v != "" for v in r)
+    ]
+    return Sheet(file, sheet, header, [r for _, r in kept], header_row + 1, [n for n, _ in kept])
 
 
 def read_sheet(
@@ -150,7 +201,9 @@ def read_sheet(
     if path.suffix.lower() == ".csv":
         try:
             frame = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
-        except (pl.exceptions.ComputeError, OSError) as exc:
+        except pl.exceptions.NoDataError as exc:
+            raise DataError(Problem("the file is empty", file=path.name)) from exc
+        except (pl.exceptions.PolarsError, OSError) as exc:
             raise DataError(Problem(f"cannot read CSV: {exc}", file=path.name)) from exc
         return Sheet(path.name, None, frame.columns, [list(r) for r in frame.rows()], 2)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
