@@ -2,7 +2,9 @@
 
 openpyxl parses XML through defusedxml when it is installed (no XXE, no entity expansion), but
 nothing stops a zip bomb: a few kilobytes that inflate to gigabytes. So the archive directory is
-read first and refused when the inflated total or the compression ratio is implausible.
+read first and refused when the inflated total or the compression ratio is implausible; then the
+package's structure is checked like every Office upload's (:mod:`dti.io.ooxml`: the content
+types, the workbook part, no macros, no embedded executables, no unsafe member paths).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 from typing import IO
 
 from dti.engine.errors import DataError, Problem
+from dti.io.ooxml import OfficeDocumentError, check_office_zip
 
 __all__ = ["MAX_INFLATED_BYTES", "MAX_RATIO", "check_workbook_archive"]
 
@@ -24,9 +27,18 @@ def check_workbook_archive(source: str | Path | IO[bytes], *, name: str) -> None
     """Raise :class:`DataError` unless ``source`` is a plausible .xlsx archive."""
     try:
         with zipfile.ZipFile(source) as archive:
-            infos = archive.infolist()
+            _check_open_archive(archive, name)
     except (zipfile.BadZipFile, OSError) as exc:
         raise DataError(Problem(f"not an Excel .xlsx workbook ({exc})", file=name)) from exc
+    except OfficeDocumentError as exc:
+        raise DataError(Problem(str(exc), file=name)) from exc
+    finally:
+        if hasattr(source, "seek"):
+            source.seek(0)
+
+
+def _check_open_archive(archive: zipfile.ZipFile, name: str) -> None:
+    infos = archive.infolist()
     names = {info.filename for info in infos}
     if not all(marker in names for marker in _XLSX_MARKERS):
         kind = "a Word document" if "word/document.xml" in names else "not an Excel workbook"
@@ -41,5 +53,4 @@ def check_workbook_archive(source: str | Path | IO[bytes], *, name: str) -> None
                 file=name,
             )
         )
-    if hasattr(source, "seek"):
-        source.seek(0)
+    check_office_zip(archive, kind=".xlsx", name="the workbook")

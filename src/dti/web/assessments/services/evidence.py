@@ -18,7 +18,7 @@ from dti.web.accounts.actors import Actor
 from dti.web.accounts.policy import require_self_edit
 from dti.web.assessments.models import Evidence, IndicatorEntry
 from dti.web.assessments.services._common import locked
-from dti.web.assessments.uploads import ALLOWED_EXTENSIONS, detect_type
+from dti.web.assessments.uploads import ALLOWED_EXTENSIONS, check_office_document, detect_type
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_record
 from dti.web.errors import InvalidInput
@@ -80,14 +80,22 @@ def evidence_add(
 def _detect_upload(upload: UploadedFile, name: str) -> tuple[str, str] | None:
     temporary = getattr(upload, "temporary_file_path", None)
     if temporary is not None:
-        scan_upload(Path(temporary()), name)
-        return detect_type(Path(temporary()), name)
+        return _detect(Path(temporary()), name)
     with tempfile.NamedTemporaryFile(suffix=Path(name).suffix) as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
         handle.flush()
-        scan_upload(Path(handle.name), name)
-        return detect_type(Path(handle.name), name)
+        return _detect(Path(handle.name), name)
+
+
+def _detect(path: Path, name: str) -> tuple[str, str] | None:
+    """The scan hook, the type from the bytes, then an Office document's structure."""
+    scan_upload(path, name)
+    detected = detect_type(path, name)
+    if detected is None:
+        return None
+    office = check_office_document(path, name)
+    return (detected[0], office) if office else detected
 
 
 def evidence_delete(*, actor: Actor, evidence: Evidence, now: dt.datetime | None = None) -> None:
