@@ -22,8 +22,10 @@ from dti.web.assessments.uploads import ALLOWED_EXTENSIONS, check_office_documen
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_record
 from dti.web.errors import InvalidInput
+from dti.web.ops.faults import pause_point
 from dti.web.ops.names import checked_upload_name
 from dti.web.ops.scan import scan_upload
+from dti.web.ops.storage import delete_on_error, make_durable
 
 
 def evidence_add(
@@ -36,7 +38,11 @@ def evidence_add(
 ) -> Evidence:
     """Attach a file (type checked from its bytes, size limited) or a link to an indicator."""
     now = now or timezone.now()
-    with transaction.atomic():
+    storage = Evidence._meta.get_field("file").storage
+    # The file is written and flushed before the row commits, so an acknowledged upload always
+    # has its file; a failure inside the block deletes it, a kill leaves it to the storage
+    # sweep (dti.web.ops.storage).
+    with transaction.atomic(), delete_on_error(storage) as written:
         assessment = locked(entry.assessment)
         require_self_edit(actor, assessment, now)
         if (upload is None) == (not url):
@@ -64,6 +70,8 @@ def evidence_add(
             evidence.size = upload.size
             upload.seek(0)
             evidence.file.save(name, File(upload), save=False)
+            written.append(evidence.file.name)
+            make_durable(storage, evidence.file.name)
         evidence.full_clean()
         evidence.save()
         audit_record(
@@ -74,6 +82,7 @@ def evidence_add(
             field=entry.indicator,
             new=evidence.original_name or evidence.url,
         )
+        pause_point("evidence")  # crash tests: the file written, its row not committed yet
     return evidence
 
 
