@@ -84,7 +84,7 @@ _EXECUTABLE_MAGIC: Final = (
 _MAGIC_BYTES: Final = max(len(m) for m in _EXECUTABLE_MAGIC)
 # Content types that carry code: macro-enabled main parts (.docm/.xlsm/.pptm and their
 # templates, add-ins, .xlsb), the VBA project itself and Excel 4.0 macro sheets.
-_MACRO_MARKERS: Final = ("macroenabled", "vbaproject", "macrosheet", "ms-office.vba")
+_MACRO_MARKERS: Final = ("macroenabled", "vbaproject", "vbadata", "macrosheet", "ms-office.vba")
 
 NOT_A_PACKAGE: Final = (
     "%(name)s is not a valid Office document: it cannot be opened as an Office Open XML package."
