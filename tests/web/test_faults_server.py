@@ -335,3 +335,82 @@ def test_sigkill_mid_period_import_writes_nothing_and_the_page_says_interrupted(
             time.sleep(0.1)
     assert done is not None and done.changed == 2
     assert entry(world["theirs"], "2.2").self_value == 15
+
+
+# -- an evidence file and its row ----------------------------------------------------------------
+
+
+def _evidence_files(media: Path) -> list[Path]:
+    area = media / "evidence"
+    return sorted(p for p in area.rglob("*") if p.is_file()) if area.exists() else []
+
+
+def test_sigkill_between_the_evidence_file_and_its_commit_leaves_no_orphan(
+    world: dict[str, Any], tmp_path: Path, settings: Any
+) -> None:
+    """The file is written (and flushed to disk) before its row commits; a process killed in
+    between leaves a file no row names, which the storage sweep removes once it is older than
+    the grace period. An acknowledged upload's file is always there, and the sweep keeps it."""
+    import os
+
+    from django.core.management import call_command
+
+    from dti.web.assessments.models import Evidence
+
+    _users(world)
+    media = tmp_path / "var" / "media"
+    settings.MEDIA_ROOT = media  # the servers' storage, swept from this process
+    one = entry(world["mine"], "1.1")
+    url = f"/assessments/{world['mine'].pk}/entries/{one.pk}/evidence/"
+    marker = tmp_path / "paused"
+    env = server_env(
+        DTI_DATABASE_URL=database_url(),
+        DTI_VAR_DIR=str(tmp_path / "var"),
+        DTI_FAULT_PAUSE="evidence",
+        DTI_FAULT_MARKER=str(marker),
+        DTI_FAULT_SLEEP="40",
+    )
+
+    def upload(client: httpx.Client, base: str) -> httpx.Response:
+        token = client.cookies.get("csrftoken") or ""
+        return client.post(
+            base + url, data={"csrfmiddlewaretoken": token}, files={"file": ("qd.pdf", PDF)}
+        )
+
+    with running(env, tmp_path / "server1.log") as server:
+        client = login(server.base, "reporter", PASSWORD)
+        client.get(server.base + "/")
+        outcome: list[Any] = []
+        thread = threading.Thread(
+            target=lambda: outcome.append(_safe(lambda: upload(client, server.base)))
+        )
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert marker.exists(), (tmp_path / "server1.log").read_text()[-3000:]
+        server.kill()
+        thread.join(10)
+    assert outcome and isinstance(outcome[0], Exception)  # never acknowledged
+    assert not Evidence.objects.exists()
+    orphans = _evidence_files(media)
+    assert len(orphans) == 1 and orphans[0].read_bytes() == PDF  # the window is real
+    # Within the grace period the sweep cannot tell it from an upload still in flight: kept.
+    call_command("dti_storage_sweep")
+    assert _evidence_files(media) == orphans
+    day_ago = time.time() - 24 * 3600 - 60
+    os.utime(orphans[0], (day_ago, day_ago))
+    call_command("dti_storage_sweep")
+    assert _evidence_files(media) == []
+
+    env.pop("DTI_FAULT_PAUSE")
+    with running(env, tmp_path / "server2.log") as server:
+        client = login(server.base, "reporter", PASSWORD)
+        client.get(server.base + "/")
+        assert upload(client, server.base).status_code == 302  # acknowledged ...
+    evidence = Evidence.objects.get()
+    stored = media / evidence.file.name
+    assert stored.read_bytes() == PDF  # ... and its file is there
+    os.utime(stored, (day_ago, day_ago))
+    call_command("dti_storage_sweep", "--grace-minutes", "0")
+    assert _evidence_files(media) == [stored] and stored.read_bytes() == PDF

@@ -262,3 +262,225 @@ def test_eicar_workbook_is_refused_with_the_hook(
         )
     assert "infected" in info.value.message
     assert _snapshot(world, Path(settings.MEDIA_ROOT)) == before
+
+
+# -- Office documents: the package's structure, macros and embedded executables ------------------
+
+WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+WORD_MACRO_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
+RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Target="word/document.xml" Type="http://schemas.openxmlformats.org'
+    '/officeDocument/2006/relationships/officeDocument"/></Relationships>'
+)
+DOCUMENT = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    "<w:body><w:p><w:r><w:t>Quyết định số 12/QĐ-UBND</w:t></w:r></w:p></w:body></w:document>"
+)
+
+
+def content_types(overrides: dict[str, str], defaults: dict[str, str] | None = None) -> str:
+    defaults = {
+        "rels": "application/vnd.openxmlformats-package.relationships+xml",
+        "xml": "application/xml",
+        **(defaults or {}),
+    }
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        + "".join(f'<Default Extension="{e}" ContentType="{t}"/>' for e, t in defaults.items())
+        + "".join(f'<Override PartName="/{p}" ContentType="{t}"/>' for p, t in overrides.items())
+        + "</Types>"
+    )
+
+
+def docx(
+    *, main_type: str = WORD_MAIN, extra: dict[str, bytes] | None = None, types: str | None = None
+) -> bytes:
+    """A minimal but well-formed Word document (what Word itself needs to open one)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml", types or content_types({"word/document.xml": main_type})
+        )
+        archive.writestr("_rels/.rels", RELS)
+        archive.writestr("word/document.xml", DOCUMENT)
+        for member, data in (extra or {}).items():
+            archive.writestr(member, data)
+    return buffer.getvalue()
+
+
+def xlsx(extra: dict[str, bytes] | None = None) -> bytes:
+    """A real workbook written by openpyxl, with members added after the fact."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Chỉ số", "Giá trị"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    if extra:
+        with zipfile.ZipFile(buffer, "a", zipfile.ZIP_DEFLATED) as archive:
+            for member, data in extra.items():
+                archive.writestr(member, data)
+    return buffer.getvalue()
+
+
+def only(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for member, data in members.items():
+            archive.writestr(member, data)
+    return buffer.getvalue()
+
+
+def _random_after_zip_header() -> bytes:
+    import random
+
+    return b"PK\x03\x04" + random.Random(17).randbytes(4096)
+
+
+OFFICE_ATTACKS = [
+    ("setup.exe zipped as docx", "payload.docx", only({"setup.exe": EXE}), "executable"),
+    ("zip header then noise, docx", "bao-cao.docx", _random_after_zip_header(), "not a valid"),
+    ("zip header then noise, xlsx", "bang.xlsx", _random_after_zip_header(), "not a valid"),
+    ("plain zip as docx", "bao-cao.docx", only({"a.txt": b"hello"}), "[Content_Types].xml"),
+    (
+        "docx with vbaProject.bin",
+        "bao-cao.docx",
+        docx(extra={"word/vbaProject.bin": b"\xd0\xcf"}),
+        "macros",
+    ),
+    ("docm renamed docx", "bao-cao.docx", docx(main_type=WORD_MACRO_MAIN), "macros"),
+    (
+        "xlsx with an embedded .exe",
+        "bang.xlsx",
+        xlsx({"xl/embeddings/setup.exe": EXE}),
+        "executable",
+    ),
+    (
+        "xlsx with a PE image named .png",
+        "bang.xlsx",
+        xlsx({"xl/media/image1.png": EXE}),
+        "executable",
+    ),
+    (
+        "docx with an ELF named .bin",
+        "bao-cao.docx",
+        docx(extra={"word/embeddings/oleObject1.bin": b"\x7fELF\x02\x01\x01" + b"\x00" * 64}),
+        "executable",
+    ),
+    ("docx with a script", "bao-cao.docx", docx(extra={"word/run.vbs": b"MsgBox 1"}), "executable"),
+    ("member path with ..", "bao-cao.docx", docx(extra={"../../evil.xml": b"<x/>"}), "unsafe path"),
+    (
+        "absolute member path",
+        "bao-cao.docx",
+        docx(extra={"/etc/cron.d/x": b"* * * * *"}),
+        "unsafe path",
+    ),
+    ("xlsx named docx", "bao-cao.docx", xlsx(), "word/document.xml"),
+    ("wrong main content type", "bao-cao.docx", docx(main_type="application/xml"), "content type"),
+    (
+        "content types with an entity",
+        "bao-cao.docx",
+        docx(types='<!DOCTYPE Types [<!ENTITY a "aaaa">]><Types>&a;</Types>'),
+        "[Content_Types].xml",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "name", "content", "says"), OFFICE_ATTACKS, ids=[c[0] for c in OFFICE_ATTACKS]
+)
+def test_hostile_office_evidence_is_refused_and_nothing_written(
+    world: dict[str, Any], settings: Any, case: str, name: str, content: bytes, says: str
+) -> None:
+    before = _snapshot(world, Path(settings.MEDIA_ROOT))
+    text = _refused(_post_evidence(world, name, content))
+    assert says in text, (case, text)
+    assert _snapshot(world, Path(settings.MEDIA_ROOT)) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "mime"),
+    [
+        (
+            "quyet-dinh.docx",
+            docx(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        ("bang.xlsx", xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (
+            "anh.docx",
+            docx(extra={"word/media/image1.png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 64}),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+    ],
+)
+def test_legitimate_office_evidence_is_still_accepted(
+    world: dict[str, Any], name: str, content: bytes, mime: str
+) -> None:
+    assert _post_evidence(world, name, content).status_code == 302
+    evidence = Evidence.objects.get()
+    assert (evidence.original_name, evidence.content_type) == (name, mime)
+    with evidence.file.open("rb") as stored:
+        assert stored.read() == content
+
+
+def test_office_refusals_are_shown_in_vietnamese(world: dict[str, Any]) -> None:
+    from django.utils import translation
+
+    with translation.override("vi"), pytest.raises(InvalidInput) as info:
+        evidence_add(
+            actor=world["users"]["reporter"],
+            entry=entry(world["mine"], "1.1"),
+            upload=SimpleUploadedFile("bao-cao.docx", docx(main_type=WORD_MACRO_MAIN)),
+        )
+    assert "macro" in info.value.message and "bao-cao.docx" in info.value.message
+    assert "chứa macro" in info.value.message
+
+
+def test_every_office_refusal_has_a_vietnamese_text() -> None:
+    from django.utils import translation
+
+    from dti.io.ooxml import MESSAGES
+    from dti.web.assessments.uploads import OFFICE_MESSAGES
+
+    assert OFFICE_MESSAGES == MESSAGES  # the literals makemessages extracts are the refusals
+    with translation.override("vi"):
+        untranslated = [m for m in MESSAGES if translation.gettext(m) == m]
+    assert not untranslated
+
+
+def test_macro_workbooks_are_refused_everywhere(
+    world: dict[str, Any], settings: Any, tmp_path: Path
+) -> None:
+    """The self-assessment upload, the period values import and the units import share one
+    check: a workbook carrying a VBA project or an executable is refused before it is read."""
+    from dti.web.assessments.period_import import values_import_start
+    from dti.web.registry.services import units_import
+
+    good = filled_template(world, tmp_path, {"1.1": (1, None, None, None)})
+    with zipfile.ZipFile(good, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0")
+    macro = good.read_bytes()
+    embedded = xlsx({"xl/embeddings/tool.exe": EXE})
+    before = _snapshot(world, Path(settings.MEDIA_ROOT))
+    for content, says in ((macro, "macros"), (embedded, "executable")):
+        assert says in _refused(_post_workbook(world, "tu-danh-gia.xlsx", content))
+        with pytest.raises(InvalidInput) as info:
+            values_import_start(
+                actor=world["users"]["admin"],
+                period=world["period"],
+                upload=SimpleUploadedFile("so-lieu.xlsx", content),
+            )
+        assert says in " ".join(info.value.problems)
+        units = tmp_path / "don-vi.xlsx"
+        units.write_bytes(content)
+        with pytest.raises(InvalidInput) as info:
+            units_import(actor=world["users"]["admin"], path=units)
+        assert says in " ".join(info.value.problems)
+        assert _snapshot(world, Path(settings.MEDIA_ROOT)) == before

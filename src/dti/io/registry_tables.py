@@ -61,10 +61,11 @@ def read_units(path: str | Path) -> pl.DataFrame:
     )
 
 
-def read_lineage(path: str | Path) -> pl.DataFrame:
-    """Read the lineage table: ``date, kind, from, to, weight, basis`` — one row per edge."""
+def read_lineage(path: str | Path, *, sheet_name: str | None = None) -> pl.DataFrame:
+    """Read the lineage table: ``date, kind, from, to, weight, basis`` — one row per edge
+    (from the workbook's sheet ``sheet_name``, else its first)."""
     path = Path(path)
-    sheet = read_sheet(path)
+    sheet = read_sheet(path, preferred_sheet=sheet_name)
     frame = select_columns(sheet, LINEAGE_COLUMNS, ("date", "kind", "from", "to"))
     check_key_cells(frame, sheet, ("date", "kind", "from", "to"))
     if "weight" not in frame.columns:

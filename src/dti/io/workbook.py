@@ -26,6 +26,7 @@ __all__ = [
     "cell_text",
     "read_sheet",
     "sheet_from_rows",
+    "sheet_names",
     "xlsx_sheets",
 ]
 
@@ -131,6 +132,17 @@ def xlsx_sheets(
                 if progress is not None and len(batch) == every:  # (outside: its own errors)
                     progress(ReadProgress(path.name, name, len(rows), total))
         return sheets
+    finally:
+        workbook.close()
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The workbook's worksheets, by name (only the workbook's directory is read)."""
+    with _calamine(path.name):
+        workbook = CalamineWorkbook.from_path(path)
+    try:
+        with _calamine(path.name):
+            return [m.name for m in workbook.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
     finally:
         workbook.close()
 

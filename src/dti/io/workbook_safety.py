@@ -12,6 +12,10 @@
   :data:`MAX_COLUMNS`, or a workbook beyond :data:`MAX_CELLS` in all, is refused naming file and
   sheet. The declared ``<dimension>`` is never trusted.
 
+* **Structure**: the package must be an Office workbook like every Office upload
+  (:mod:`dti.io.ooxml`: the content types, the workbook part, no macros, no embedded
+  executables, no unsafe member paths).
+
 Every failure to inflate or decode the archive (a damaged file) is a located
 :class:`DataError` too: "not a readable workbook".
 """
@@ -29,6 +33,7 @@ from pathlib import Path
 from typing import IO
 
 from dti.engine.errors import DataError, Problem
+from dti.io.ooxml import OfficeDocumentError, check_office_zip
 
 __all__ = [
     "MAX_CELLS",
@@ -83,11 +88,20 @@ def check_workbook_archive(source: str | Path | IO[bytes], *, name: str) -> None
     """Raise :class:`DataError` unless ``source`` is a plausible .xlsx archive."""
     try:
         with zipfile.ZipFile(source) as archive:
-            infos = archive.infolist()
+            _check_open_archive(archive, name)
     except (zipfile.BadZipFile, FileNotFoundError) as exc:
         raise DataError(Problem(f"not an Excel .xlsx workbook ({exc})", file=name)) from exc
+    except OfficeDocumentError as exc:
+        raise DataError(Problem(str(exc), file=name)) from exc
     except ARCHIVE_ERRORS as exc:  # a ZIP, damaged
         raise unreadable(name, exc) from exc
+    finally:
+        if hasattr(source, "seek"):
+            source.seek(0)
+
+
+def _check_open_archive(archive: zipfile.ZipFile, name: str) -> None:
+    infos = archive.infolist()
     names = {info.filename for info in infos}
     if not all(marker in names for marker in _XLSX_MARKERS):
         kind = "a Word document" if "word/document.xml" in names else "not an Excel workbook"
@@ -102,8 +116,7 @@ def check_workbook_archive(source: str | Path | IO[bytes], *, name: str) -> None
                 file=name,
             )
         )
-    if hasattr(source, "seek"):
-        source.seek(0)
+    check_office_zip(archive, kind=".xlsx", name="the workbook")
 
 
 @dataclass(frozen=True, slots=True)

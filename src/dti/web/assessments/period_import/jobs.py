@@ -37,6 +37,7 @@ from dti.web.assessments.period_import.reading import (
 from dti.web.errors import InvalidInput, NotFound, ServiceError
 from dti.web.ops.names import checked_upload_name
 from dti.web.ops.scan import scan_upload
+from dti.web.ops.storage import delete_on_error, make_durable
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,9 @@ def values_import_start(*, actor: Actor, period: Period, upload: UploadedFile) -
                 check_workbook_archive(path, name=name)
             except DataError as exc:
                 raise refused(exc) from exc
-        with transaction.atomic():
+        storage = ValuesImport._meta.get_field("file").storage
+        # Written and flushed before the row commits; see dti.web.ops.storage.
+        with transaction.atomic(), delete_on_error(storage) as written:
             job = ValuesImport(
                 period=period,
                 original_name=name,
@@ -73,6 +76,8 @@ def values_import_start(*, actor: Actor, period: Period, upload: UploadedFile) -
             )
             with path.open("rb") as handle:
                 job.file.save(name, File(handle), save=False)
+            written.append(job.file.name)
+            make_durable(storage, job.file.name)
             job.save()
             transaction.on_commit(lambda: _in_background(job.pk))
     return job

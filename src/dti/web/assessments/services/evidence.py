@@ -18,12 +18,14 @@ from dti.web.accounts.actors import Actor
 from dti.web.accounts.policy import require_self_edit
 from dti.web.assessments.models import Evidence, IndicatorEntry
 from dti.web.assessments.services._common import locked
-from dti.web.assessments.uploads import ALLOWED_EXTENSIONS, detect_type
+from dti.web.assessments.uploads import ALLOWED_EXTENSIONS, check_office_document, detect_type
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_record
 from dti.web.errors import InvalidInput
+from dti.web.ops.faults import pause_point
 from dti.web.ops.names import checked_upload_name
 from dti.web.ops.scan import scan_upload
+from dti.web.ops.storage import delete_on_error, make_durable
 
 
 def evidence_add(
@@ -36,7 +38,11 @@ def evidence_add(
 ) -> Evidence:
     """Attach a file (type checked from its bytes, size limited) or a link to an indicator."""
     now = now or timezone.now()
-    with transaction.atomic():
+    storage = Evidence._meta.get_field("file").storage
+    # The file is written and flushed before the row commits, so an acknowledged upload always
+    # has its file; a failure inside the block deletes it, a kill leaves it to the storage
+    # sweep (dti.web.ops.storage).
+    with transaction.atomic(), delete_on_error(storage) as written:
         assessment = locked(entry.assessment)
         require_self_edit(actor, assessment, now)
         if (upload is None) == (not url):
@@ -64,6 +70,8 @@ def evidence_add(
             evidence.size = upload.size
             upload.seek(0)
             evidence.file.save(name, File(upload), save=False)
+            written.append(evidence.file.name)
+            make_durable(storage, evidence.file.name)
         evidence.full_clean()
         evidence.save()
         audit_record(
@@ -74,20 +82,29 @@ def evidence_add(
             field=entry.indicator,
             new=evidence.original_name or evidence.url,
         )
+        pause_point("evidence")  # crash tests: the file written, its row not committed yet
     return evidence
 
 
 def _detect_upload(upload: UploadedFile, name: str) -> tuple[str, str] | None:
     temporary = getattr(upload, "temporary_file_path", None)
     if temporary is not None:
-        scan_upload(Path(temporary()), name)
-        return detect_type(Path(temporary()), name)
+        return _detect(Path(temporary()), name)
     with tempfile.NamedTemporaryFile(suffix=Path(name).suffix) as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
         handle.flush()
-        scan_upload(Path(handle.name), name)
-        return detect_type(Path(handle.name), name)
+        return _detect(Path(handle.name), name)
+
+
+def _detect(path: Path, name: str) -> tuple[str, str] | None:
+    """The scan hook, the type from the bytes, then an Office document's structure."""
+    scan_upload(path, name)
+    detected = detect_type(path, name)
+    if detected is None:
+        return None
+    office = check_office_document(path, name)
+    return (detected[0], office) if office else detected
 
 
 def evidence_delete(*, actor: Actor, evidence: Evidence, now: dt.datetime | None = None) -> None:

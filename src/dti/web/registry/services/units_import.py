@@ -9,7 +9,6 @@ are recorded as edges, checked together by the engine.
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from dti.engine import DataError
 from dti.io.tables import read_lineage, read_units
+from dti.io.workbook import sheet_names
 from dti.web.accounts.actors import Actor
 from dti.web.accounts.models import Role
 from dti.web.accounts.policy import require_role
@@ -71,40 +71,27 @@ def units_import(
 
 
 def _read_tables(path: Path, lineage_path: Path | None) -> tuple[pl.DataFrame, pl.DataFrame | None]:
-    with tempfile.TemporaryDirectory() as tmp:
-        try:
-            frame = read_units(path)
-            lineage_path = lineage_path or _lineage_sheet(path, Path(tmp))
-            lineage = read_lineage(lineage_path) if lineage_path else None
-        except DataError as exc:
-            raise InvalidInput(
-                "The units file has problems.", problems=[str(p) for p in exc.problems]
-            ) from exc
+    lineage: pl.DataFrame | None
+    try:
+        frame = read_units(path)
+        if lineage_path is not None:
+            lineage = read_lineage(lineage_path)
+        else:
+            sheet = _lineage_sheet(path)
+            lineage = read_lineage(path, sheet_name=sheet) if sheet else None
+    except DataError as exc:
+        raise InvalidInput(
+            "The units file has problems.", problems=[str(p) for p in exc.problems]
+        ) from exc
     return frame, lineage
 
 
-def _lineage_sheet(path: Path, tmp: Path) -> Path | None:
-    """A workbook's ``lineage`` sheet as a file of its own (``read_lineage`` reads sheet one)."""
+def _lineage_sheet(path: Path) -> str | None:
+    """The name of a units workbook's ``lineage`` sheet, if it has one."""
     if path.suffix.lower() != ".xlsx":
         return None
-    from openpyxl import Workbook, load_workbook
-
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        name = next((n for n in LINEAGE_SHEETS if n in workbook.sheetnames), None)
-        if name is None:
-            return None
-        out = Workbook()
-        sheet = out.active
-        assert sheet is not None
-        sheet.title = "lineage"
-        for row in workbook[name].iter_rows(values_only=True):
-            sheet.append(list(row))
-    finally:
-        workbook.close()
-    target = tmp / "lineage.xlsx"
-    out.save(target)
-    return target
+    names = sheet_names(path)
+    return next((n for n in LINEAGE_SHEETS if n in names), None)
 
 
 def _unit_write(
