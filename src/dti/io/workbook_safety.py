@@ -92,6 +92,8 @@ def check_workbook_archive(source: str | Path | IO[bytes], *, name: str) -> None
     except (zipfile.BadZipFile, FileNotFoundError) as exc:
         raise DataError(Problem(f"not an Excel .xlsx workbook ({exc})", file=name)) from exc
     except OfficeDocumentError as exc:
+        if isinstance(exc.__cause__, ARCHIVE_ERRORS):  # damaged, rather than not Office
+            raise unreadable(name, exc.__cause__) from exc
         raise DataError(Problem(str(exc), file=name)) from exc
     except ARCHIVE_ERRORS as exc:  # a ZIP, damaged
         raise unreadable(name, exc) from exc
