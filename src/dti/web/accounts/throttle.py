@@ -17,6 +17,8 @@ address; with a wrong one, clients could choose theirs.
 
 from __future__ import annotations
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest
 from django_ratelimit.core import get_usage  # type: ignore[import-untyped]  # no py.typed
@@ -24,9 +26,10 @@ from django_ratelimit.core import get_usage  # type: ignore[import-untyped]  # n
 GROUP = "dti-login-address"
 
 
-def client_ip(request: HttpRequest) -> str:
-    """The client's address, behind ``DTI_TRUSTED_PROXY_COUNT`` trusted proxies."""
-    own = str(request.META.get("REMOTE_ADDR") or "unknown")
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address, behind ``DTI_TRUSTED_PROXY_COUNT`` trusted proxies; ``None`` when
+    the request carries none (a sign-in made in code: axes stores it in an address column)."""
+    own = request.META.get("REMOTE_ADDR") or None
     trusted = int(settings.DTI_TRUSTED_PROXY_COUNT)
     if trusted <= 0:
         return own
@@ -36,12 +39,17 @@ def client_ip(request: HttpRequest) -> str:
         if part.strip()
     ]
     # Fewer entries than proxies: the request did not come through all of them.
-    return forwarded[-trusted] if len(forwarded) >= trusted else own
+    if len(forwarded) < trusted:
+        return own
+    try:
+        return str(ipaddress.ip_address(forwarded[-trusted]))
+    except ValueError:  # not an address: a proxy that passes on what it was sent
+        return own
 
 
 def client_address(group: str, request: HttpRequest) -> str:
     """The ratelimit key: the client's address."""
-    return client_ip(request)
+    return client_ip(request) or "unknown"
 
 
 def _usage(request: HttpRequest, *, increment: bool) -> int:
