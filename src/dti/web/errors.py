@@ -7,6 +7,7 @@ ServiceError          code "invalid"          (the base; anything refused)
 ├── DeadlinePassed    "deadline_passed"  409  the period's (or the unit's) deadline is over
 ├── StaleVersion      "conflict"         409  someone saved the entry in between
 └── InvalidInput      "invalid"          422  data refused, every problem listed
+    └── ConfirmationNeeded                    the action needs the user's explicit yes
 
 The API (:mod:`dti.web.api.errors`) answers with the same codes and adds only what no service
 raises: ``not_authenticated`` (401) and ``too_large`` (413, a body past the server's limit).
@@ -78,3 +79,8 @@ class StaleVersion(ServiceError):  # noqa: N818 - named for what the user meets
 
 class InvalidInput(ServiceError):  # noqa: N818 - named for what the user meets
     code = ErrorCode.INVALID
+
+
+class ConfirmationNeeded(InvalidInput):
+    """Refused until the user confirms what the message and its problems list (the page asks,
+    then repeats the request with the confirmation)."""

@@ -30,6 +30,8 @@ from dti.web.errors import DeadlinePassed, Forbidden, InvalidState, ServiceError
 if TYPE_CHECKING:
     from dti.web.assessments.models import Assessment
 
+from dti.web.assessments.models import Status
+
 # Role sets the pages are opened to.
 ADMINS = frozenset({Role.ADMIN})
 # The department's staff: they follow a whole period (progress, results before publication).
@@ -174,8 +176,6 @@ def transition_refusal(
         if refusal is not None:
             return refusal
     if assessment.status not in transition.sources:
-        from dti.web.assessments.models import Status
-
         return InvalidState(
             _("%(action)s is not possible while the assessment is %(status)s.")
             % {"action": transition.label, "status": Status(assessment.status).label}

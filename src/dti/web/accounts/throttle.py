@@ -52,7 +52,8 @@ def client_address(group: str, request: HttpRequest) -> str:
     return client_ip(request) or "unknown"
 
 
-def _usage(request: HttpRequest, *, increment: bool) -> int:
+def _usage(request: HttpRequest, *, increment: bool) -> tuple[int, int] | None:
+    """(failures counted in the window, the rate's limit), as django-ratelimit reads them."""
     usage = get_usage(
         request,
         group=GROUP,
@@ -60,13 +61,13 @@ def _usage(request: HttpRequest, *, increment: bool) -> int:
         rate=settings.DTI_LOGIN_ADDRESS_RATE,
         increment=increment,
     )
-    return 0 if usage is None else int(usage["count"])
+    return None if usage is None else (int(usage["count"]), int(usage["limit"]))
 
 
 def address_blocked(request: HttpRequest) -> bool:
     """Whether the request's address has used up its failed sign-ins for the window."""
-    limit = int(str(settings.DTI_LOGIN_ADDRESS_RATE).split("/")[0])
-    return _usage(request, increment=False) >= limit
+    usage = _usage(request, increment=False)
+    return usage is not None and usage[0] >= usage[1]
 
 
 def address_failed(request: HttpRequest) -> None:

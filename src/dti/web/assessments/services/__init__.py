@@ -24,7 +24,6 @@ from dti.web.assessments.services.periods import (
     deadline_extend,
     period_open,
     period_set_deadlines,
-    units_left_out,
 )
 from dti.web.assessments.services.recompute import (
     RecomputeReport,
@@ -64,5 +63,4 @@ __all__ = [
     "pillar_names",
     "site_visit_note_add",
     "store_scores",
-    "units_left_out",
 ]

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from dti.web.accounts.actors import Actor
 from dti.web.accounts.models import Role
 from dti.web.accounts.policy import require_role
+from dti.web.assessments import workflow
 from dti.web.assessments.models import Assessment, IndicatorEntry, Period, PeriodFramework
 from dti.web.assessments.services.scores import assessment_recompute
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_changes, audit_record
-from dti.web.errors import InvalidInput
+from dti.web.errors import ConfirmationNeeded, InvalidInput
 from dti.web.frameworks.models import FrameworkVersion
 from dti.web.frameworks.selectors import framework_parsed, leaves_for_group
 from dti.web.registry.models import Province, Unit, UnitGroup
@@ -55,7 +56,7 @@ def period_open(
         require_role(actor, Role.ADMIN)
     left_out = units_left_out(province, frameworks) if units is None else []
     if left_out and not confirm_left_out:
-        raise InvalidInput(
+        raise ConfirmationNeeded(
             _("%(n)s active units would have no assessment; confirm to leave them out.")
             % {"n": len(left_out)},
             problems=[f"{u.code} — {u.name} ({u.group.name})" for u in left_out],
@@ -162,13 +163,13 @@ def deadline_extend(
         raise InvalidInput(_("A reason is required."))
     count = 0
     with transaction.atomic():
-        locked = Assessment.objects.select_for_update(of=("self",)).select_related("period")
-        for assessment in locked.filter(pk__in=[a.pk for a in assessments]).order_by("pk"):
+        rows = Assessment.objects.select_for_update(of=("self",)).select_related("period")
+        for assessment in rows.filter(pk__in=[a.pk for a in assessments]).order_by("pk"):
             if deadline > assessment.period.verification_deadline:
                 raise InvalidInput(
                     _("The unit's deadline must come before the verification deadline.")
                 )
-            before = assessment.self_deadline_override or assessment.period.self_deadline
+            before = workflow.self_deadline(assessment)
             assessment.self_deadline_override = deadline
             assessment.save(update_fields=["self_deadline_override", "updated_at"])
             audit_record(

@@ -19,7 +19,7 @@ from dti.web.assessments import selectors, services
 from dti.web.assessments.forms import ExtensionForm, PeriodDeadlinesForm, PeriodForm
 from dti.web.assessments.models import Period, Status
 from dti.web.assessments.workflow import TRANSITIONS, TransitionName
-from dti.web.errors import ServiceError
+from dti.web.errors import ConfirmationNeeded, ServiceError
 from dti.web.registry.models import Province
 from dti.web.views_common import error_response, role_required
 
@@ -69,7 +69,7 @@ def period_create(request: HttpRequest) -> HttpResponse:
             )
         except ServiceError as error:
             problems = [error.message, *error.problems]
-            if services.units_left_out(form.cleaned_data.get("province"), form.framework_map()):
+            if isinstance(error, ConfirmationNeeded):
                 form.ask_left_out()
         else:
             messages.success(request, _("Period %(name)s opened.") % {"name": period.name})
