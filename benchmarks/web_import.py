@@ -175,9 +175,12 @@ def make_world(
         users = User.objects.bulk_create(
             User(username=f"{prefix}rep{i:05d}", password=password_hash) for i in range(n_units)
         )
-        Membership.objects.bulk_create(
-            Membership(user=u, role=Role.REPORTER, unit=unit)
-            for u, unit in zip(users, units, strict=True)
+        memberships = Membership.objects.bulk_create(
+            Membership(user=u, role=Role.REPORTER) for u in users
+        )
+        Membership.units.through.objects.bulk_create(
+            Membership.units.through(membership_id=m.pk, unit_id=unit.pk)
+            for m, unit in zip(memberships, units, strict=True)
         )
     now = dt.datetime.now(dt.UTC)
     deadlines = {

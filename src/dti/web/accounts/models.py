@@ -1,10 +1,17 @@
-"""Who may do what: one membership per user with a role and, for reporters, a unit."""
+"""Who may do what: one membership per user with a role, a province (none: the national
+level) and, for reporters, the unit(s) reported for."""
 
 from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from dti.web.registry.models import Unit
 
 
 class Role(models.TextChoices):
@@ -19,19 +26,26 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
     )
     role = models.CharField(max_length=20, choices=Role.choices)
-    unit = models.ForeignKey(
-        "registry.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    # The province the account acts in; none: the national level (a deployment that ranks
+    # provinces, or a single-province installation that leaves provinces empty everywhere).
+    province = models.ForeignKey(
+        "registry.Province",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
     )
-
-    class Meta:
-        constraints = [
-            # A reporter always belongs to exactly one unit; other roles to none.
-            models.CheckConstraint(
-                condition=(models.Q(role="reporter", unit__isnull=False))
-                | (~models.Q(role="reporter") & models.Q(unit__isnull=True)),
-                name="membership_reporter_has_unit",
-            )
-        ]
+    # A reporter reports for one or more units; other roles for none (checked by the service:
+    # a database constraint cannot see a many-to-many relation).
+    units: models.ManyToManyField[Unit, Any] = models.ManyToManyField(
+        "registry.Unit", blank=True, related_name="reporters"
+    )
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"
+
+    @cached_property
+    def unit_ids(self) -> frozenset[int]:
+        """The units reported for, read once per request (the membership is cached with the
+        user for the request)."""
+        return frozenset(self.units.values_list("pk", flat=True))

@@ -78,7 +78,7 @@ def reports_for(user: Viewer, unit_id: int | None) -> bool:
         membership is not None
         and membership.role == Role.REPORTER
         and unit_id is not None
-        and membership.unit_id == unit_id
+        and unit_id in membership.unit_ids
     )
 
 
@@ -92,7 +92,7 @@ def can_view_assessment(user: Viewer, assessment: Assessment) -> bool:
     if membership.role == Role.ADMIN:
         return True
     if membership.role == Role.REPORTER:
-        return membership.unit_id == assessment.unit_id
+        return assessment.unit_id in membership.unit_ids
     return assessment.status in VISIBLE_TO_REVIEWERS
 
 
@@ -104,9 +104,7 @@ def visible_assessments(user: Viewer, qs: QuerySet[Assessment]) -> QuerySet[Asse
     if membership.role == Role.ADMIN:
         return qs
     if membership.role == Role.REPORTER:
-        if membership.unit_id is None:
-            return qs.none()
-        return qs.filter(unit_id=membership.unit_id)
+        return qs.filter(unit_id__in=membership.unit_ids)
     return qs.filter(status__in=list(VISIBLE_TO_REVIEWERS))
 
 
@@ -122,7 +120,7 @@ def _not_reporter_of(user: Viewer, assessment: Assessment) -> Forbidden | None:
     membership = membership_of(user)
     if membership is None or membership.role != Role.REPORTER:
         return Forbidden("Your role does not allow this action.")
-    if membership.unit_id != assessment.unit_id:
+    if assessment.unit_id not in membership.unit_ids:
         return Forbidden("You report for another unit.")
     return None
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dti.web.accounts.actors import Actor
 from dti.web.accounts.models import Membership, Role
@@ -11,7 +14,7 @@ from dti.web.accounts.policy import require_role
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_record
 from dti.web.errors import InvalidInput
-from dti.web.registry.models import Unit
+from dti.web.registry.models import Province, Unit
 
 
 def user_create(
@@ -21,25 +24,38 @@ def user_create(
     password: str | None,
     role: Role,
     unit: Unit | None = None,
+    units: Sequence[Unit] = (),
+    province: Province | None = None,
     full_name: str = "",
     check_role: bool = True,
 ) -> User:
-    """A user with ``role`` (a reporter with its ``unit``); ``password`` None: one that cannot
-    sign in with a password (a service account)."""
+    """A user with ``role`` in ``province`` (none: the national level); a reporter with its
+    ``unit`` or ``units`` (its province is theirs when not given); ``password`` None: one that
+    cannot sign in with a password (a service account)."""
     if check_role:
         require_role(actor, Role.ADMIN)
-    if (role == Role.REPORTER) != (unit is not None):
-        raise InvalidInput("A reporter needs a unit; other roles have none.")
+    reported = [*([unit] if unit is not None else []), *units]
+    if (role == Role.REPORTER) != bool(reported):
+        raise InvalidInput(_("A reporter needs a unit; other roles have none."))
+    if province is None and reported:
+        province = reported[0].group.province
     with transaction.atomic():
         user = User.objects.create_user(username=username, password=password)
-        first, _, last = full_name.rpartition(" ")
+        first, _sep, last = full_name.rpartition(" ")
         user.first_name, user.last_name = first, last
         user.save(update_fields=["first_name", "last_name"])
-        Membership.objects.create(user=user, role=role, unit=unit)
+        membership = Membership.objects.create(user=user, role=role, province=province)
+        if reported:
+            membership.units.set(reported)
         audit_record(
             actor=actor,
             action=AuditAction.USER_CREATE,
             obj=user,
-            new={"username": username, "role": str(role), "unit": unit.code if unit else None},
+            new={
+                "username": username,
+                "role": str(role),
+                "province": province.code if province else None,
+                "units": [u.code for u in reported],
+            },
         )
     return user

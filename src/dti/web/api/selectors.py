@@ -54,15 +54,13 @@ def results_for(user: Viewer, period: Period) -> tuple[bool, dict[str, list[Resu
         for code, rows in groups.items()
     }
     membership = membership_of(user)
-    unit_id = membership.unit_id if membership is not None else None
-    if not whole and unit_id is not None and reports_for(user, unit_id):
-        own = (
+    own_units = membership.unit_ids if membership is not None else frozenset()
+    if not whole and own_units:
+        for own in (
             period.assessments.select_related("unit__group", "period", "framework")
-            .filter(unit_id=unit_id)
+            .filter(unit_id__in=[u for u in own_units if reports_for(user, u)])
             .exclude(status=Status.PUBLISHED)
-            .first()
-        )
-        if own is not None:
+        ):
             final = own.status in FINAL
             out.setdefault(own.unit.group.code, []).append(
                 ResultLine(
