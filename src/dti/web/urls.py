@@ -60,6 +60,7 @@ urlpatterns = [
     path("frameworks/", fw.framework_list, name="framework_list"),
     path("frameworks/upload/", fw.framework_upload, name="framework_upload"),
     path("frameworks/<int:pk>/", fw.framework_detail, name="framework_detail"),
+    path("frameworks/<int:pk>/workbook.xlsx", fw.framework_workbook, name="framework_workbook"),
     path("periods/new/", a.period_create, name="period_create"),
     path("periods/<int:pk>/", a.period_detail, name="period_detail"),
     path("periods/<int:pk>/bulk/", a.period_bulk, name="period_bulk"),
