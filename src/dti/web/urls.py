@@ -65,6 +65,11 @@ urlpatterns = [
     path("periods/<int:pk>/", a.period_detail, name="period_detail"),
     path("periods/<int:pk>/bulk/", a.period_bulk, name="period_bulk"),
     path("periods/<int:pk>/deadlines/", a.period_deadlines, name="period_deadlines"),
+    path(
+        "periods/<int:pk>/framework/",
+        a.period_framework_correction,
+        name="period_framework_correction",
+    ),
     path("periods/<int:pk>/import/", imports.period_import, name="period_import"),
     path("imports/<int:pk>/", imports.values_import_detail, name="values_import_detail"),
     path("periods/<int:pk>/results/", a.period_results, name="period_results"),
