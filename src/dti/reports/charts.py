@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import math
+import textwrap
 from pathlib import Path
 from typing import Any, Literal
 
@@ -156,8 +157,13 @@ def _finish(chart: alt.TopLevelMixin, language: Language = "vi") -> Spec:
     english = language.startswith("en")
     config["locale"] = {"number": EN_NUMBER_LOCALE if english else VI_NUMBER_LOCALE}
     config["font"] = FONT
-    # Quantitative labels that would run together ("850900") are thinned, never overlapped.
-    config["axis"] = {"labelOverlap": "greedy", "labelSeparation": 6, "labelFlush": True}
+    # Quantitative labels that would run together ("850900") are thinned, never overlapped
+    # (names on a band axis are all kept: each is a bar's only label).
+    config["axisQuantitative"] = {
+        "labelOverlap": "greedy",
+        "labelSeparation": 6,
+        "labelFlush": True,
+    }
     return spec
 
 
@@ -623,6 +629,26 @@ def unit_trend(result: ScoreResult, unit: str, *, language: Language = "vi") -> 
 
 
 _VL_CONVERT_BASE = "https://vega.github.io/vega-datasets/"
+# About how wide a title's character is (13 px bold serif), to break a long title into lines
+# rather than let a narrow drawing cut it off.
+_TITLE_CHAR_PX = 7.5
+
+
+def _wrap_title(spec: Spec, width: int) -> None:
+    title = spec.get("title")
+    text = title.get("text") if isinstance(title, dict) else title
+    if not isinstance(text, str):
+        return
+    per_line = max(int(width / _TITLE_CHAR_PX), 16)
+    if len(text) <= per_line:
+        return
+    lines = textwrap.wrap(text, per_line)
+    if isinstance(title, dict):
+        title["text"] = lines
+    else:
+        spec["title"] = lines
+
+
 _fonts_registered = False
 
 
@@ -657,6 +683,7 @@ def render(
     fixed = copy.deepcopy(spec)
     if fixed.get("width") == "container":
         fixed["width"] = width
+    _wrap_title(fixed, width)
     fixed["autosize"] = {"type": "fit-x", "contains": "padding"}
     version = _vl_version(fixed)
     if fmt == "png":

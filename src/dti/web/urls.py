@@ -14,6 +14,7 @@ from dti.web.audit import views as audit
 from dti.web.frameworks import views as fw
 from dti.web.ops import views as ops
 from dti.web.registry import views as reg
+from dti.web.results import dashboard_views as dashboard
 
 urlpatterns = [
     path("", a.home, name="home"),
@@ -73,6 +74,7 @@ urlpatterns = [
     path("periods/<int:pk>/import/", imports.period_import, name="period_import"),
     path("imports/<int:pk>/", imports.values_import_detail, name="values_import_detail"),
     path("periods/<int:pk>/results/", a.period_results, name="period_results"),
+    path("periods/<int:pk>/dashboard/", dashboard.period_dashboard, name="period_dashboard"),
     path("assessments/<int:pk>/", a.assessment_detail, name="assessment_detail"),
     path("assessments/<int:pk>/history/", a.assessment_history, name="assessment_history"),
     path("assessments/<int:pk>/template.xlsx", a.template_download, name="template_download"),
