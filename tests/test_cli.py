@@ -263,3 +263,30 @@ def test_template_refuses_unknown_group(tmp_path: Path) -> None:
     code, _, err = run("template", MINI, "--group", "xa", "-o", str(tmp_path / "t.xlsx"))
     assert code == 2
     assert "unknown group 'xa'" in err
+
+
+def test_a_framework_written_as_a_workbook_validates_and_scores_like_its_yaml(
+    workdir: Path,
+) -> None:
+    book = workdir / "mini.xlsx"
+    code, out, _ = run("framework-workbook", MINI, "-o", str(book))
+    assert code == 0 and "wrote" in out
+    code, out, _ = run("validate", str(book))
+    assert code == 0 and "test-mini" in out and "6 indicators" in out
+    scored = {}
+    for framework in (MINI, str(book)):
+        target = workdir / f"{Path(framework).stem}-results.csv"
+        code, _, err = run(
+            "score",
+            "--framework",
+            framework,
+            "--units",
+            str(workdir / "units.csv"),
+            "--data",
+            str(workdir / "values.csv"),
+            "--out",
+            str(target),
+        )
+        assert code == 0, err
+        scored[framework] = target.read_text(encoding="utf-8")
+    assert scored[MINI] == scored[str(book)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -41,12 +42,16 @@ def test_bar_totals_for_one_group_names_it_in_the_title() -> None:
     assert spec["title"] == "Điểm chuyển đổi số năm 2023 — Huyện"
 
 
-def test_histogram_bins_the_scores() -> None:
+def test_histogram_counts_every_unit_once_in_round_intervals() -> None:
     spec = charts.score_histogram(sample_result(), "2023", "so", bins=5)
-    assert sorted(r["Điểm"] for r in values(spec)) == sorted(
-        EXPECTED_2023[u] for u in ("GTVT", "TTTT", "XD", "YT", "TNMT", "NV")
-    )
-    assert spec["encoding"]["x"]["bin"] == {"maxbins": 5}
+    rows = values(spec)
+    assert sum(r["Số đơn vị"] for r in rows) == 6
+    scores = [EXPECTED_2023[u] for u in ("GTVT", "TTTT", "XD", "YT", "TNMT", "NV")]
+    for score in scores:
+        assert any(r["Từ"] <= score < r["Đến"] for r in rows), score
+    widths = {round(r["Đến"] - r["Từ"], 6) for r in rows}
+    assert len(widths) == 1 and widths.pop() in (1, 2, 5, 10, 20, 50, 100)
+    assert spec["encoding"]["y"]["axis"]["values"][0] == 0
 
 
 def test_group_pillar_averages_are_percent_of_pillar_max() -> None:
@@ -106,3 +111,94 @@ def test_render_refuses_unknown_formats() -> None:
 def test_unknown_unit_is_a_data_error() -> None:
     with pytest.raises(DataError):
         charts.pillar_profile(sample_result(), "ZZ", "2023")
+
+
+# -- what a reader sees in the rendered SVG -----------------------------------------------------
+
+
+def _svg_blocks(svg: bytes, role: str) -> list[list[str]]:
+    """The texts of each element of one kind (``axis-label``: one block per axis,
+    ``legend-label``) of a rendered chart."""
+    text = svg.decode("utf-8")
+    return [
+        re.findall(r"<text[^>]*>([^<]*)</text>", part.split("</g>", 1)[0])
+        for part in text.split(f'class="mark-text role-{role}"')[1:]
+    ]
+
+
+def _svg_texts(svg: bytes, role: str) -> list[str]:
+    return [t for block in _svg_blocks(svg, role) for t in block]
+
+
+ALL_CHARTS = {
+    "totals": lambda r, lang: charts.bar_totals(r, "2023", language=lang),
+    "histogram": lambda r, lang: charts.score_histogram(r, "2023", "so", language=lang),
+    "pillars": lambda r, lang: charts.group_pillar_averages(r, "2023", language=lang),
+    "profile": lambda r, lang: charts.pillar_profile(r, "NT", "2023", language=lang),
+    "trend": lambda r, lang: charts.unit_trend(r, "NT", language=lang),
+}
+
+
+@pytest.mark.parametrize("width", [charts.NARROW_WIDTH, charts.PNG_WIDTH])
+@pytest.mark.parametrize("name", sorted(ALL_CHARTS))
+def test_no_chart_repeats_a_tick_label_at_phone_or_desktop_width(name: str, width: int) -> None:
+    svg = charts.render(ALL_CHARTS[name](sample_result(), "vi"), "svg", width=width)
+    for axis in _svg_blocks(svg, "axis-label"):
+        numeric = [t for t in axis if re.fullmatch(r"[\d.,]+", t)]
+        assert len(numeric) == len(set(numeric)), (name, axis)
+
+
+def test_a_count_axis_has_integer_ticks_only() -> None:
+    # the sample's departments: 0, 1, 1, 2, 2 was printed before the ticks were computed here
+    svg = charts.render(ALL_CHARTS["histogram"](sample_result(), "vi"), "svg", width=360)
+    _x_axis, y_axis = _svg_blocks(svg, "axis-label")
+    assert y_axis == [str(n) for n in range(len(y_axis))], y_axis
+
+
+@pytest.mark.parametrize("largest", [1, 2, 3, 5, 7, 12, 48, 230, 3321])
+def test_count_ticks_are_distinct_integers_reaching_the_largest(largest: int) -> None:
+    ticks = charts.count_ticks(largest)
+    assert ticks[0] == 0 and ticks[-1] >= largest
+    assert len(ticks) <= 7 and len(set(ticks)) == len(ticks)
+    assert all(isinstance(t, int) for t in ticks)
+
+
+def test_the_legend_names_every_series() -> None:
+    result = sample_result()
+    svg = charts.render(charts.group_pillar_averages(result, "2023"), "svg")
+    assert set(_svg_texts(svg, "legend-label")) >= {"Sở", "Huyện"}
+    svg = charts.render(charts.pillar_profile(result, "NT", "2023"), "svg")
+    assert set(_svg_texts(svg, "legend-label")) == {
+        "Huyện Núi Thành",
+        "Trung bình nhóm",
+        "Dẫn đầu: Huyện Bắc Trà My",
+    }
+
+
+@pytest.mark.parametrize("name", sorted(ALL_CHARTS))
+def test_english_charts_print_no_vietnamese_label(name: str) -> None:
+    spec = ALL_CHARTS[name](sample_result(), "en")
+    assert spec["config"]["locale"]["number"]["decimal"] == "."
+    svg = charts.render(spec, "svg").decode("utf-8")
+    for word in ("Điểm", "Xếp loại", "Số đơn vị", "Trụ cột", "Trung bình", "Năm", "Nhóm"):
+        assert f">{word}" not in svg, (name, word)
+
+
+def test_pillar_charts_hold_one_frameworks_pillars() -> None:
+    result = sample_result()
+    by_framework = charts.pillar_frameworks(result)
+    assert sum(len(g) for g in by_framework.values()) == 2
+    for code in by_framework:
+        spec = charts.group_pillar_averages(result, "2023", framework=code)
+        assert {r["Nhóm"] for r in values(spec)} <= {"Sở", "Huyện"}
+    with pytest.raises(DataError):
+        charts.group_pillar_averages(result, "2023", framework="no-such-framework")
+
+
+def test_bars_link_to_the_rows_behind_them() -> None:
+    spec = charts.bar_totals(sample_result(), "2023", links={"NT": "/units/7/"})
+    assert spec["encoding"]["href"]["condition"]["field"] == "href"
+    linked = [r for r in values(spec) if "href" in r]
+    assert [r["Đơn vị"] for r in linked] == ["Huyện Núi Thành"]
+    svg = charts.render(spec, "svg").decode("utf-8")
+    assert re.findall(r'<a xlink:href="([^"]*)"', svg) == ["/units/7/"]

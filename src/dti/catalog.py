@@ -23,10 +23,16 @@ def shipped_frameworks() -> dict[str, Framework]:
 
 
 def resolve_framework(name: str | Path) -> Framework:
-    """A path to a YAML file, or the code / file stem of a shipped framework."""
+    """A path to a YAML file or an appendix workbook (``dti framework-workbook``), or the code /
+    file stem of a shipped framework."""
     path = Path(name)
     if path.suffix.lower() in (".yaml", ".yml") and path.exists():
         return load_framework(path)
+    if path.suffix.lower() == ".xlsx" and path.exists():
+        # (imported here: the catalog is read by commands that never touch a workbook)
+        from dti.io.framework_workbook import read_framework_workbook
+
+        return read_framework_workbook(path)
     shipped = FRAMEWORK_DIR / f"{name}.yaml"
     if shipped.exists():
         return load_framework(shipped)

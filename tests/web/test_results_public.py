@@ -117,7 +117,9 @@ def test_band_filter(province: dict[int, Period]) -> None:
 
 def test_charts_are_inline_svg_and_downloadable(province: dict[int, Period]) -> None:
     body = Client().get("/public/2023/").content.decode()
-    assert body.count("<svg") >= 5  # totals and distribution per group, pillars
+    # totals and distribution per group, pillars per framework: each drawn wide and narrow
+    assert body.count("<svg") >= 10
+    assert body.count('class="chart-narrow"') == body.count('class="chart-wide"') >= 5
     svg = Client().get("/public/2023/charts/totals-so.svg")
     assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml"
     assert "Sở Xây dựng" in svg.content.decode()

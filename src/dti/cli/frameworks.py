@@ -9,9 +9,15 @@ import click
 from dti.catalog import resolve_framework, shipped_frameworks
 from dti.cli.app import main, reports_bad_input
 from dti.engine import DataError, Problem
+from dti.io.framework_workbook import write_framework_workbook
 from dti.io.template import write_template
 
-__all__ = ["frameworks_command", "template_command", "validate_command"]
+__all__ = [
+    "framework_workbook_command",
+    "frameworks_command",
+    "template_command",
+    "validate_command",
+]
 
 
 @main.command("frameworks", help="List the shipped frameworks.")
@@ -55,3 +61,16 @@ def template_command(framework: str, group: str, unit: str, period: str, out: Pa
         )
     write_template(fw, group, out, unit=unit, period=period)
     click.echo(f"wrote {out}")
+
+
+@main.command(
+    "framework-workbook",
+    help="Write a framework as the decision's appendix workbook (reads back losslessly).",
+)
+@click.argument("framework")
+@click.option("-o", "--out", "out", required=True, type=click.Path(path_type=Path))
+@reports_bad_input
+def framework_workbook_command(framework: str, out: Path) -> None:
+    fw = resolve_framework(framework)
+    write_framework_workbook(fw, out)
+    click.echo(f"wrote {out}: {len(fw.leaves())} indicators, {len(fw.bands)} bands")

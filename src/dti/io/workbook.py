@@ -97,40 +97,43 @@ def xlsx_sheets(
     progress: Callable[[ReadProgress], None] | None = None,
     *,
     every: int = PROGRESS_ROWS,
+    name: str | None = None,
 ) -> Rows:
     """Every sheet's rows, cells typed as the workbook holds them (text, numbers, booleans,
     dates; empty cells ``""``); ``progress`` hears how far each sheet has come every ``every``
-    rows. The workbook is checked first (:func:`scan_workbook`: zip bomb, DTDs, extents), so
+    rows; ``name``: the file's name in problems (the upload's, not its temporary file's). The
+    workbook is checked first (:func:`scan_workbook`: zip bomb, DTDs, extents), so
     what calamine allocates is bounded whatever the file declares."""
-    extents = scan_workbook(path, name=path.name)
-    with _calamine(path.name):
+    file = name or path.name
+    extents = scan_workbook(path, name=file)
+    with _calamine(file):
         workbook = CalamineWorkbook.from_path(path)
     try:
-        with _calamine(path.name):
+        with _calamine(file):
             names = [m.name for m in workbook.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
         loaded = {}
-        for name in names:
-            with _calamine(path.name, name):
-                loaded[name] = workbook.get_sheet_by_name(name)
-        with _calamine(path.name):
-            merged = _merged_cells(loaded, path.name)
+        for sheet in names:
+            with _calamine(file, sheet):
+                loaded[sheet] = workbook.get_sheet_by_name(sheet)
+        with _calamine(file):
+            merged = _merged_cells(loaded, file)
         if merged:
             raise DataError(merged)
         sheets: Rows = {}
-        for name, data in loaded.items():
-            extent = extents.get(name)
+        for sheet, data in loaded.items():
+            extent = extents.get(sheet)
             total = extent.rows if extent is not None else None
-            rows = sheets[name] = []
-            with _calamine(path.name, name):
+            rows = sheets[sheet] = []
+            with _calamine(file, sheet):
                 cells = data.iter_rows()
             while True:
-                with _calamine(path.name, name):
+                with _calamine(file, sheet):
                     batch = list(islice(cells, every))
                 if not batch:
                     break
                 rows += batch
                 if progress is not None and len(batch) == every:  # (outside: its own errors)
-                    progress(ReadProgress(path.name, name, len(rows), total))
+                    progress(ReadProgress(file, sheet, len(rows), total))
         return sheets
     finally:
         workbook.close()

@@ -14,6 +14,7 @@ from dti.web.audit import views as audit
 from dti.web.frameworks import views as fw
 from dti.web.ops import views as ops
 from dti.web.registry import views as reg
+from dti.web.results import dashboard_views as dashboard
 
 urlpatterns = [
     path("", a.home, name="home"),
@@ -60,13 +61,20 @@ urlpatterns = [
     path("frameworks/", fw.framework_list, name="framework_list"),
     path("frameworks/upload/", fw.framework_upload, name="framework_upload"),
     path("frameworks/<int:pk>/", fw.framework_detail, name="framework_detail"),
+    path("frameworks/<int:pk>/workbook.xlsx", fw.framework_workbook, name="framework_workbook"),
     path("periods/new/", a.period_create, name="period_create"),
     path("periods/<int:pk>/", a.period_detail, name="period_detail"),
     path("periods/<int:pk>/bulk/", a.period_bulk, name="period_bulk"),
     path("periods/<int:pk>/deadlines/", a.period_deadlines, name="period_deadlines"),
+    path(
+        "periods/<int:pk>/framework/",
+        a.period_framework_correction,
+        name="period_framework_correction",
+    ),
     path("periods/<int:pk>/import/", imports.period_import, name="period_import"),
     path("imports/<int:pk>/", imports.values_import_detail, name="values_import_detail"),
     path("periods/<int:pk>/results/", a.period_results, name="period_results"),
+    path("periods/<int:pk>/dashboard/", dashboard.period_dashboard, name="period_dashboard"),
     path("assessments/<int:pk>/", a.assessment_detail, name="assessment_detail"),
     path("assessments/<int:pk>/history/", a.assessment_history, name="assessment_history"),
     path("assessments/<int:pk>/template.xlsx", a.template_download, name="template_download"),

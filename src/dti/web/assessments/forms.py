@@ -183,3 +183,40 @@ class ExtensionForm(forms.Form):
         if self.cleaned_data.get("unit") is not None:
             return qs.filter(unit=self.cleaned_data["unit"])
         return qs.filter(unit__group=self.cleaned_data["group"])
+
+
+class FrameworkCorrectionForm(forms.Form):
+    """A group of the period and the corrected version of its framework: picked among the
+    stored versions of the same framework, or uploaded (YAML or the appendix workbook)."""
+
+    group = forms.ModelChoiceField(queryset=UnitGroup.objects.none(), label=_("Group"))
+    version = forms.ModelChoiceField(
+        queryset=FrameworkVersion.objects.none(),
+        required=False,
+        label=_("Corrected version"),
+    )
+    file = forms.FileField(
+        required=False, label=_("or upload the corrected framework (YAML or .xlsx)")
+    )
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Reason for the correction (asked before the recompute)"),
+    )
+
+    def __init__(self, *args: Any, period: Period, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        assigned = period.frameworks.select_related("group", "framework")
+        group_field = self.fields["group"]
+        assert isinstance(group_field, forms.ModelChoiceField)
+        group_field.queryset = UnitGroup.objects.filter(pk__in=[pf.group_id for pf in assigned])
+        version_field = self.fields["version"]
+        assert isinstance(version_field, forms.ModelChoiceField)
+        # (any stored version: the correction checks it has the group's indicators)
+        version_field.queryset = FrameworkVersion.objects.order_by("code", "-uploaded_at")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("version") and not data.get("file"):
+            raise forms.ValidationError(_("Pick the corrected version or upload it."))
+        return data

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from dti.engine import score
 from dti.web.accounts.actors import Viewer
 from dti.web.accounts.policy import visible_assessments
 from dti.web.assessments.models import Assessment, Evidence, IndicatorEntry, Period, Status
 from dti.web.assessments.period_values import period_batches
-from dti.web.assessments.workflow import FINAL
+from dti.web.assessments.workflow import FINAL, self_deadline
 from dti.web.frameworks.selectors import framework_compiled
 
 
@@ -42,6 +44,38 @@ class Progress:
     @property
     def verified_percent(self) -> int:
         return round(100 * self.verified / self.total) if self.total else 0
+
+
+# Progress as leaders follow it: the states folded into four steps, and lateness before them.
+LATE = "late"
+PROGRESS_STEPS: tuple[tuple[str, frozenset[Status]], ...] = (
+    ("draft", frozenset({Status.DRAFT})),
+    ("submitted", frozenset({Status.SUBMITTED})),
+    ("under_verification", frozenset({Status.UNDER_VERIFICATION})),
+    ("verified", frozenset({Status.VERIFIED, Status.APPROVED, Status.PUBLISHED})),
+)
+STEP_CODES = (LATE, *(code for code, _states in PROGRESS_STEPS))
+
+
+def progress_step(assessment: Assessment, now: dt.datetime) -> str:
+    """The assessment's step: late (not submitted and its deadline passed), or its state's."""
+    step = next(code for code, states in PROGRESS_STEPS if assessment.status in states)
+    return LATE if step == "draft" and now > self_deadline(assessment) else step
+
+
+QS = TypeVar("QS", bound=QuerySet[Any])
+
+
+def in_step(assessments: QS, step: str, now: dt.datetime) -> QS:
+    """``assessments`` narrowed to one progress step (the list form of :func:`progress_step`)."""
+    if step in (LATE, "draft"):
+        drafts = assessments.filter(status=Status.DRAFT)
+        late = Q(self_deadline_override__lt=now) | Q(
+            self_deadline_override__isnull=True, period__self_deadline__lt=now
+        )
+        return drafts.filter(late) if step == LATE else drafts.exclude(late)
+    states = dict(PROGRESS_STEPS).get(step)
+    return assessments.filter(status__in=list(states)) if states else assessments
 
 
 def period_progress(period: Period) -> Progress:

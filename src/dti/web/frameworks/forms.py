@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class FrameworkUploadForm(forms.Form):
-    file = forms.FileField(label=_("Framework file (YAML)"), required=False)
+    file = forms.FileField(
+        label=_("Framework file (YAML, or the appendix workbook .xlsx)"), required=False
+    )
     text = forms.CharField(label=_("or paste the YAML"), widget=forms.Textarea, required=False)
 
     def clean(self) -> dict[str, object]:
@@ -14,6 +16,11 @@ class FrameworkUploadForm(forms.Form):
         if upload is not None:
             if upload.size > 2 * 1024 * 1024:
                 raise forms.ValidationError(_("The file is too large."))
+            data["name"] = upload.name
+            if upload.name.lower().endswith(".xlsx"):
+                # (read by the service from the upload's temporary file, bounded)
+                data["workbook"] = upload
+                return data
             try:
                 data["yaml"] = upload.read().decode("utf-8")
             except UnicodeDecodeError as exc:

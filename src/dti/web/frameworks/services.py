@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from dti.engine import FrameworkError, load_framework
+from dti.engine import DataError, FrameworkError, load_framework
+from dti.io.framework_workbook import framework_to_yaml, read_framework_workbook
 from dti.web.accounts.actors import Actor
 from dti.web.accounts.models import Role
 from dti.web.accounts.policy import require_role
@@ -16,7 +19,7 @@ from dti.web.errors import InvalidInput
 from dti.web.frameworks.models import FrameworkVersion
 
 
-def framework_problems(exc: FrameworkError) -> list[str]:
+def framework_problems(exc: FrameworkError | DataError) -> list[str]:
     return [str(p) for p in exc.problems]
 
 
@@ -58,3 +61,25 @@ def framework_store(
         )
         audit_record(actor=actor, action=AuditAction.FRAMEWORK_STORE, obj=stored, new=str(stored))
     return stored
+
+
+def framework_store_workbook(
+    *, actor: Actor | None, path: Path, file_name: str, check_role: bool = True
+) -> FrameworkVersion:
+    """Store the framework an appendix workbook holds (see :mod:`dti.io.framework_workbook`):
+    read and validated as a whole, every problem by sheet, row and column, then stored as the
+    framework YAML it is equivalent to (what a framework version always holds)."""
+    if check_role:
+        require_role(actor, Role.ADMIN)
+    try:
+        framework = read_framework_workbook(path, file=file_name)
+    except (FrameworkError, DataError) as exc:
+        raise InvalidInput(
+            _("The framework workbook has problems."), problems=framework_problems(exc)
+        ) from exc
+    return framework_store(
+        actor=actor,
+        yaml_text=framework_to_yaml(framework),
+        file_name=Path(file_name).with_suffix(".yaml").name,
+        check_role=False,
+    )

@@ -12,8 +12,11 @@ import polars as pl
 
 from dti.reports import DecisionHeader, appendix_pdf, appendix_xlsx, render
 from dti.reports.charts import (
+    NARROW_WIDTH,
+    PNG_WIDTH,
     bar_totals,
     group_pillar_averages,
+    pillar_frameworks,
     pillar_profile,
     score_histogram,
     unit_trend,
@@ -35,31 +38,64 @@ ChartFormat = Literal["png", "svg"]
 
 
 def chart_names(scores: PeriodScores) -> list[str]:
+    """The period's charts: per group its totals and its distribution, and per framework its
+    pillars (groups on different frameworks have different pillars: never one chart)."""
     names = []
     for g in scores.groups:
         names += [f"totals-{g.code}", f"distribution-{g.code}"]
-    return [*names, "pillars"] if scores.groups else []
+    if scores.result is None or not scores.groups:
+        return names
+    return [
+        *names,
+        *(f"pillars-{fw}" for fw in pillar_frameworks(scores.result, scores.frameworks)),
+    ]
 
 
-def chart_spec(scores: PeriodScores, name: str) -> dict[str, Any]:
+def chart_spec(scores: PeriodScores, name: str, language: str = "vi") -> dict[str, Any]:
     if scores.result is None or name not in chart_names(scores):
         raise KeyError(name)
     frameworks = scores.frameworks
-    if name == "pillars":
-        return group_pillar_averages(scores.result, scores.period, frameworks=frameworks)
-    kind, group = name.split("-", 1)
+    kind, key = name.split("-", 1)
+    if kind == "pillars":
+        return group_pillar_averages(
+            scores.result, scores.period, frameworks=frameworks, framework=key, language=language
+        )
     build = bar_totals if kind == "totals" else score_histogram
-    return build(scores.result, scores.period, group, frameworks=frameworks)
+    return build(scores.result, scores.period, key, frameworks=frameworks, language=language)
 
 
-def chart(period: Period, scores: PeriodScores, name: str, fmt: ChartFormat) -> bytes:
+def chart(
+    period: Period,
+    scores: PeriodScores,
+    name: str,
+    fmt: ChartFormat,
+    *,
+    language: str = "vi",
+    width: int = PNG_WIDTH,
+) -> bytes:
     """A chart of the period rendered on the server (cached with the results)."""
     return cached(
-        f"chart:{name}:{fmt}",
+        f"chart:{name}:{fmt}:{language}:{width}",
         [period],
         scores.statuses,
-        lambda: render(chart_spec(scores, name), fmt),
+        lambda: render(chart_spec(scores, name, language), fmt, width=width),
     )
+
+
+def page_charts(
+    period: Period, scores: PeriodScores, names: list[str], language: str
+) -> dict[str, dict[str, str]]:
+    """Each chart as inline SVG drawn twice — for a desktop and for a phone; the page shows
+    the one that fits (a wide drawing shrunk to a phone's width has unreadable text)."""
+    return {
+        name: {
+            "wide": inline_svg(chart(period, scores, name, "svg", language=language)),
+            "narrow": inline_svg(
+                chart(period, scores, name, "svg", language=language, width=NARROW_WIDTH)
+            ),
+        }
+        for name in names
+    }
 
 
 def inline_svg(svg: bytes) -> str:
@@ -73,23 +109,34 @@ def inline_svg(svg: bytes) -> str:
 # -- the unit scorecard -----------------------------------------------------------------------
 
 
-def unit_charts(period: Period, scores: PeriodScores, unit: str) -> dict[str, str]:
-    """The pillar profile and the trend as inline SVG."""
+def _both_widths(spec: dict[str, Any]) -> dict[str, str]:
+    return {
+        "wide": inline_svg(render(spec, "svg")),
+        "narrow": inline_svg(render(spec, "svg", width=NARROW_WIDTH)),
+    }
+
+
+def unit_charts(
+    period: Period, scores: PeriodScores, unit: str, language: str = "vi"
+) -> dict[str, dict[str, str]]:
+    """The pillar profile and the trend as inline SVG, each drawn for a desktop and a phone."""
     assert scores.result is not None
 
-    def build() -> dict[str, str]:
+    def build() -> dict[str, dict[str, str]]:
         assert scores.result is not None
-        profile = pillar_profile(scores.result, unit, scores.period, frameworks=scores.frameworks)
-        out = {"profile": inline_svg(render(profile, "svg"))}
+        profile = pillar_profile(
+            scores.result, unit, scores.period, frameworks=scores.frameworks, language=language
+        )
+        out = {"profile": _both_widths(profile)}
         history = [result.units for _, result in published_history(period, through=False)]
         combined = scores.result.with_units(
             pl.concat([*history, scores.result.units], how="diagonal_relaxed")
         )
         if combined.units.filter(pl.col("unit") == unit)["period"].n_unique() > 1:
-            out["trend"] = inline_svg(render(unit_trend(combined, unit), "svg"))
+            out["trend"] = _both_widths(unit_trend(combined, unit, language=language))
         return out
 
-    return cached(f"unit-charts:{unit}", [period], scores.statuses, build)
+    return cached(f"unit-charts:{unit}:{language}", [period], scores.statuses, build)
 
 
 def unit_pdf(scores: PeriodScores, unit: str) -> bytes:

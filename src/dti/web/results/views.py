@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dti.web.accounts.actors import actor_of
@@ -92,11 +93,17 @@ def public_results(request: HttpRequest, year: int) -> HttpResponse:
     band = request.GET.get("band", "")
     query = request.GET.get("q", "")[:100]
     shown = filter_tables(tables, group=group, band=band, query=query)
-    charts = {
-        name: documents.inline_svg(documents.chart(period, scores, name, "svg"))
-        for name in documents.chart_names(scores)
-        if name == "pillars" or not group or name.endswith(f"-{group}")
-    }
+    language = get_language() or "vi"
+    charts = documents.page_charts(
+        period,
+        scores,
+        [
+            name
+            for name in documents.chart_names(scores)
+            if name.startswith("pillars-") or not group or name.endswith(f"-{group}")
+        ],
+        language,
+    )
     bands = list(dict.fromkeys(b for t in tables for b in t.info.bands))
     return render(
         request,
@@ -123,9 +130,12 @@ def chart_download(
 ) -> HttpResponse:
     period = _published(request, year)
     scores = scoring.period_scores(period)
-    if name not in documents.chart_names(scores):
+    names = documents.chart_names(scores)
+    if name == "pillars":  # (the address before pillars were charted per framework)
+        name = next((n for n in names if n.startswith("pillars-")), name)
+    if name not in names:
         raise Http404
-    content = documents.chart(period, scores, name, fmt)
+    content = documents.chart(period, scores, name, fmt, language=get_language() or "vi")
     return _download(content, fmt, f"dti-{year}-{name}.{fmt}", public=True)
 
 
@@ -157,7 +167,7 @@ def scorecard(request: HttpRequest, year: int, unit: str) -> HttpResponse:
             "card": card,
             "row": unit_row(scores, unit),
             "group": scores.group(card.group),
-            "charts": documents.unit_charts(period, scores, unit),
+            "charts": documents.unit_charts(period, scores, unit, get_language() or "vi"),
             "preview": scores.statuses != PUBLISHED,
             "pq": f"?province={period.province.code}" if period.province else "",
             "assessment_id": scores.assessments[unit],

@@ -18,15 +18,16 @@ from dti.web.accounts.policy import require_role
 from dti.web.assessments.calculations import summaries
 from dti.web.assessments.models import Assessment, Period, PeriodFramework
 from dti.web.assessments.period_values import period_batches
+from dti.web.assessments.services.correction import correction_refusal
 from dti.web.assessments.services.scores import SCORE_FIELDS, pillar_names, store_scores
 from dti.web.assessments.workflow import FROZEN, VERIFIED_SIDE
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.models import AuditEvent
 from dti.web.audit.services import HEAD_FIELDS, audit_changes, audit_insert, audit_link
 from dti.web.bulk import update_fields
-from dti.web.errors import InvalidInput, InvalidState, NotFound
+from dti.web.errors import InvalidInput, NotFound
 from dti.web.frameworks.models import FrameworkVersion
-from dti.web.frameworks.selectors import framework_compiled, framework_parsed, leaves_for_group
+from dti.web.frameworks.selectors import framework_compiled, framework_parsed
 from dti.web.registry.models import UnitGroup
 
 
@@ -105,25 +106,12 @@ def period_framework_correct(
             raise NotFound(
                 _("Group %(group)s has no framework in this period.") % {"group": group.code}
             ) from exc
-        current = framework_parsed(assigned.framework)
-        corrected = framework_parsed(version)
-        old = [n.code for n in leaves_for_group(current, group.code)]
-        new = [n.code for n in leaves_for_group(corrected, group.code)]
-        if old != new:
-            missing, added = sorted(set(old) - set(new)), sorted(set(new) - set(old))
-            raise InvalidInput(
-                _("The corrected framework must have the same indicators."),
-                problems=[
-                    *(_("Indicator %(code)s is missing.") % {"code": c} for c in missing),
-                    *(_("Indicator %(code)s is new.") % {"code": c} for c in added),
-                ]
-                or [_("The indicators are in another order.")],
-            )
         members = period.assessments.filter(unit__group=group)
-        if members.filter(status__in=FROZEN).exists():
-            raise InvalidState(
-                _("Results of this group are approved or published: reopen them first.")
-            )
+        refusal = correction_refusal(
+            framework_parsed(assigned.framework), framework_parsed(version), group, list(members)
+        )
+        if refusal is not None:
+            raise refusal
         audit_changes(
             actor=actor,
             action=AuditAction.FRAMEWORK_CORRECT,

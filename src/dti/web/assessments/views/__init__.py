@@ -3,7 +3,8 @@ renders; permission questions go to :mod:`dti.web.accounts.policy`.
 
 * :mod:`.periods` — home, opening a period, its progress, bulk actions and results;
 * :mod:`.assessment` — one assessment's sheet, transitions, notes, template, history;
-* :mod:`.entries` — one indicator's save, verdict and evidence.
+* :mod:`.entries` — one indicator's save, verdict and evidence;
+* :mod:`.correction` — a group moved to a corrected version of its framework.
 """
 
 from dti.web.assessments.views.assessment import (
@@ -14,6 +15,7 @@ from dti.web.assessments.views.assessment import (
     template_download,
     workbook_upload,
 )
+from dti.web.assessments.views.correction import period_framework_correction
 from dti.web.assessments.views.entries import (
     entry_save,
     entry_verify,
@@ -45,6 +47,7 @@ __all__ = [
     "period_create",
     "period_deadlines",
     "period_detail",
+    "period_framework_correction",
     "period_results",
     "template_download",
     "workbook_upload",

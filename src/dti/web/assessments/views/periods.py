@@ -29,6 +29,9 @@ BULK_TRANSITIONS = (TransitionName.APPROVE, TransitionName.PUBLISH)
 
 def home(request: HttpRequest) -> HttpResponse:
     periods = Period.objects.all()
+    if has_role(request.user, Role.LEADER) and periods.exists():
+        # A leader's home is the newest period's dashboard (it lists the other periods).
+        return redirect("period_dashboard", pk=periods.first().pk)  # type: ignore[union-attr]
     assessments = selectors.assessments_for(request.user)
     if has_role(request.user, Role.VERIFIER):
         # A verifier's worklist: what waits for verification.
@@ -106,6 +109,13 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status = request.GET.get("status")
     if status in Status.values:
         assessments = assessments.filter(status=status)
+    # (the dashboard's charts link here: a group, a progress step)
+    group = request.GET.get("group")
+    if group:
+        assessments = assessments.filter(unit__group__code=group)
+    step = request.GET.get("step")
+    if step in selectors.STEP_CODES:
+        assessments = selectors.in_step(assessments, step, timezone.now())
     return render(
         request,
         "assessments/period_detail.html",
