@@ -33,7 +33,6 @@ __all__ = [
     "Count",
     "Measure",
     "band_colours",
-    "diverging_bars",
     "grouped_percent",
     "ranked_bars",
     "stacked_counts",
@@ -169,54 +168,30 @@ def ranked_bars(
     series: str,
     value: str,
     order: Sequence[str],
+    signed: bool = False,
     language: Language = "vi",
 ) -> Spec:
-    """Units as bars in the given order (leaders first, then the last ones), coloured by
-    ``series``."""
+    """Units as bars in the given order, coloured by ``series`` (leaders and last units;
+    ``signed``: values around zero, as the verifier's score less the unit's)."""
+    number, tip = ("+,~f", "+,.2~f") if signed else (",~f", ",.2~f")
     chart = alt.Chart(
         _inline(_records(rows, {"label": label, "series": series, "value": value})),
         title=title or alt.Undefined,
     ).mark_bar()
     chart = chart.encode(
         y=alt.Y(f"{label}:N", sort=None, title=None, axis=alt.Axis(labelLimit=220)),
-        x=alt.X(f"{value}:Q", axis=_value_axis(value, format=",~f")),
+        x=alt.X(f"{value}:Q", axis=_value_axis(value, format=number)),
         color=alt.Color(
             f"{series}:N",
             sort=list(order),
             scale=alt.Scale(domain=list(order), range=[BAND_COLOURS[0], BAND_COLOURS[-1]]),
             legend=alt.Legend(orient="bottom", title=None),
         ),
-        tooltip=[f"{label}:N", f"{series}:N", alt.Tooltip(f"{value}:Q", format=",.2~f")],
-        **_href(rows),
-    )
-    return _finish(chart.properties(height=alt.Step(20)), language)
-
-
-def diverging_bars(
-    rows: Sequence[Measure],
-    *,
-    title: str,
-    label: str,
-    series: str,
-    value: str,
-    order: Sequence[str],
-    language: Language = "vi",
-) -> Spec:
-    """Signed values (the verifier's score less the unit's) around zero: raised or lowered."""
-    chart = alt.Chart(
-        _inline(_records(rows, {"label": label, "series": series, "value": value})),
-        title=title or alt.Undefined,
-    ).mark_bar()
-    chart = chart.encode(
-        y=alt.Y(f"{label}:N", sort=None, title=None, axis=alt.Axis(labelLimit=220)),
-        x=alt.X(f"{value}:Q", axis=_value_axis(value, format="+,~f")),
-        color=alt.Color(
+        tooltip=[
+            f"{label}:N",
             f"{series}:N",
-            sort=list(order),
-            scale=alt.Scale(domain=list(order), range=[BAND_COLOURS[0], BAND_COLOURS[-1]]),
-            legend=alt.Legend(orient="bottom", title=None),
-        ),
-        tooltip=[f"{label}:N", alt.Tooltip(f"{value}:Q", format="+,.2~f")],
+            alt.Tooltip(f"{value}:Q", format=tip),
+        ],
         **_href(rows),
     )
     return _finish(chart.properties(height=alt.Step(20)), language)

@@ -22,7 +22,6 @@ from dti.reports.dashboard_charts import (
     Count,
     Measure,
     band_colours,
-    diverging_bars,
     grouped_percent,
     ranked_bars,
     stacked_counts,
@@ -276,8 +275,9 @@ def _adjustments(members: list[Assessment], language: str) -> Chart | None:
         for a in moved[:ADJUSTED]
     ]
     title = _("Largest adjustments by the verifiers")
-    spec = diverging_bars(
+    spec = ranked_bars(
         rows,
+        signed=True,
         title="",  # (the page heads each chart with its title)
         label=_("Unit"),
         series=_("Adjustment"),
