@@ -19,8 +19,10 @@ UNIT_DATE_COLUMNS = ("valid_from", "valid_to")
 UNIT_OPTIONAL_COLUMNS = ("parent", "predecessors", "basis")
 
 
-def read_units(path: str | Path) -> pl.DataFrame:
-    """Read the units table: ``unit, name, group[, parent][, predecessors]``."""
+def read_units(path: str | Path, *, check_predecessors: bool = True) -> pl.DataFrame:
+    """Read the units table: ``unit, name, group[, parent][, predecessors]``; every
+    predecessor must be a unit of the table unless ``check_predecessors`` is false (the web
+    import also knows the units already stored, and checks them itself)."""
     path = Path(path)
     sheet = read_sheet(path)
     frame = select_columns(
@@ -41,7 +43,8 @@ def read_units(path: str | Path) -> pl.DataFrame:
     frame = parse_dates(frame, sheet, UNIT_DATE_COLUMNS)
     codes = set(frame["unit"].to_list())
     problems = []
-    for code, preds, row in frame.select("unit", "predecessors", "row").iter_rows():
+    checked = frame if check_predecessors else frame.clear()
+    for code, preds, row in checked.select("unit", "predecessors", "row").iter_rows():
         for item in (preds or "").split(";"):
             pred = item.split(":")[0].strip()
             if pred and pred not in codes:
