@@ -9,8 +9,9 @@ lineage table records events, one row per edge ``from → to``:
 ``kind`` is ``merge`` (several → one), ``split`` (one → several), ``rename`` (one → one),
 ``transfer`` (part of ``from`` moves to ``to``; both go on), ``split_merge`` (part of ``from``
 goes into ``to`` together with other units: ``from`` is split between several successors and
-``to`` is formed by a merge, as about 300 communes of 1 July 2025 were) or ``absorb`` (``to`` goes on under
-its own code and takes ``from`` in, as every province of 1 July 2025 kept one predecessor's name).
+``to`` is formed by a merge, as about 300 communes of 1 July 2025 were) or ``absorb`` (``to``
+goes on under its own code and takes ``from`` in, as every province of 1 July 2025 kept one
+predecessor's name).
 A merge whose successor is one of its sources (a row ``from = to``) is the same continuing unit.
 ``weight`` is the optional share of the edge (population or area). Nothing here moves or deletes
 a predecessor's own records: the registry only answers questions about them.

@@ -2,8 +2,9 @@
 
 A unit is effective-dated: ``valid_from`` is its first day and ``valid_to`` its last (null: still
 exists), each with its legal ``basis``. A :class:`Lineage` row is one edge of a reorganisation
-event (``merge``, ``split``, ``rename``, ``transfer``, ``split_merge``) dated and with its basis; the engine's
-:class:`dti.engine.Registry` answers every question about them (see ``selectors.py``).
+event (``merge``, ``split``, ``rename``, ``transfer``, ``split_merge``) dated and with its
+basis; the engine's :class:`dti.engine.Registry` answers every question about them (see
+``selectors.py``).
 """
 
 from __future__ import annotations

@@ -4,25 +4,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0002_effective_dates'),
+        ("registry", "0002_effective_dates"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='lineage',
-            name='kind',
-            field=models.CharField(choices=[('merge', 'Merge'), ('split', 'Split'), ('rename', 'Rename'), ('transfer', 'Transfer'), ('split_merge', 'Split and merge')], default='merge', max_length=20),
+            model_name="lineage",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("merge", "Merge"),
+                    ("split", "Split"),
+                    ("rename", "Rename"),
+                    ("transfer", "Transfer"),
+                    ("split_merge", "Split and merge"),
+                ],
+                default="merge",
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='unit',
-            name='kind',
-            field=models.CharField(choices=[('province', 'Province'), ('department', 'Department'), ('district', 'District'), ('commune', 'Commune'), ('party', 'Party / Front body')], max_length=20),
+            model_name="unit",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("province", "Province"),
+                    ("department", "Department"),
+                    ("district", "District"),
+                    ("commune", "Commune"),
+                    ("party", "Party / Front body"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='unitgroup',
-            name='unit_kind',
-            field=models.CharField(choices=[('province', 'Province'), ('department', 'Department'), ('district', 'District'), ('commune', 'Commune'), ('party', 'Party / Front body')], max_length=20),
+            model_name="unitgroup",
+            name="unit_kind",
+            field=models.CharField(
+                choices=[
+                    ("province", "Province"),
+                    ("department", "Department"),
+                    ("district", "District"),
+                    ("commune", "Commune"),
+                    ("party", "Party / Front body"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -236,8 +236,6 @@ def registry_problems(
             if problem.row is not None and 0 <= index < len(edges):
                 out.append(f"{edges[index].origin}: {problem.message}")
             else:
-                out.append(
-                    _("the registry's lineage: %(problem)s") % {"problem": problem.message}
-                )
+                out.append(_("the registry's lineage: %(problem)s") % {"problem": problem.message})
         return out
     return []

@@ -211,4 +211,3 @@ def plan_apply(actor: Actor, plan: ImportPlan, progress: Progress, reason: str) 
     progress(_("Writing the audit trail"), done, total)
     audit_write(events)
     return len(events)
-
