@@ -26,7 +26,10 @@ def read_units(path: str | Path, *, check_predecessors: bool = True) -> pl.DataF
     path = Path(path)
     sheet = read_sheet(path)
     frame = select_columns(
-        sheet, (*UNIT_COLUMNS, *UNIT_DATE_COLUMNS, "basis"), ("unit", "name", "group")
+        sheet,
+        (*UNIT_COLUMNS, *UNIT_DATE_COLUMNS, "basis"),
+        ("unit", "name", "group"),
+        date_columns=UNIT_DATE_COLUMNS,
     )
     check_key_cells(frame, sheet, ("unit", "name", "group"))
     duplicated = frame.filter(pl.col("unit").is_duplicated())
@@ -69,7 +72,9 @@ def read_lineage(path: str | Path, *, sheet_name: str | None = None) -> pl.DataF
     (from the workbook's sheet ``sheet_name``, else its first)."""
     path = Path(path)
     sheet = read_sheet(path, preferred_sheet=sheet_name)
-    frame = select_columns(sheet, LINEAGE_COLUMNS, ("date", "kind", "from", "to"))
+    frame = select_columns(
+        sheet, LINEAGE_COLUMNS, ("date", "kind", "from", "to"), date_columns=("date",)
+    )
     check_key_cells(frame, sheet, ("date", "kind", "from", "to"))
     if "weight" not in frame.columns:
         frame = frame.with_columns(weight=pl.lit(None, dtype=pl.String))
