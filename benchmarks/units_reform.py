@@ -18,9 +18,10 @@ edge: ``level, code, name, parent, successor`` — and the workbook is generated
 benchmark time; nothing is downloaded.
 
 *Before*: the import as it was at 6f57328 (each edge through ``record_lineage``, which reloads
-every unit and edge and re-validates the registry) on one province's share of the file
-(``--before-province``, default Lào Cai's 11 old communes' province 10: its districts and
-communes), capped at ``--before-cap`` seconds; *after*: the same share, then the whole country.
+every unit and edge and re-validates the registry) on old provinces' shares of the file
+(``--before-province``, default Lào Cai and Nghệ An: their districts, old communes and the new
+communes these went into), each capped at ``--before-cap`` seconds; *after*: the same shares,
+then the whole country.
 The database is ``dti_units`` on the local PostgreSQL (dropped and created here).
 """
 
@@ -81,7 +82,8 @@ def reform_tables(
 ) -> tuple[list[list[Any]], list[list[Any]]]:
     """The units and lineage rows of the reform (or of one old province's districts and
     communes, with the new communes they went into)."""
-    rows = list(csv.DictReader(gzip.open(DATA, "rt", encoding="utf-8")))
+    with gzip.open(DATA, "rt", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
     district_province = {r["code"]: r["parent"] for r in rows if r["level"] == "district"}
     units: list[list[Any]] = []
     edges: list[tuple[str, str]] = []
@@ -147,7 +149,9 @@ def write_workbook(path: Path, units: list[list[Any]], lineage: list[list[Any]])
     ) as book:
         date = book.add_format({"num_format": "dd/mm/yyyy"})
         sheet = book.add_worksheet("units")
-        sheet.write_row(0, 0, ["unit", "name", "group", "parent", "valid_from", "valid_to", "basis"])
+        sheet.write_row(
+            0, 0, ["unit", "name", "group", "parent", "valid_from", "valid_to", "basis"]
+        )
         for i, (code, name, group, parent, day, basis) in enumerate(units, start=1):
             sheet.write_row(i, 0, [code, name, group, parent])
             column = 4 if day == FIRST_DAY else 5
@@ -190,7 +194,7 @@ def old_units_import() -> Any:
     spec = importlib.util.spec_from_loader("units_import_before", loader=None)
     assert spec is not None
     module = importlib.util.module_from_spec(spec)
-    exec(compile(source, "units_import_before.py", "exec"), module.__dict__)  # noqa: S102
+    exec(compile(source, "units_import_before.py", "exec"), module.__dict__)
     return module.units_import
 
 
@@ -226,7 +230,9 @@ def _before(admin: Any, path: Path, cap: float) -> str:
     def child() -> None:
         from django.contrib.auth.models import User
 
-        result.put(timed_import(old_units_import(), User.objects.get(pk=admin.pk), path, verbose=False))
+        result.put(
+            timed_import(old_units_import(), User.objects.get(pk=admin.pk), path, verbose=False)
+        )
 
     process = context.Process(target=child)
     process.start()
@@ -240,7 +246,12 @@ def _before(admin: Any, path: Path, cap: float) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--before-province", default="48", help="old province id (48: Lào Cai)")
+    parser.add_argument(
+        "--before-province",
+        nargs="+",
+        default=["48", "51"],
+        help="old province ids for the before/after pair (48: Lào Cai, 51: Nghệ An)",
+    )
     parser.add_argument("--before-cap", type=float, default=300.0)
     parser.add_argument("--no-before", action="store_true")
     parser.add_argument("--strict", action="store_true", help="exit 1 when the target is missed")
@@ -262,10 +273,10 @@ def main() -> int:
     )
     from dti.web.registry.services import units_import
 
-    if not args.no_before:
-        p_units, p_lineage = reform_tables(args.before_province)
+    for old in () if args.no_before else args.before_province:
+        p_units, p_lineage = reform_tables(old)
         write_workbook(share, p_units, p_lineage)
-        print(f"one province ({args.before_province}): {len(p_units):,} units, {len(p_lineage):,} edges")
+        print(f"old province {old}: {len(p_units):,} units, {len(p_lineage):,} edges")
         print(f"  before ({BEFORE_COMMIT}): {_before(admin, share, args.before_cap)}")
         print(f"  after: {timed_import(units_import, admin, share, verbose=False):.1f} s")
     print("whole country:")

@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dti.web.accounts.actors import Actor, actor_of
+from dti.web.accounts.actors import Actor, Viewer, actor_of
 from dti.web.accounts.policy import ADMINS, can_administer_units
 from dti.web.errors import Forbidden, InvalidInput, ServiceError
 from dti.web.registry.models import Unit, UnitGroup
@@ -33,15 +33,17 @@ from dti.web.registry.services import (
 from dti.web.registry.services.preview import change_preview
 from dti.web.views_common import role_required
 
-DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"})
 
 
-def _groups(user: object) -> Any:
+def _groups(user: Viewer) -> Any:
     allowed = [g.pk for g in UnitGroup.objects.all() if can_administer_units(user, g.province)]
     return UnitGroup.objects.filter(pk__in=allowed)
 
 
-def _units(user: object, exclude: Unit | None = None) -> Any:
+def _units(user: Viewer, exclude: Unit | None = None) -> Any:
     units = Unit.objects.filter(group__in=_groups(user)).select_related("group")
     return units.exclude(pk=exclude.pk) if exclude is not None else units
 
@@ -53,7 +55,9 @@ class AddForm(forms.Form):
     parent = forms.ModelChoiceField(
         Unit.objects.none(), required=False, label=gettext_lazy("Parent")
     )
-    valid_from = forms.DateField(required=False, label=gettext_lazy("First day"), **DATE)
+    valid_from = forms.DateField(
+        required=False, label=gettext_lazy("First day"), widget=_date_input()
+    )
     basis = forms.CharField(label=gettext_lazy("Legal basis"), max_length=255)
 
 
@@ -72,14 +76,14 @@ class TransferForm(forms.Form):
 
 
 class EndForm(forms.Form):
-    last_day = forms.DateField(label=gettext_lazy("Last day"), **DATE)
+    last_day = forms.DateField(label=gettext_lazy("Last day"), widget=_date_input())
     basis = forms.CharField(label=gettext_lazy("Legal basis"), max_length=255)
 
 
 class RenameForm(forms.Form):
     code = forms.SlugField(label=gettext_lazy("New code"))
     name = forms.CharField(label=gettext_lazy("New name"), max_length=255)
-    date = forms.DateField(label=gettext_lazy("From"), **DATE)
+    date = forms.DateField(label=gettext_lazy("From"), widget=_date_input())
     basis = forms.CharField(label=gettext_lazy("Legal basis"), max_length=255)
 
 
@@ -89,7 +93,7 @@ class MergeForm(forms.Form):
     )
     code = forms.SlugField(label=gettext_lazy("Code of the new unit"))
     name = forms.CharField(label=gettext_lazy("Name of the new unit"), max_length=255)
-    date = forms.DateField(label=gettext_lazy("From"), **DATE)
+    date = forms.DateField(label=gettext_lazy("From"), widget=_date_input())
     basis = forms.CharField(label=gettext_lazy("Legal basis"), max_length=255)
 
 
@@ -98,7 +102,7 @@ class SplitForm(forms.Form):
         label=gettext_lazy("New units, one a line: code; name; share (optional)"),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    date = forms.DateField(label=gettext_lazy("From"), **DATE)
+    date = forms.DateField(label=gettext_lazy("From"), widget=_date_input())
     basis = forms.CharField(label=gettext_lazy("Legal basis"), max_length=255)
 
     def clean_successors(self) -> list[tuple[str, str, float | None]]:
@@ -120,7 +124,7 @@ class SplitForm(forms.Form):
         return out
 
 
-def _scope(form: forms.Form, user: object, unit: Unit | None) -> None:
+def _scope(form: forms.Form, user: Viewer, unit: Unit | None) -> None:
     """The choices are the units and groups the user administers."""
     for name in ("group",):
         if name in form.fields:

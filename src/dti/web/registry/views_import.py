@@ -11,7 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dti.web.accounts.actors import actor_of
+from dti.web.accounts.actors import Viewer, actor_of
 from dti.web.accounts.policy import ADMINS, can_administer_units
 from dti.web.errors import Forbidden, NotFound, ServiceError
 from dti.web.registry.models import Province
@@ -35,7 +35,7 @@ class UnitsImportForm(forms.Form):
         label=gettext_lazy("Lineage table (.xlsx or .csv; optional)"), required=False
     )
 
-    def __init__(self, *args: object, user: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, user: Viewer, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         allowed = [p.pk for p in Province.objects.all() if can_administer_units(user, p)]
         field = self.fields["province"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -74,7 +75,7 @@ def unit_create(
             basis=basis,
             active=valid_to is None,
         )
-        unit.full_clean()
+        _clean(unit)
         unit.save()
         audit_record(
             actor=actor,
@@ -119,7 +120,7 @@ def unit_update(
         }
         unit.name, unit.group, unit.parent, unit.active = name, group, parent, active
         unit.kind = group.unit_kind
-        unit.full_clean()
+        _clean(unit)
         unit.save()
         after = {"name": name, "group": group.code, "parent": _code(parent), "active": active}
         audit_changes(
@@ -143,6 +144,20 @@ def _is_under(candidate: Unit, unit: Unit) -> bool:
         seen.add(node.pk)
         node = node.parent
     return False
+
+
+def _clean(unit: Unit) -> None:
+    """The model's checks (a code taken, a malformed code, …) as the services' refusal."""
+    try:
+        unit.full_clean()
+    except ValidationError as error:
+        raise InvalidInput(
+            _("The unit was refused."),
+            problems=[
+                f"{field}: {' '.join(map(str, messages))}"
+                for field, messages in error.message_dict.items()
+            ],
+        ) from error
 
 
 def _code(unit: Unit | None) -> str | None:

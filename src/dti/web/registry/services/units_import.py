@@ -163,5 +163,5 @@ def _new_edges(edges: list[PlannedEdge]) -> list[PlannedEdge]:
 def _registry_units(frame: pl.DataFrame) -> pl.DataFrame:
     """The registry's units as they will be: the stored ones, the file's rows replacing theirs."""
     stored = units_frame()
-    rows = frame.select(stored.columns).cast(dict(stored.schema))
+    rows = frame.select(stored.columns).cast(stored.schema)
     return pl.concat([stored.filter(~pl.col("unit").is_in(rows["unit"].implode())), rows])

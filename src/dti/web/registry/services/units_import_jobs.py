@@ -98,7 +98,7 @@ def units_import_start(
         paths.append(path)
     job = UnitsImportJob(id=secrets.token_urlsafe(12), user_id=actor.pk, step=_("Waiting"))
     _save(job)
-    names = (upload.name or "", lineage.name if lineage is not None else "")
+    names = (upload.name or "", (lineage.name or "") if lineage is not None else "")
     args = (job, actor, province, paths, names, tmp)
     in_memory = getattr(connection, "is_in_memory_db", lambda: False)
     if connection.vendor == "sqlite" and in_memory():
