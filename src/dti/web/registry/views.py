@@ -47,6 +47,11 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assessments": unit.assessments.select_related("period").order_by("-period__year"),
             "history": history.select_related("assessment__unit")[:100],
             "can_change": can_administer_units(request.user, unit.group.province),
-            "change_actions": [(name, spec[2]) for name, spec in ACTIONS.items()],
+            # An ended unit can still be corrected or moved, not reorganised again.
+            "change_actions": [
+                (name, spec[2])
+                for name, spec in ACTIONS.items()
+                if unit.active or name in ("edit", "transfer")
+            ],
         },
     )

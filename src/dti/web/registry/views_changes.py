@@ -44,7 +44,8 @@ def _groups(user: Viewer) -> Any:
 
 
 def _units(user: Viewer, exclude: Unit | None = None) -> Any:
-    units = Unit.objects.filter(group__in=_groups(user)).select_related("group")
+    """The units the user administers that still exist (an ended unit takes part in nothing)."""
+    units = Unit.objects.filter(group__in=_groups(user), active=True).select_related("group")
     return units.exclude(pk=exclude.pk) if exclude is not None else units
 
 
@@ -83,7 +84,7 @@ class EndForm(forms.Form):
 class RenameForm(forms.Form):
     code = forms.SlugField(label=gettext_lazy("New code"))
     name = forms.CharField(label=gettext_lazy("New name"), max_length=255)
-    date = forms.DateField(label=gettext_lazy("From"), widget=_date_input())
+    date = forms.DateField(label=gettext_lazy("Effective from"), widget=_date_input())
     basis = forms.CharField(label=gettext_lazy("Legal basis"), max_length=255)
 
 
@@ -93,7 +94,7 @@ class MergeForm(forms.Form):
     )
     code = forms.SlugField(label=gettext_lazy("Code of the new unit"))
     name = forms.CharField(label=gettext_lazy("Name of the new unit"), max_length=255)
-    date = forms.DateField(label=gettext_lazy("From"), widget=_date_input())
+    date = forms.DateField(label=gettext_lazy("Effective from"), widget=_date_input())
     basis = forms.CharField(label=gettext_lazy("Legal basis"), max_length=255)
 
 
@@ -102,7 +103,7 @@ class SplitForm(forms.Form):
         label=gettext_lazy("New units, one a line: code; name; share (optional)"),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    date = forms.DateField(label=gettext_lazy("From"), widget=_date_input())
+    date = forms.DateField(label=gettext_lazy("Effective from"), widget=_date_input())
     basis = forms.CharField(label=gettext_lazy("Legal basis"), max_length=255)
 
     def clean_successors(self) -> list[tuple[str, str, float | None]]:
@@ -255,10 +256,11 @@ def _page(
         data = form.cleaned_data
         try:
             if request.POST.get("confirm"):
-                save(data)
+                result = save(data)
                 messages.success(request, _("Saved; the change is in the audit trail."))
-                target = unit.pk if unit is not None and unit.pk else None
-                return redirect("unit_detail", target) if target else redirect("unit_list")
+                # A merge, a rename or a new unit: its page; otherwise the changed unit's.
+                shown = result if isinstance(result, Unit) else unit
+                return redirect("unit_detail", shown.pk) if shown else redirect("unit_list")
             preview = change_preview(lambda: save(data))
         except Forbidden as error:
             raise PermissionDenied(error.message) from error

@@ -71,10 +71,10 @@ def record_lineage(
         created = [_edge_write(actor, kind, edge, date, basis) for edge in edges]
         for unit in ending:
             last_day = date - dt.timedelta(days=1) if date else unit.valid_to
-            set_validity(actor, unit, unit.valid_from, last_day, active=False)
+            set_validity(actor, unit, unit.valid_from, last_day, active=False, reason=basis)
         for unit in starting:
             if unit.valid_from is None and date is not None:
-                set_validity(actor, unit, date, unit.valid_to, active=unit.active)
+                set_validity(actor, unit, date, unit.valid_to, active=unit.active, reason=basis)
     return created
 
 
@@ -109,7 +109,13 @@ def _edge_write(
 
 
 def set_validity(
-    actor: Actor, unit: Unit, valid_from: dt.date | None, valid_to: dt.date | None, *, active: bool
+    actor: Actor,
+    unit: Unit,
+    valid_from: dt.date | None,
+    valid_to: dt.date | None,
+    *,
+    active: bool,
+    reason: str = "",
 ) -> None:
     """Set the unit's first and last day and whether it is active, audited."""
     before = {"valid_from": unit.valid_from, "valid_to": unit.valid_to, "active": unit.active}
@@ -126,4 +132,5 @@ def set_validity(
         obj=unit,
         before=before,
         after={"valid_from": valid_from, "valid_to": valid_to, "active": active},
+        reason=reason,
     )

@@ -171,7 +171,7 @@ def unit_end(
     if check_role:
         require_administer_units(actor, unit.group.province)
     with transaction.atomic():
-        set_validity(actor, unit, unit.valid_from, last_day, active=False)
+        set_validity(actor, unit, unit.valid_from, last_day, active=False, reason=basis)
         if basis and not unit.basis:
             unit.basis = basis
             unit.save(update_fields=["basis"])

@@ -105,7 +105,8 @@ def units_import_start(
         # The in-memory SQLite of the test run refuses a second connection's writes: run here.
         _run(*args)
     else:
-        threading.Thread(target=_run_and_close, args=args, daemon=True).start()
+        name = f"units-import-{job.id}"
+        threading.Thread(target=_run_and_close, args=args, name=name, daemon=True).start()
     return units_import_job(actor=actor, job_id=job.id)
 
 
