@@ -46,7 +46,7 @@ def _client(user: Any) -> Client:
 
 
 def _url(unit: Unit, action: str) -> str:
-    return reverse("unit_change", args=[unit.pk, action])
+    return reverse(f"unit_{action}", args=[unit.pk])
 
 
 MERGE = {"code": "qn-ab", "name": "Xã Tam An mới", "date": "2025-07-01", "basis": BASIS}

@@ -64,7 +64,10 @@ urlpatterns = [
         name="unit_import_progress",
     ),
     path("units/new/", reg_changes.unit_add, name="unit_add"),
-    path("units/<int:pk>/<slug:action>/", reg_changes.unit_change, name="unit_change"),
+    *(
+        path(f"units/<int:pk>/{action}/", reg_changes.unit_change, {"action": action}, name=name)
+        for action, name in reg_changes.URL_NAMES.items()
+    ),
     path("units/<int:pk>/", reg.unit_detail, name="unit_detail"),
     path("frameworks/", fw.framework_list, name="framework_list"),
     path("frameworks/upload/", fw.framework_upload, name="framework_upload"),

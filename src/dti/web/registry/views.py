@@ -12,7 +12,7 @@ from dti.web.accounts.policy import REGISTRY_READERS, can_administer_units
 from dti.web.audit.models import AuditEvent
 from dti.web.registry.models import Unit, UnitGroup
 from dti.web.registry.selectors import unit_family, unit_history, unit_history_method
-from dti.web.registry.views_changes import ACTIONS
+from dti.web.registry.views_changes import ACTIONS, URL_NAMES
 from dti.web.views_common import role_required
 
 
@@ -49,7 +49,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": can_administer_units(request.user, unit.group.province),
             # An ended unit can still be corrected or moved, not reorganised again.
             "change_actions": [
-                (name, spec[2])
+                (URL_NAMES[name], spec[2])
                 for name, spec in ACTIONS.items()
                 if unit.active or name in ("edit", "transfer")
             ],

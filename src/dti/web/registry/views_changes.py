@@ -234,6 +234,9 @@ ACTIONS: dict[str, tuple[type[forms.Form], Saver, Any]] = {
     "split": (SplitForm, _save_split, gettext_lazy("Split into new units")),
 }
 
+# The page of each action: /units/<pk>/<action>/, named unit_<action>.
+URL_NAMES = {action: f"unit_{action}" for action in ACTIONS}
+
 
 def _initial(action: str, unit: Unit) -> dict[str, Any]:
     if action == "edit":
