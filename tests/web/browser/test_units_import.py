@@ -126,6 +126,29 @@ def test_province_admin_imports_units_with_lineage_then_merges_two(
     shot(page, "units-05-merged")
     phu = Unit.objects.get(code="qn-tam-phu")
     assert set(phu.predecessors.values_list("code", flat=True)) == {"qn-tam-anh", "qn-tam-hoa"}
+
+
+def test_the_progress_page_shows_the_step_and_the_bar(
+    browser: Any, live_server: Any, contexts: list[Any], province_admin: Any, shot: Any
+) -> None:
+    """A long import (the whole country's takes a minute) is followed on its page; the test
+    puts a running job where the import's thread keeps it."""
+    from dti.web.registry.services.units_import_jobs import UnitsImportJob, _save
+
+    job = UnitsImportJob(
+        id="ca-nuoc", user_id=province_admin.pk, step="Đang ghi phả hệ", done=16_146, total=24_562
+    )
+    _save(job)
+    base = live_server.url
+    page = login(browser, contexts, base, "admin-qn")
+    page.goto(f"{base}/units/import/ca-nuoc/")
+    assert page.locator("progress").get_attribute("value") == "66"
+    assert "Đang ghi phả hệ" in page.inner_text("section.card")
+    shot(page, "units-06-import-progress")
+    job.state, job.step, job.units = "done", "Hoàn tất", 14_146
+    _save(job)
+    page.wait_for_url(f"{base}/units/", timeout=10_000)  # the page refreshes by itself
+    assert "Đã nhập 14.146 đơn vị." in page.content()
     for thread in threading.enumerate():
         if thread.name.startswith("units-import-"):
             thread.join(10)
