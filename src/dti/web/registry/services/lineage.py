@@ -13,6 +13,7 @@ from collections.abc import Set
 
 import polars as pl
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dti.engine import DataError, Registry
 from dti.web.accounts.actors import Actor
@@ -42,7 +43,7 @@ def _check(new: list[tuple[str, str, str, float | None]], date: dt.date | None) 
         Registry.build(units_frame(), edges)
     except DataError as exc:
         raise InvalidInput(
-            "The reorganisation was refused.", problems=[p.message for p in exc.problems]
+            _("The reorganisation was refused."), problems=[p.message for p in exc.problems]
         ) from exc
 
 
@@ -67,7 +68,7 @@ def record_lineage(
             ).values_list("predecessor_id", "successor_id")
         }
         if any((p.pk, s.pk) in taken for p, s, _ in edges):
-            raise InvalidInput("This lineage edge is already recorded.")
+            raise InvalidInput(_("This lineage edge is already recorded."))
         created = [_edge_write(actor, kind, edge, date, basis) for edge in edges]
         for unit in ending:
             last_day = date - dt.timedelta(days=1) if date else unit.valid_to
@@ -122,7 +123,12 @@ def set_validity(
     unit.valid_from, unit.valid_to, unit.active = valid_from, valid_to, active
     if valid_from and valid_to and valid_to < valid_from:
         raise InvalidInput(
-            f"{unit.code}: its last day {valid_to} would fall before its first day {valid_from}."
+            _("%(code)s: its last day %(last)s would fall before its first day %(first)s.")
+            % {
+                "code": unit.code,
+                "last": valid_to.strftime("%d/%m/%Y"),
+                "first": valid_from.strftime("%d/%m/%Y"),
+            }
         )
     unit.full_clean()
     unit.save(update_fields=["valid_from", "valid_to", "active"])
