@@ -29,7 +29,6 @@ __all__ = ["ImportPlan", "Progress", "plan_apply", "plan_edges", "plan_rows"]
 
 Progress = Callable[[str, int, int], None]  # step, done, total
 _BATCH = 2_000
-_TRACKED = ("name", "group", "parent", "valid_from", "valid_to", "basis", "active")
 
 
 @dataclass
@@ -176,6 +175,19 @@ def plan_apply(actor: Actor, plan: ImportPlan, progress: Progress, reason: str) 
     Unit.objects.bulk_update(changed, fields, batch_size=500)
     done += len(plan.before)
     progress(_("Writing the units"), done, total)
+    events += _edges_write(
+        actor, plan, lambda n: progress(_("Recording the lineage"), done + n, total), reason
+    )
+    progress(_("Writing the audit trail"), total, total)
+    audit_write(events)
+    return len(events)
+
+
+def _edges_write(
+    actor: Actor, plan: ImportPlan, written: Callable[[int], None], reason: str
+) -> list[AuditEvent]:
+    """The plan's lineage rows, in batches; their audit events (unsaved) are returned."""
+    by_code = plan.by_code
     rows = [
         Lineage(
             predecessor=by_code[e.src],
@@ -189,9 +201,8 @@ def plan_apply(actor: Actor, plan: ImportPlan, progress: Progress, reason: str) 
     ]
     for start in range(0, len(rows), _BATCH):
         Lineage.objects.bulk_create(rows[start : start + _BATCH])
-        done += len(rows[start : start + _BATCH])
-        progress(_("Recording the lineage"), done, total)
-    events += [
+        written(min(start + _BATCH, len(rows)))
+    return [
         audit_event(
             actor=actor,
             action=AuditAction.of_lineage(e.kind.value),
@@ -208,6 +219,3 @@ def plan_apply(actor: Actor, plan: ImportPlan, progress: Progress, reason: str) 
         )
         for e in plan.edges
     ]
-    progress(_("Writing the audit trail"), done, total)
-    audit_write(events)
-    return len(events)
