@@ -62,5 +62,5 @@ def test_units_import_is_all_or_nothing(world: dict[str, Any], tmp_path: Path) -
     path.write_text("unit,name,group\nx-1,Xã Một,xa-khong-co\n", encoding="utf-8")
     with pytest.raises(InvalidInput) as info:
         units_import(actor=world["users"]["admin"], path=path)
-    assert "row 2" in info.value.problems[0]
+    assert "dòng 2" in info.value.problems[0]  # the row, named in Vietnamese
     assert not Unit.objects.filter(code="x-1").exists()

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from dti.engine.errors import Problem
 from dti.engine.framework import HistoryMethod
-from dti.engine.lineage import CONTINUING_KINDS, Absorption, EventKind, Registry
+from dti.engine.lineage import CONTINUING_KINDS, SHARING_KINDS, Absorption, EventKind, Registry
 
 __all__ = ["Derived", "Resolver"]
 
@@ -59,7 +59,7 @@ class Resolver:
         self.split_sizes: dict[str, int] = {}
         for edges in self.preds.values():
             for src, _w, kind in edges:
-                if kind == EventKind.SPLIT:
+                if kind in SHARING_KINDS:
                     self.split_sizes[src] = self.split_sizes.get(src, 0) + 1
 
     # -- before / after ---------------------------------------------------------------------
@@ -105,6 +105,15 @@ class Resolver:
                 missing.append(src)
             else:
                 parts.append((got, weight, kind, src))
+        if self.method == HistoryMethod.SUM:
+            # A commune split between several merges counts once in all: each successor sums
+            # only its share of it.
+            parts = [
+                (self._share(got, weight, src), weight, kind, src)
+                if kind == EventKind.SPLIT_MERGE
+                else (got, weight, kind, src)
+                for got, weight, kind, src in parts
+            ]
         if not parts:
             return None
         if len(parts) == 1 and not missing and parts[0][2] in (EventKind.SPLIT, EventKind.RENAME):
@@ -114,6 +123,10 @@ class Resolver:
                 value *= weight if weight is not None else 1.0 / self.split_sizes.get(src, 1)
             return Derived(value, True, got.missing)
         return self._combine([(p[0], p[1]) for p in parts], missing)
+
+    def _share(self, got: Derived, weight: float | None, src: str) -> Derived:
+        share = weight if weight is not None else 1.0 / self.split_sizes.get(src, 1)
+        return Derived(got.value * share, True, got.missing)
 
     def _absorbed(
         self,
@@ -163,7 +176,7 @@ class Resolver:
         alongside = sorted(
             src
             for src, _w, kind in self.preds.get(unit, ())
-            if kind == EventKind.MERGE and (src, *key) in self.lookup
+            if kind in (EventKind.MERGE, EventKind.SPLIT_MERGE) and (src, *key) in self.lookup
         )
         if not alongside:
             return None

@@ -7,8 +7,11 @@ lineage table records events, one row per edge ``from → to``:
     date, kind, from, to, weight, basis
 
 ``kind`` is ``merge`` (several → one), ``split`` (one → several), ``rename`` (one → one),
-``transfer`` (part of ``from`` moves to ``to``; both go on) or ``absorb`` (``to`` goes on under
-its own code and takes ``from`` in, as every province of 1 July 2025 kept one predecessor's name).
+``transfer`` (part of ``from`` moves to ``to``; both go on), ``split_merge`` (part of ``from``
+goes into ``to`` together with other units: ``from`` is split between several successors and
+``to`` is formed by a merge, as about 300 communes of 1 July 2025 were) or ``absorb`` (``to``
+goes on under its own code and takes ``from`` in, as every province of 1 July 2025 kept one
+predecessor's name).
 A merge whose successor is one of its sources (a row ``from = to``) is the same continuing unit.
 ``weight`` is the optional share of the edge (population or area). Nothing here moves or deletes
 a predecessor's own records: the registry only answers questions about them.
@@ -45,6 +48,11 @@ class EventKind(StrEnum):
     RENAME = "rename"
     TRANSFER = "transfer"
     ABSORB = "absorb"
+    SPLIT_MERGE = "split_merge"
+
+
+# The kinds by which a predecessor hands on only a share of itself.
+SHARING_KINDS = (EventKind.SPLIT.value, EventKind.SPLIT_MERGE.value)
 
 
 # The kinds by which a unit may go on under its own code, taking others in.
@@ -68,7 +76,8 @@ class Absorption:
 def edges_from_predecessors(units: pl.DataFrame) -> pl.DataFrame:
     """The units table's ``predecessors`` column (``"A;B"``, ``"A:0.6;B:0.4"``) as edges.
 
-    The kind is inferred: several predecessors → merge; one predecessor shared by several
+    The kind is inferred: a predecessor shared by several successors that is also merged with
+    others → split_merge; several predecessors → merge; one predecessor shared by several
     successors → split; otherwise rename.
     """
     if "predecessors" not in units.columns:
@@ -93,7 +102,9 @@ def edges_from_predecessors(units: pl.DataFrame) -> pl.DataFrame:
         )
     )
     kind = (
-        pl.when(pl.len().over("to") > 1)
+        pl.when((pl.len().over("to") > 1) & (pl.len().over("from") > 1))
+        .then(pl.lit(EventKind.SPLIT_MERGE.value))
+        .when(pl.len().over("to") > 1)
         .then(pl.lit(EventKind.MERGE.value))
         .when(pl.len().over("from") > 1)
         .then(pl.lit(EventKind.SPLIT.value))

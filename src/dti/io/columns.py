@@ -3,6 +3,7 @@ that cannot be read located by file, sheet, row and column."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import Any
@@ -25,8 +26,15 @@ __all__ = [
 ]
 
 
-def select_columns(sheet: Sheet, wanted: Sequence[str], required: Sequence[str]) -> pl.DataFrame:
-    """Select the wanted columns as text, with the user's row numbers in ``row``."""
+def select_columns(
+    sheet: Sheet,
+    wanted: Sequence[str],
+    required: Sequence[str],
+    date_columns: Sequence[str] = (),
+) -> pl.DataFrame:
+    """Select the wanted columns as text, with the user's row numbers in ``row``; a date cell
+    is refused except in ``date_columns``, where it becomes its ISO text (Excel turns a typed
+    01/07/2025 into a date cell)."""
     index = {h: i for i, h in enumerate(sheet.header)}
     missing = [c for c in required if c not in index]
     if missing:
@@ -51,6 +59,8 @@ def select_columns(sheet: Sheet, wanted: Sequence[str], required: Sequence[str])
             cells = list(map(itemgetter(i), sheet.rows))
         else:
             cells = [r[i] if i < len(r) else None for r in sheet.rows]
+        if name in date_columns:
+            cells = [_iso(c) if isinstance(c, TEMPORAL) else c for c in cells]
         kinds = set(map(type, cells))
         for n, cell in enumerate(cells if any(issubclass(k, TEMPORAL) for k in kinds) else ()):
             if isinstance(cell, TEMPORAL):
@@ -170,6 +180,13 @@ def check_key_cells(frame: pl.DataFrame, sheet: Sheet, columns: Iterable[str]) -
         problems += bad_cells(frame, sheet, bad, c, "is empty")
     if problems:
         raise DataError(problems)
+
+
+def _iso(cell: Any) -> Any:
+    """A date cell's day as ISO text (a date-time cell's date; other temporal cells stay)."""
+    if isinstance(cell, dt.datetime):
+        return cell.date().isoformat()
+    return cell.isoformat() if isinstance(cell, dt.date) else cell
 
 
 def _date_expr(column: str) -> pl.Expr:

@@ -19,12 +19,17 @@ UNIT_DATE_COLUMNS = ("valid_from", "valid_to")
 UNIT_OPTIONAL_COLUMNS = ("parent", "predecessors", "basis")
 
 
-def read_units(path: str | Path) -> pl.DataFrame:
-    """Read the units table: ``unit, name, group[, parent][, predecessors]``."""
+def read_units(path: str | Path, *, check_predecessors: bool = True) -> pl.DataFrame:
+    """Read the units table: ``unit, name, group[, parent][, predecessors]``; every
+    predecessor must be a unit of the table unless ``check_predecessors`` is false (the web
+    import also knows the units already stored, and checks them itself)."""
     path = Path(path)
     sheet = read_sheet(path)
     frame = select_columns(
-        sheet, (*UNIT_COLUMNS, *UNIT_DATE_COLUMNS, "basis"), ("unit", "name", "group")
+        sheet,
+        (*UNIT_COLUMNS, *UNIT_DATE_COLUMNS, "basis"),
+        ("unit", "name", "group"),
+        date_columns=UNIT_DATE_COLUMNS,
     )
     check_key_cells(frame, sheet, ("unit", "name", "group"))
     duplicated = frame.filter(pl.col("unit").is_duplicated())
@@ -41,7 +46,8 @@ def read_units(path: str | Path) -> pl.DataFrame:
     frame = parse_dates(frame, sheet, UNIT_DATE_COLUMNS)
     codes = set(frame["unit"].to_list())
     problems = []
-    for code, preds, row in frame.select("unit", "predecessors", "row").iter_rows():
+    checked = frame if check_predecessors else frame.clear()
+    for code, preds, row in checked.select("unit", "predecessors", "row").iter_rows():
         for item in (preds or "").split(";"):
             pred = item.split(":")[0].strip()
             if pred and pred not in codes:
@@ -66,7 +72,9 @@ def read_lineage(path: str | Path, *, sheet_name: str | None = None) -> pl.DataF
     (from the workbook's sheet ``sheet_name``, else its first)."""
     path = Path(path)
     sheet = read_sheet(path, preferred_sheet=sheet_name)
-    frame = select_columns(sheet, LINEAGE_COLUMNS, ("date", "kind", "from", "to"))
+    frame = select_columns(
+        sheet, LINEAGE_COLUMNS, ("date", "kind", "from", "to"), date_columns=("date",)
+    )
     check_key_cells(frame, sheet, ("date", "kind", "from", "to"))
     if "weight" not in frame.columns:
         frame = frame.with_columns(weight=pl.lit(None, dtype=pl.String))

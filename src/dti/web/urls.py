@@ -14,6 +14,8 @@ from dti.web.audit import views as audit
 from dti.web.frameworks import views as fw
 from dti.web.ops import views as ops
 from dti.web.registry import views as reg
+from dti.web.registry import views_changes as reg_changes
+from dti.web.registry import views_import as reg_import
 from dti.web.results import dashboard_views as dashboard
 
 urlpatterns = [
@@ -56,7 +58,17 @@ urlpatterns = [
     # whole and shared (results.page_cache); forging it only changes a visitor's language.
     path("i18n/setlang/", csrf_exempt(login_not_required(set_language)), name="set_language"),
     path("units/", reg.unit_list, name="unit_list"),
-    path("units/import/", reg.unit_import, name="unit_import"),
+    path("units/import/", reg_import.unit_import, name="unit_import"),
+    path(
+        "units/import/<str:job_id>/",
+        reg_import.unit_import_progress,
+        name="unit_import_progress",
+    ),
+    path("units/new/", reg_changes.unit_add, name="unit_add"),
+    *(
+        path(f"units/<int:pk>/{action}/", reg_changes.unit_change, {"action": action}, name=name)
+        for action, name in reg_changes.URL_NAMES.items()
+    ),
     path("units/<int:pk>/", reg.unit_detail, name="unit_detail"),
     path("frameworks/", fw.framework_list, name="framework_list"),
     path("frameworks/upload/", fw.framework_upload, name="framework_upload"),

@@ -29,6 +29,7 @@ from dti.web.errors import DeadlinePassed, Forbidden, InvalidState, ServiceError
 
 if TYPE_CHECKING:
     from dti.web.assessments.models import Assessment
+    from dti.web.registry.models import Province
 
 from dti.web.assessments.models import Status
 
@@ -230,3 +231,28 @@ def can_preview_results(user: Viewer) -> bool:
 def can_preview_appendix(user: Viewer) -> bool:
     """The decision appendix before publication: admin and leader (who sign it off)."""
     return has_role(user, Role.ADMIN, Role.LEADER)
+
+
+# -- units registry (dti.web.registry) ---------------------------------------------------------
+
+
+def units_admin_refusal(user: Viewer, province: Province | None) -> ServiceError | None:
+    """Units are changed by an administrator of their province; one of the national level
+    (no province) administers every province's units. ``province`` is the unit's (its
+    group's), or the one an import is for."""
+    membership = membership_of(user)
+    if membership is None or membership.role != Role.ADMIN:
+        return Forbidden(_("Only an administrator may change the units."))
+    if membership.province_id is not None and (
+        province is None or province.pk != membership.province_id
+    ):
+        return Forbidden(_("You administer the units of your own province only."))
+    return None
+
+
+def can_administer_units(user: Viewer, province: Province | None) -> bool:
+    return units_admin_refusal(user, province) is None
+
+
+def require_administer_units(user: Viewer, province: Province | None) -> None:
+    _raise(units_admin_refusal(user, province))

@@ -2,8 +2,9 @@
 
 A unit is effective-dated: ``valid_from`` is its first day and ``valid_to`` its last (null: still
 exists), each with its legal ``basis``. A :class:`Lineage` row is one edge of a reorganisation
-event (``merge``, ``split``, ``rename``, ``transfer``) dated and with its basis; the engine's
-:class:`dti.engine.Registry` answers every question about them (see ``selectors.py``).
+event (``merge``, ``split``, ``rename``, ``transfer``, ``split_merge``) dated and with its
+basis; the engine's :class:`dti.engine.Registry` answers every question about them (see
+``selectors.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from dti.engine import EventKind
 
 
 class UnitKind(models.TextChoices):
+    # A province is a unit when the national level ranks the provinces.
+    PROVINCE = "province", _("Province")
     DEPARTMENT = "department", _("Department")
     DISTRICT = "district", _("District")
     COMMUNE = "commune", _("Commune")
@@ -26,6 +29,8 @@ class LineageKind(models.TextChoices):
     SPLIT = EventKind.SPLIT.value, _("Split")
     RENAME = EventKind.RENAME.value, _("Rename")
     TRANSFER = EventKind.TRANSFER.value, _("Transfer")
+    # Part of a commune split between several new ones, each also formed by a merge.
+    SPLIT_MERGE = EventKind.SPLIT_MERGE.value, _("Split and merge")
 
     @classmethod
     def forming(cls, predecessors: int) -> LineageKind:

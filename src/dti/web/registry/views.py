@@ -1,39 +1,19 @@
-"""Room: registry — the units pages: the list, a unit's family and history, the import."""
+"""Room: registry — the units pages: the list, a unit's family and history (the import in
+:mod:`.views_import`, the changes in :mod:`.views_changes`)."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
-from django import forms
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy
 
 from dti.engine import HistoryMethod
-from dti.web.accounts.actors import actor_of
-from dti.web.accounts.policy import ADMINS, REGISTRY_READERS
+from dti.web.accounts.policy import REGISTRY_READERS, can_administer_units
 from dti.web.audit.models import AuditEvent
-from dti.web.errors import ServiceError
-from dti.web.registry.models import Province, Unit, UnitGroup
+from dti.web.registry.models import Unit, UnitGroup
 from dti.web.registry.selectors import unit_family, unit_history, unit_history_method
-from dti.web.registry.services import units_import
+from dti.web.registry.views_changes import ACTIONS, URL_NAMES
 from dti.web.views_common import role_required
-
-
-class UnitsImportForm(forms.Form):
-    province = forms.ModelChoiceField(
-        Province.objects.all(),
-        required=False,
-        label=gettext_lazy("Province"),
-        help_text=gettext_lazy("The units' groups are the chosen province's."),
-    )
-    file = forms.FileField(label=gettext_lazy("Units table (.xlsx or .csv)"))
-    lineage = forms.FileField(
-        label=gettext_lazy("Lineage table (.xlsx or .csv; optional)"), required=False
-    )
 
 
 @role_required(*REGISTRY_READERS)
@@ -66,46 +46,12 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history_method": METHOD_LABELS[method],
             "assessments": unit.assessments.select_related("period").order_by("-period__year"),
             "history": history.select_related("assessment__unit")[:100],
+            "can_change": can_administer_units(request.user, unit.group.province),
+            # An ended unit can still be corrected or moved, not reorganised again.
+            "change_actions": [
+                (URL_NAMES[name], spec[2])
+                for name, spec in ACTIONS.items()
+                if unit.active or name in ("edit", "transfer")
+            ],
         },
     )
-
-
-@role_required(*ADMINS)
-def unit_import(request: HttpRequest) -> HttpResponse:
-    provinces = Province.objects.all()
-    form = UnitsImportForm(
-        request.POST or None,
-        request.FILES or None,
-        initial={"province": provinces.first() if provinces.count() == 1 else None},
-    )
-    problems: list[str] = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        lineage = form.cleaned_data.get("lineage")
-        suffixes = [Path(f.name).suffix.lower() for f in (upload, lineage) if f]
-        if any(suffix not in (".xlsx", ".csv") for suffix in suffixes):
-            problems = [_("Upload an .xlsx or .csv file.")]
-        else:
-            with tempfile.TemporaryDirectory() as tmp:
-                paths = []
-                for stem, part, suffix in zip(
-                    ("units", "lineage"), (upload, lineage), suffixes, strict=False
-                ):
-                    path = Path(tmp) / f"{stem}{suffix}"
-                    with path.open("wb") as handle:
-                        for chunk in part.chunks():
-                            handle.write(chunk)
-                    paths.append(path)
-                try:
-                    count = units_import(
-                        actor=actor_of(request),
-                        path=paths[0],
-                        lineage_path=paths[1] if len(paths) > 1 else None,
-                        province=form.cleaned_data.get("province"),
-                    )
-                except ServiceError as error:
-                    problems = [error.message, *error.problems]
-                else:
-                    messages.success(request, _("%(n)s units imported.") % {"n": count})
-                    return redirect("unit_list")
-    return render(request, "registry/unit_import.html", {"form": form, "problems": problems})

@@ -13,6 +13,7 @@ from collections.abc import Set
 
 import polars as pl
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dti.engine import DataError, Registry
 from dti.web.accounts.actors import Actor
@@ -42,7 +43,7 @@ def _check(new: list[tuple[str, str, str, float | None]], date: dt.date | None) 
         Registry.build(units_frame(), edges)
     except DataError as exc:
         raise InvalidInput(
-            "The reorganisation was refused.", problems=[p.message for p in exc.problems]
+            _("The reorganisation was refused."), problems=[p.message for p in exc.problems]
         ) from exc
 
 
@@ -67,14 +68,14 @@ def record_lineage(
             ).values_list("predecessor_id", "successor_id")
         }
         if any((p.pk, s.pk) in taken for p, s, _ in edges):
-            raise InvalidInput("This lineage edge is already recorded.")
+            raise InvalidInput(_("This lineage edge is already recorded."))
         created = [_edge_write(actor, kind, edge, date, basis) for edge in edges]
         for unit in ending:
             last_day = date - dt.timedelta(days=1) if date else unit.valid_to
-            set_validity(actor, unit, unit.valid_from, last_day, active=False)
+            set_validity(actor, unit, unit.valid_from, last_day, active=False, reason=basis)
         for unit in starting:
             if unit.valid_from is None and date is not None:
-                set_validity(actor, unit, date, unit.valid_to, active=unit.active)
+                set_validity(actor, unit, date, unit.valid_to, active=unit.active, reason=basis)
     return created
 
 
@@ -109,14 +110,25 @@ def _edge_write(
 
 
 def set_validity(
-    actor: Actor, unit: Unit, valid_from: dt.date | None, valid_to: dt.date | None, *, active: bool
+    actor: Actor,
+    unit: Unit,
+    valid_from: dt.date | None,
+    valid_to: dt.date | None,
+    *,
+    active: bool,
+    reason: str = "",
 ) -> None:
     """Set the unit's first and last day and whether it is active, audited."""
     before = {"valid_from": unit.valid_from, "valid_to": unit.valid_to, "active": unit.active}
     unit.valid_from, unit.valid_to, unit.active = valid_from, valid_to, active
     if valid_from and valid_to and valid_to < valid_from:
         raise InvalidInput(
-            f"{unit.code}: its last day {valid_to} would fall before its first day {valid_from}."
+            _("%(code)s: its last day %(last)s would fall before its first day %(first)s.")
+            % {
+                "code": unit.code,
+                "last": valid_to.strftime("%d/%m/%Y"),
+                "first": valid_from.strftime("%d/%m/%Y"),
+            }
         )
     unit.full_clean()
     unit.save(update_fields=["valid_from", "valid_to", "active"])
@@ -126,4 +138,5 @@ def set_validity(
         obj=unit,
         before=before,
         after={"valid_from": valid_from, "valid_to": valid_to, "active": active},
+        reason=reason,
     )

@@ -13,10 +13,10 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dti.web.accounts.actors import Actor
-from dti.web.accounts.models import Role
-from dti.web.accounts.policy import require_role
+from dti.web.accounts.policy import require_administer_units
 from dti.web.errors import InvalidInput
 from dti.web.registry.models import Lineage, LineageKind, Unit
 from dti.web.registry.services.lineage import record_lineage
@@ -67,13 +67,16 @@ def _several_with_one(
 ) -> list[Lineage]:
     """A merge (``several`` → ``one``: they end, it starts) or a split (``one`` → ``several``:
     it ends, they start); either needs at least two of ``several``."""
-    if check_role:
-        require_role(actor, Role.ADMIN)
     weights = _weights(several)
+    if check_role:
+        _require(actor, one, *weights)
     merge = kind == LineageKind.MERGE
     if len(weights) < 2:
-        side = "predecessors" if merge else "successors"
-        raise InvalidInput(f"A {kind.value} needs at least two {side}.")
+        raise InvalidInput(
+            _("A merge needs at least two predecessors.")
+            if merge
+            else _("A split needs at least two successors.")
+        )
     return record_lineage(
         actor=actor,
         kind=kind,
@@ -83,6 +86,12 @@ def _several_with_one(
         ending=set(weights) if merge else {one},
         starting={one} if merge else set(weights),
     )
+
+
+def _require(actor: Actor, *units: Unit) -> None:
+    """Every unit of the event is one the actor administers (its province's admin)."""
+    for unit in units:
+        require_administer_units(actor, unit.group.province)
 
 
 def _weights(units: Weighted) -> dict[Unit, float | None]:
@@ -104,7 +113,7 @@ def unit_rename(
     """The unit goes on under a new code and name from ``date``: a new unit, same group and
     parent, linked by a ``rename`` edge (its history is carried over)."""
     if check_role:
-        require_role(actor, Role.ADMIN)
+        _require(actor, unit)
     with transaction.atomic():
         successor = unit_create(
             actor=actor,
@@ -139,7 +148,7 @@ def unit_transfer(
 ) -> Lineage:
     """Part of ``source`` (``weight``: its share) moves to ``target``; both go on."""
     if check_role:
-        require_role(actor, Role.ADMIN)
+        _require(actor, source, target)
     return record_lineage(
         actor=actor,
         kind=LineageKind.TRANSFER,
@@ -163,7 +172,7 @@ def lineage_add(
     """One edge of an event; a rename ends the predecessor (a transfer ends nothing). For
     several → one or one → several use :func:`units_merge` / :func:`unit_split`."""
     if check_role:
-        require_role(actor, Role.ADMIN)
+        _require(actor, predecessor, successor)
     ends = kind.ends_predecessor
     return record_lineage(
         actor=actor,

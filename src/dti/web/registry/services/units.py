@@ -9,13 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dti.web.accounts.actors import Actor
-from dti.web.accounts.models import Role
-from dti.web.accounts.policy import require_role
+from dti.web.accounts.policy import require_administer_units
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_changes, audit_record
+from dti.web.errors import InvalidInput
 from dti.web.registry.models import LineageKind, Province, Unit, UnitGroup, UnitKind
 from dti.web.registry.services.lineage import record_lineage, set_validity
 
@@ -58,7 +60,9 @@ def unit_create(
     """Create a unit; ``predecessors`` records it as formed from them (a merge, or a rename
     when there is one) on ``valid_from``."""
     if check_role:
-        require_role(actor, Role.ADMIN)
+        require_administer_units(actor, group.province)
+        for predecessor in predecessors or ():
+            require_administer_units(actor, predecessor.group.province)
     with transaction.atomic():
         unit = Unit(
             code=code,
@@ -71,7 +75,7 @@ def unit_create(
             basis=basis,
             active=valid_to is None,
         )
-        unit.full_clean()
+        _clean(unit)
         unit.save()
         audit_record(
             actor=actor,
@@ -92,9 +96,21 @@ def unit_create(
 
 
 def unit_update(
-    *, actor: Actor, unit: Unit, name: str, group: UnitGroup, parent: Unit | None, active: bool
+    *,
+    actor: Actor,
+    unit: Unit,
+    name: str,
+    group: UnitGroup,
+    parent: Unit | None,
+    active: bool,
+    reason: str = "",
 ) -> Unit:
-    require_role(actor, Role.ADMIN)
+    """Change the unit's name, group, parent or whether it is active (moving it to another
+    group or parent is a transfer); ``reason`` goes into the audit trail."""
+    require_administer_units(actor, unit.group.province)
+    require_administer_units(actor, group.province)
+    if parent is not None and (parent.pk == unit.pk or _is_under(parent, unit)):
+        raise InvalidInput(_("A unit cannot be placed under itself or one of its own units."))
     with transaction.atomic():
         before = {
             "name": unit.name,
@@ -104,13 +120,44 @@ def unit_update(
         }
         unit.name, unit.group, unit.parent, unit.active = name, group, parent, active
         unit.kind = group.unit_kind
-        unit.full_clean()
+        _clean(unit)
         unit.save()
         after = {"name": name, "group": group.code, "parent": _code(parent), "active": active}
         audit_changes(
-            actor=actor, action=AuditAction.UNIT_UPDATE, obj=unit, before=before, after=after
+            actor=actor,
+            action=AuditAction.UNIT_UPDATE,
+            obj=unit,
+            before=before,
+            after=after,
+            reason=reason,
         )
     return unit
+
+
+def _is_under(candidate: Unit, unit: Unit) -> bool:
+    """Whether ``candidate`` lies somewhere below ``unit`` (a parent loop otherwise)."""
+    seen: set[int] = set()
+    node: Unit | None = candidate
+    while node is not None and node.pk not in seen:
+        if node.parent_id == unit.pk:
+            return True
+        seen.add(node.pk)
+        node = node.parent
+    return False
+
+
+def _clean(unit: Unit) -> None:
+    """The model's checks (a code taken, a malformed code, …) as the services' refusal."""
+    try:
+        unit.full_clean()
+    except ValidationError as error:
+        raise InvalidInput(
+            _("The unit was refused."),
+            problems=[
+                f"{field}: {' '.join(map(str, messages))}"
+                for field, messages in error.message_dict.items()
+            ],
+        ) from error
 
 
 def _code(unit: Unit | None) -> str | None:
@@ -122,9 +169,9 @@ def unit_end(
 ) -> Unit:
     """The unit is abolished with no successor (e.g. the districts on 30 June 2025)."""
     if check_role:
-        require_role(actor, Role.ADMIN)
+        require_administer_units(actor, unit.group.province)
     with transaction.atomic():
-        set_validity(actor, unit, unit.valid_from, last_day, active=False)
+        set_validity(actor, unit, unit.valid_from, last_day, active=False, reason=basis)
         if basis and not unit.basis:
             unit.basis = basis
             unit.save(update_fields=["basis"])

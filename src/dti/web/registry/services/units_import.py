@@ -3,14 +3,14 @@
 A units table (CSV/XLSX: ``unit, name, group, parent, predecessors, valid_from, valid_to,
 basis``) creates or updates units; its ``predecessors`` column and a lineage table (a
 ``lineage`` sheet of the workbook or a file of its own: ``date, kind, from, to, weight, basis``)
-are recorded as edges, checked together by the engine.
+are recorded as edges. Read → check (:mod:`.units_import_checks`: every problem located and in
+the user's language, the registry judged once by the engine) → write
+(:mod:`.units_import_writing`: in bulk, in one transaction). ``progress`` hears each step.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 from django.db import transaction
@@ -20,18 +20,32 @@ from dti.engine import DataError
 from dti.io.tables import read_lineage, read_units
 from dti.io.workbook import sheet_names
 from dti.web.accounts.actors import Actor
-from dti.web.accounts.models import Role
-from dti.web.accounts.policy import require_role
-from dti.web.audit.actions import AuditAction
-from dti.web.audit.services import audit_changes, audit_record
+from dti.web.accounts.policy import require_administer_units
 from dti.web.errors import InvalidInput
-from dti.web.registry.models import Lineage, LineageKind, Province, Unit, UnitGroup
-from dti.web.registry.services.lineage import record_lineage
+from dti.web.registry.models import Lineage, Province, Unit, UnitGroup
+from dti.web.registry.selectors import lineage_frame, units_frame
+from dti.web.registry.services.units_import_checks import (
+    PlannedEdge,
+    column_edges,
+    group_problems,
+    problem_text,
+    reference_problems,
+    registry_problems,
+    table_edges,
+)
+from dti.web.registry.services.units_import_writing import (
+    Progress,
+    plan_apply,
+    plan_edges,
+    plan_rows,
+)
 
 LINEAGE_SHEETS = ("lineage", "Lineage", "Phả hệ", "phả hệ")
+MAX_PROBLEMS = 200
 
-# kind, predecessor, successor, weight, date, basis
-_ImportedEdge = tuple[LineageKind, Unit, Unit, float | None, dt.date | None, str]
+
+def _silent(step: str, done: int, total: int) -> None:
+    """No one is listening."""
 
 
 def units_import(
@@ -41,49 +55,93 @@ def units_import(
     lineage_path: Path | None = None,
     province: Province | None = None,
     check_role: bool = True,
+    progress: Progress = _silent,
+    names: tuple[str, str] = ("", ""),
 ) -> int:
     """Create or update units from a units table and lineage (a ``lineage`` sheet of the
-    workbook or ``lineage_path``); all or nothing. Returns the number of units' rows."""
+    workbook or ``lineage_path``); all or nothing. Returns the number of units' rows.
+    ``names`` are the files' names as the user knows them (a CSV's "sheet")."""
     if check_role:
-        require_role(actor, Role.ADMIN)
-    frame, lineage = _read_tables(path, lineage_path)
+        require_administer_units(actor, province)
+    progress(_("Reading the file"), 0, 1)
+    frame, units_sheet, lineage, lineage_sheet = _read_tables(path, lineage_path, names)
+    progress(_("Checking the units and their lineage"), 0, 1)
     groups = {g.code: g for g in UnitGroup.objects.filter(province=province)}
-    known = ", ".join(sorted(groups)) or "none"
-    where = f"province {province.code}" if province else "this installation"
-    # Row problems stay in the readers' words (located, in English) until problems become
-    # codes rendered in the user's language; the summary above them is translated.
-    problems = [
-        f"row {row}, column group: unknown group {group!r} (the groups of {where}: {known})"
-        for group, row in frame.select("group", "row").iter_rows()
-        if group not in groups
-    ]
-    if problems:
-        raise InvalidInput(_("The units file has problems; nothing was saved."), problems=problems)
+    problems = group_problems(frame, groups, province, units_sheet)
+    stored = {u.code: u for u in Unit.objects.select_related("group__province")}
+    known = set(stored) | set(frame["unit"].to_list())
+    foreign = {
+        code: (unit.group.province.name if unit.group.province else _("the national level"))
+        for code in frame["unit"].to_list()
+        if (unit := stored.get(code)) is not None and unit.group.province_id != _pk(province)
+    }
+    problems += reference_problems(frame, known, units_sheet, foreign)
+    table, table_problems = table_edges(lineage, known, lineage_sheet)
+    _refuse(problems + table_problems)
+    edges = _new_edges(column_edges(frame, units_sheet) + table)
+    units = _registry_units(frame)
+    _refuse(registry_problems(units, lineage_frame(), edges))
+    parent_codes = dict(Unit.objects.filter(parent__isnull=False).values_list("pk", "parent__code"))
+    rows = list(frame.iter_rows(named=True))
+    plan = plan_rows(rows, groups, stored, parent_codes)
+    _refuse(plan_edges(plan, edges))
     with transaction.atomic():
-        by_code: dict[str, Unit] = {u.code: u for u in Unit.objects.all()}
-        rows = list(frame.iter_rows(named=True))
-        for row in rows:
-            _unit_write(actor, row, groups[row["group"]], by_code)
-        _parents_set(rows, by_code)
-        edges = _column_edges(frame, by_code) + _table_edges(lineage, by_code)
-        _edges_write(actor, edges)
+        plan_apply(actor, plan, progress, reason=_("units import"))
+    progress(_("Done"), 1, 1)
     return len(rows)
 
 
-def _read_tables(path: Path, lineage_path: Path | None) -> tuple[pl.DataFrame, pl.DataFrame | None]:
-    lineage: pl.DataFrame | None
+def _pk(province: Province | None) -> int | None:
+    return province.pk if province is not None else None
+
+
+def _refuse(problems: list[str]) -> None:
+    if problems:
+        shown = problems[:MAX_PROBLEMS]
+        if len(problems) > MAX_PROBLEMS:
+            shown.append(_("… and %(n)s more") % {"n": len(problems) - MAX_PROBLEMS})
+        raise InvalidInput(_("The units file has problems; nothing was saved."), problems=shown)
+
+
+def _read_tables(
+    path: Path, lineage_path: Path | None, names: tuple[str, str]
+) -> tuple[pl.DataFrame, str, pl.DataFrame | None, str]:
+    """The units frame, its sheet's name, the lineage frame (if any) and its sheet's name."""
+    units_sheet = _first_sheet(path, names[0])
+    lineage: pl.DataFrame | None = None
+    lineage_sheet = _first_sheet(lineage_path, names[1]) if lineage_path else "lineage"
     try:
-        frame = read_units(path)
+        frame = read_units(path, check_predecessors=False)
+    except DataError as exc:
+        raise _unreadable(exc, units_sheet) from exc
+    try:
         if lineage_path is not None:
             lineage = read_lineage(lineage_path)
-        else:
-            sheet = _lineage_sheet(path)
-            lineage = read_lineage(path, sheet_name=sheet) if sheet else None
+        elif sheet := _lineage_sheet(path):
+            lineage_sheet = sheet
+            lineage = read_lineage(path, sheet_name=sheet)
     except DataError as exc:
-        raise InvalidInput(
-            "The units file has problems.", problems=[str(p) for p in exc.problems]
-        ) from exc
-    return frame, lineage
+        raise _unreadable(exc, lineage_sheet) from exc
+    return frame, units_sheet, lineage, lineage_sheet
+
+
+def _unreadable(exc: DataError, sheet: str) -> InvalidInput:
+    return InvalidInput(
+        _("The units file has problems; nothing was saved."),
+        problems=[problem_text(p, sheet) for p in exc.problems[:MAX_PROBLEMS]],
+    )
+
+
+def _first_sheet(path: Path | None, name: str) -> str:
+    """What the messages call the table: a workbook's first sheet, or the CSV's name."""
+    if path is not None and path.suffix.lower() == ".xlsx":
+        try:
+            found = sheet_names(path)
+        except DataError:
+            found = []
+        if found:
+            return found[0]
+    return name or (path.name if path is not None else "")
 
 
 def _lineage_sheet(path: Path) -> str | None:
@@ -94,110 +152,16 @@ def _lineage_sheet(path: Path) -> str | None:
     return next((n for n in LINEAGE_SHEETS if n in names), None)
 
 
-def _unit_write(
-    actor: Actor, row: dict[str, Any], group: UnitGroup, by_code: dict[str, Unit]
-) -> None:
-    """Create the row's unit, or update it where the row differs (audited either way)."""
-    unit = by_code.get(row["unit"])
-    dates = {
-        "valid_from": row["valid_from"],
-        "valid_to": row["valid_to"],
-        "basis": row.get("basis") or "",
-    }
-    if unit is None:
-        unit = Unit(
-            code=row["unit"],
-            name=row["name"],
-            kind=group.unit_kind,
-            group=group,
-            active=row["valid_to"] is None,
-            **dates,
-        )
-        unit.full_clean()
-        unit.save()
-        audit_record(actor=actor, action=AuditAction.UNIT_IMPORT, obj=unit, new=row["name"])
-        by_code[unit.code] = unit
-        return
-    before = {"name": unit.name, "group": unit.group.code, **{k: getattr(unit, k) for k in dates}}
-    after = {"name": row["name"], "group": group.code, **dates}
-    if before != after:
-        unit.name, unit.group, unit.kind = row["name"], group, group.unit_kind
-        for key, value in dates.items():
-            setattr(unit, key, value)
-        unit.full_clean()
-        unit.save()
-        audit_changes(
-            actor=actor, action=AuditAction.UNIT_IMPORT, obj=unit, before=before, after=after
-        )
+def _new_edges(edges: list[PlannedEdge]) -> list[PlannedEdge]:
+    """The edges not yet stored, each pair once (the file's last word on it, as the engine
+    reads a lineage table)."""
+    stored = set(Lineage.objects.values_list("predecessor__code", "successor__code"))
+    latest = {(e.src, e.dst): e for e in edges if (e.src, e.dst) not in stored}
+    return list(latest.values())
 
 
-def _parents_set(rows: list[dict[str, Any]], by_code: dict[str, Unit]) -> None:
-    for row in rows:
-        unit = by_code[row["unit"]]
-        parent = by_code.get(row["parent"] or "")
-        if row["parent"] and parent is None:
-            raise InvalidInput(f"row {row['row']}: unknown parent {row['parent']!r}")
-        if parent is not None and unit.parent_id != parent.pk:
-            unit.parent = parent
-            unit.save(update_fields=["parent"])
-
-
-def _column_edges(frame: pl.DataFrame, by_code: dict[str, Unit]) -> list[_ImportedEdge]:
-    """The ``predecessors`` column (``code[:weight]; …``): the unit formed from them."""
-    edges: list[_ImportedEdge] = []
-    for row in frame.iter_rows(named=True):
-        unit = by_code[row["unit"]]
-        items = [i.partition(":") for i in (row["predecessors"] or "").split(";") if i.strip()]
-        kind = LineageKind.forming(len(items))
-        for code, _colon, weight in items:
-            edges.append(
-                (
-                    kind,
-                    by_code[code.strip()],
-                    unit,
-                    float(weight) if weight.strip() else None,
-                    row["valid_from"],
-                    row.get("basis") or "",
-                )
-            )
-    return edges
-
-
-def _table_edges(lineage: pl.DataFrame | None, by_code: dict[str, Unit]) -> list[_ImportedEdge]:
-    """The lineage table's rows, every unknown unit or kind a located problem."""
-    edges: list[_ImportedEdge] = []
-    problems = []
-    rows = lineage.iter_rows(named=True) if lineage is not None else iter(())
-    for n, row in enumerate(rows, start=2):
-        src, dst = by_code.get(row["from"]), by_code.get(row["to"])
-        if src is None or dst is None:
-            problems.append(f"lineage row {n}: unknown unit {row['from']!r} or {row['to']!r}")
-            continue
-        if row["kind"] not in LineageKind.values:
-            problems.append(f"lineage row {n}: unknown kind {row['kind']!r}")
-            continue
-        edges.append(
-            (LineageKind(row["kind"]), src, dst, row["weight"], row["date"], row["basis"] or "")
-        )
-    if problems:
-        raise InvalidInput("The lineage table has problems.", problems=problems)
-    return edges
-
-
-def _edges_write(actor: Actor, edges: list[_ImportedEdge]) -> None:
-    """Record the edges not yet stored, one by one (the engine checks each)."""
-    known = set(Lineage.objects.values_list("predecessor_id", "successor_id"))
-    for kind, src, dst, weight, date, basis in edges:
-        if (src.pk, dst.pk) in known:
-            continue
-        known.add((src.pk, dst.pk))
-        ends = kind.ends_predecessor
-        record_lineage(
-            actor=actor,
-            kind=kind,
-            edges=[(src, dst, weight)],
-            date=date,
-            basis=basis,
-            ending={src} if ends else set(),
-            starting={dst},
-        )
+def _registry_units(frame: pl.DataFrame) -> pl.DataFrame:
+    """The registry's units as they will be: the stored ones, the file's rows replacing theirs."""
+    stored = units_frame()
+    rows = frame.select(stored.columns).cast(stored.schema)
+    return pl.concat([stored.filter(~pl.col("unit").is_in(rows["unit"].implode())), rows])
