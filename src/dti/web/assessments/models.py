@@ -246,3 +246,15 @@ class ValuesImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} — {self.period}"
+
+
+# The working group's organisation, clarification round and disputes (their own module).
+from dti.web.assessments.verification_models import (  # noqa: E402, F401
+    Clarification,
+    ClarificationReason,
+    ClarificationState,
+    DisputeDecision,
+    EntryDispute,
+    VerificationChair,
+    VerifierAssignment,
+)
