@@ -44,7 +44,7 @@ def _service_accepts(user: Any, assessment: Assessment) -> tuple[set[str], bool,
         for name in TRANSITIONS
         if _accepted(
             lambda name=name: services.assessment_transition(
-                actor=user, assessment=assessment, name=name, reason="kiểm tra"
+                actor=user, assessment=assessment, name=name, reason="kiểm tra", accept_rest=True
             )
         )
     }
