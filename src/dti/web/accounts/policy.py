@@ -257,13 +257,13 @@ def can_preview_appendix(user: Viewer) -> bool:
 
 def _assigned(user: Viewer) -> Q:
     """The assessments a verifier may work on (the filter form of :func:`_unassigned`)."""
-    return assignments.assigned_to(user.pk if user is not None else 0)
+    return assignments.assigned_to(int(user.pk) if user is not None and user.pk else 0)
 
 
 def _reach(user: Viewer, assessment: Assessment) -> assignments.Reach:
-    if user is None or not has_role(user, Role.VERIFIER):
+    if user is None or user.pk is None or not has_role(user, Role.VERIFIER):
         return assignments.NOTHING
-    return assignments.verifier_reach(user.pk, assessment.period_id, assessment.unit_id)
+    return assignments.verifier_reach(int(user.pk), assessment.period_id, assessment.unit_id)
 
 
 def _unassigned(user: Viewer, assessment: Assessment) -> Forbidden | None:

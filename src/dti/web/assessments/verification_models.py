@@ -11,6 +11,16 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+__all__ = [
+    "Clarification",
+    "ClarificationReason",
+    "ClarificationState",
+    "DisputeDecision",
+    "EntryDispute",
+    "VerificationChair",
+    "VerifierAssignment",
+]
+
 # An assignment names a top-level node of the framework's tree (a pillar), ``bonus`` or
 # ``penalty`` (the items outside the tree), or nothing: the whole unit.
 WHOLE_UNIT = ""

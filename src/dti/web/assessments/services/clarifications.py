@@ -109,7 +109,7 @@ def clarifications_ask(
                     assessment=assessment,
                     field=c.reason,
                     new=c.question,
-                    reason=ClarificationReason(c.reason).label,
+                    reason=str(ClarificationReason(c.reason).label),
                     label=c.entry.indicator,
                 )
                 for c in made
