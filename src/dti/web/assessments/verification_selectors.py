@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dti.web.accounts.actors import Viewer
+from dti.web.accounts.models import Role
 from dti.web.accounts.policy import (
     clarification_answer_refusal,
     dispute_decide_refusal,
     dispute_file_refusal,
     entry_verify_refusal,
+    has_role,
     verifiable_indicators,
 )
 from dti.web.assessments.assignments import chair_id_of, pillar_choices
@@ -90,6 +92,7 @@ def verification_summary(user: Viewer, assessment: Assessment) -> dict[str, Any]
     """The aside's figures: pending verdicts, open questions, open disputes, the chair."""
     entries = assessment.entries
     chair_id = chair_id_of(assessment.period_id)
+    verifiable = verifiable_indicators(user, assessment) if has_role(user, Role.VERIFIER) else None
     return {
         "pending": entries.filter(verdict=Verdict.PENDING).count(),
         "open_questions": Clarification.objects.filter(entry__assessment=assessment)
@@ -99,7 +102,8 @@ def verification_summary(user: Viewer, assessment: Assessment) -> dict[str, Any]
         .filter(period_id=assessment.period_id)
         .first(),
         "is_chair": user is not None and chair_id is not None and user.pk == chair_id,
-        "verifiable": verifiable_indicators(user, assessment),
+        # A verifier assigned some pillars only (None: the whole unit, or not a verifier).
+        "verifiable": verifiable,
     }
 
 
