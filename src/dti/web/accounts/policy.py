@@ -344,6 +344,17 @@ def entry_verify_refusal(
     return refusal
 
 
+def verifiable_now(user: Viewer, assessment: Assessment, now: dt.datetime) -> frozenset[str]:
+    """The indicators ``user`` may verify now: the page's list form of
+    :func:`entry_verify_refusal`, asked once for the whole assessment."""
+    if verify_refusal(user, assessment, now) is not None:
+        return frozenset()
+    allowed = verifiable_indicators(user, assessment)
+    if allowed is None:
+        return frozenset(assessment.entries.values_list("indicator", flat=True))
+    return allowed
+
+
 def clarification_answer_refusal(
     user: Viewer, clarification: Clarification, assessment: Assessment, now: dt.datetime
 ) -> ServiceError | None:

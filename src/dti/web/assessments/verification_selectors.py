@@ -14,9 +14,9 @@ from dti.web.accounts.policy import (
     clarification_answer_refusal,
     dispute_decide_refusal,
     dispute_file_refusal,
-    entry_verify_refusal,
     has_role,
     verifiable_indicators,
+    verifiable_now,
 )
 from dti.web.assessments.assignments import chair_id_of, pillar_choices
 from dti.web.assessments.models import (
@@ -79,9 +79,10 @@ def assessment_exchanges(
         x.disputes.append(d)
         if dispute_decide_refusal(user, d, assessment) is None:
             x.decidable.add(d.pk)
+    verifiable = verifiable_now(user, assessment, now)
     for e in entries:
         x = out[e.indicator]
-        x.can_ask = entry_verify_refusal(user, e, now) is None
+        x.can_ask = e.indicator in verifiable
         x.can_dispute = e.verdict == Verdict.ADJUSTED and (
             dispute_file_refusal(user, e, assessment) is None
         )
