@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -91,6 +92,7 @@ def _all_paths() -> list[tuple[str, str]]:
             elif isinstance(p, URLPattern):
                 path = (prefix + route).replace("<int:pk>", "1").replace("<int:entry_pk>", "1")
                 path = path.replace("<int:evidence_pk>", "1").replace("<int:year>", "2023")
+                path = re.sub(r"<int:\w+>", "1", path)  # any other id
                 out.append((p.name or path, "/" + path))
 
     walk(project_urls.urlpatterns, "")

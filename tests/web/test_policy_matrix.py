@@ -44,7 +44,7 @@ def _service_accepts(user: Any, assessment: Assessment) -> tuple[set[str], bool,
         for name in TRANSITIONS
         if _accepted(
             lambda name=name: services.assessment_transition(
-                actor=user, assessment=assessment, name=name, reason="kiểm tra"
+                actor=user, assessment=assessment, name=name, reason="kiểm tra", accept_rest=True
             )
         )
     }
@@ -102,3 +102,72 @@ def test_every_action_the_page_offers_is_exactly_what_the_service_accepts(
             offered_anything |= page[0]
     # The matrix is not vacuous: some transition is offered (and accepted) in every case.
     assert offered_anything
+
+
+# -- verification by assignment: the same agreement, per indicator -------------------------------
+
+
+def _verifiable_by_service(user: Any, assessment: Assessment) -> set[str]:
+    return {
+        e.indicator
+        for e in IndicatorEntry.objects.filter(assessment=assessment).order_by("position")
+        if _accepted(
+            lambda e=e: services.entry_verify(actor=user, entry=e, version=e.version, adjust=False)
+        )
+    }
+
+
+def _verifiable_on_page(client: Client, assessment: Assessment) -> tuple[int, set[str], set[str]]:
+    response = client.get(f"/assessments/{assessment.pk}/")
+    if response.status_code != 200:
+        return response.status_code, set(), set()
+    context = response.context
+    names = {str(t.name) for t in context["transitions"]}
+    if not context["can_verify"]:
+        return 200, names, set()
+    return 200, names, {code for code, x in context["exchanges"].items() if x.can_ask}
+
+
+def test_with_assignments_each_verifier_is_offered_exactly_what_the_services_accept(
+    world: dict[str, Any],
+) -> None:
+    from tests.web.conftest import PASSWORD
+
+    from dti.web.accounts.models import Role
+    from dti.web.accounts.services import user_create
+
+    admin, period, unit = world["users"]["admin"], world["period"], world["units"]["a"]
+    team = {
+        name: user_create(
+            actor=None, username=name, password=PASSWORD, role=Role.VERIFIER, check_role=False
+        )
+        for name in ("assigned", "pillar1", "chair")
+    }
+    services.verifiers_assign(actor=admin, period=period, verifier=team["assigned"], units=[unit])
+    services.verifiers_assign(
+        actor=admin, period=period, verifier=team["pillar1"], units=[unit], pillar="1"
+    )
+    services.verification_chair_name(actor=admin, period=period, chair=team["chair"])
+    users = {**world["users"], **team}
+    clients = {}
+    for name, user in users.items():
+        clients[name] = Client()
+        clients[name].force_login(user)
+    seen: dict[str, set[str]] = {}
+    for status in Status:
+        Assessment.objects.filter(pk=world["mine"].pk).update(status=status)
+        for name, user in users.items():
+            fresh = Assessment.objects.select_related("period", "unit__group", "framework").get(
+                pk=world["mine"].pk
+            )
+            code, offered, verifiable = _verifiable_on_page(clients[name], fresh)
+            transitions = _service_accepts(user, fresh)[0]
+            assert offered == transitions, (str(status), name)
+            assert verifiable == _verifiable_by_service(user, fresh), (str(status), name)
+            if name == "verifier" and status != Status.DRAFT:
+                assert code == 403  # not assigned: refused, not hidden
+            seen.setdefault(name, set()).update(verifiable)
+    # Not vacuous: the pillar verifier verifies pillar 1 only, the others all or nothing.
+    assert seen["pillar1"] == {"1.1", "1.2", "1.3"}
+    assert seen["assigned"] == seen["chair"] and "2.1" in seen["chair"]
+    assert seen["verifier"] == set()

@@ -41,7 +41,9 @@ def test_transition_matrix(world: dict[str, Any], name: str, state: str, role: s
     transition = TRANSITIONS[name]
     assessment = _put_in(world["mine"], state)
     user = world["users"][role]
-    kwargs = {"reason": "Bổ sung minh chứng"} if transition.needs_reason else {}
+    kwargs: dict[str, Any] = {"reason": "Bổ sung minh chứng"} if transition.needs_reason else {}
+    if transition.accepts_pending:
+        kwargs["accept_rest"] = True  # the verifier's explicit choice (see test_verification_*)
     allowed_role = role in ALLOWED_ROLE[name]
     allowed_state = Status(state) in transition.sources
     if not allowed_role:

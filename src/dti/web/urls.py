@@ -104,6 +104,33 @@ urlpatterns = [
     ),
     path("evidence/<int:evidence_pk>/", a.evidence_download, name="evidence_download"),
     path("evidence/<int:evidence_pk>/delete/", a.evidence_delete, name="evidence_delete"),
+    # The working group: assignments and chair, the clarification round, disputes.
+    path("periods/<int:pk>/verifiers/", a.period_verifiers, name="period_verifiers"),
+    path(
+        "periods/<int:pk>/verifiers/<int:assignment_pk>/remove/",
+        a.verifier_unassign,
+        name="verifier_unassign",
+    ),
+    path(
+        "assessments/<int:pk>/entries/<int:entry_pk>/ask/",
+        a.clarification_ask,
+        name="clarification_ask",
+    ),
+    path(
+        "assessments/<int:pk>/questions/<int:clarification_pk>/answer/",
+        a.clarification_answer,
+        name="clarification_answer",
+    ),
+    path(
+        "assessments/<int:pk>/entries/<int:entry_pk>/dispute/",
+        a.dispute_file,
+        name="dispute_file",
+    ),
+    path(
+        "assessments/<int:pk>/disputes/<int:dispute_pk>/decide/",
+        a.dispute_decide,
+        name="dispute_decide",
+    ),
     path("audit/", audit.audit_list, name="audit_list"),
     # Published results, scorecards, comparison, charts and the decision appendix.
     path("", include("dti.web.results.urls")),

@@ -143,6 +143,7 @@ def test_open_fill_submit_verify_approve_publish(
     verifier.click("text=Thêm ghi chú")
     verifier.wait_for_selector("text=Đã thêm ghi chú")
     shot(verifier, "05-verifier-adjustment")
+    verifier.check("input[name=accept_rest]")  # the rest accepted as declared, explicitly
     verifier.click("button[data-action=finish_verification]")
     verifier.wait_for_selector("text=Đã thực hiện: Kết thúc thẩm tra")
     assessment.refresh_from_db()

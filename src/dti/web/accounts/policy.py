@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from dti.web.accounts.actors import Viewer
 from dti.web.accounts.models import Membership, Role
+from dti.web.assessments import assignments
 from dti.web.assessments.workflow import (
+    CLARIFIABLE,
+    DISPUTABLE,
     SELF_EDITABLE,
     TRANSITIONS,
     VERIFY_EDITABLE,
@@ -25,13 +28,18 @@ from dti.web.assessments.workflow import (
     Transition,
     deadline_passed,
 )
-from dti.web.errors import DeadlinePassed, Forbidden, InvalidState, ServiceError
+from dti.web.errors import DeadlinePassed, Forbidden, InvalidState, NotFound, ServiceError
 
 if TYPE_CHECKING:
-    from dti.web.assessments.models import Assessment
+    from dti.web.assessments.models import (
+        Assessment,
+        Clarification,
+        EntryDispute,
+        IndicatorEntry,
+    )
     from dti.web.registry.models import Province
 
-from dti.web.assessments.models import Status
+from dti.web.assessments.models import ClarificationState, DisputeDecision, Status, Verdict
 
 # Role sets the pages are opened to.
 ADMINS = frozenset({Role.ADMIN})
@@ -94,7 +102,7 @@ def can_view_assessment(user: Viewer, assessment: Assessment) -> bool:
         return True
     if membership.role == Role.REPORTER:
         return assessment.unit_id in membership.unit_ids
-    return assessment.status in VISIBLE_TO_REVIEWERS
+    return assessment.status in VISIBLE_TO_REVIEWERS and _unassigned(user, assessment) is None
 
 
 def visible_assessments(user: Viewer, qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
@@ -106,6 +114,8 @@ def visible_assessments(user: Viewer, qs: QuerySet[Assessment]) -> QuerySet[Asse
         return qs
     if membership.role == Role.REPORTER:
         return qs.filter(unit_id__in=membership.unit_ids)
+    if membership.role == Role.VERIFIER:
+        qs = qs.filter(_assigned(user))
     return qs.filter(status__in=list(VISIBLE_TO_REVIEWERS))
 
 
@@ -159,6 +169,8 @@ def verify_refusal(user: Viewer, assessment: Assessment, now: dt.datetime) -> Se
     """Why ``user`` may not verify indicators now (role, state and deadline)."""
     if not has_role(user, Role.VERIFIER):
         return Forbidden("Your role does not allow this action.")
+    if (unassigned := _unassigned(user, assessment)) is not None:
+        return unassigned
     if assessment.status not in VERIFY_EDITABLE:
         return InvalidState(_("Indicators can only be verified while verification is open."))
     return _deadline_refusal(assessment, Deadline.VERIFICATION, now)
@@ -174,11 +186,15 @@ def transition_refusal(
         refusal = _not_reporter_of(user, assessment)
         if refusal is not None:
             return refusal
+    if (assigned := _assignment_refusal(user, assessment, transition)) is not None:
+        return assigned
     if assessment.status not in transition.sources:
         return InvalidState(
             _("%(action)s is not possible while the assessment is %(status)s.")
             % {"action": transition.label, "status": Status(assessment.status).label}
         )
+    if transition.waits_for_disputes and (waiting := _open_dispute_refusal(assessment)):
+        return waiting
     return _deadline_refusal(assessment, transition.deadline, now)
 
 
@@ -256,3 +272,165 @@ def can_administer_units(user: Viewer, province: Province | None) -> bool:
 
 def require_administer_units(user: Viewer, province: Province | None) -> None:
     _raise(units_admin_refusal(user, province))
+
+
+# -- verification by assignment, clarifications, disputes ----------------------------------------
+# The rule (README, "Verification by assignment"): in a period with no assignment and no chair
+# every verifier works on every unit, as before; otherwise a verifier sees and verifies only
+# the units (or pillars) the admin assigned, the chair every unit; the chair signs each unit's
+# verification off and decides the units' disputes (the admin, where no chair is named).
+
+
+def _assigned(user: Viewer) -> Q:
+    """The assessments a verifier may work on (the filter form of :func:`_unassigned`)."""
+    return assignments.assigned_to(int(user.pk) if user is not None and user.pk else 0)
+
+
+def _reach(user: Viewer, assessment: Assessment) -> assignments.Reach:
+    if user is None or user.pk is None or not has_role(user, Role.VERIFIER):
+        return assignments.NOTHING
+    return assignments.verifier_reach(int(user.pk), assessment.period_id, assessment.unit_id)
+
+
+def _unassigned(user: Viewer, assessment: Assessment) -> Forbidden | None:
+    """A verifier to whom nothing of the unit is assigned (None for other roles)."""
+    if not has_role(user, Role.VERIFIER) or _reach(user, assessment).anything:
+        return None
+    return Forbidden(_("This unit is not assigned to you for verification."))
+
+
+def _not_chair(user: Viewer, assessment: Assessment) -> Forbidden | None:
+    """Who signs off and decides disputes: the chair where one is named; where none is, a
+    verifier assigned the whole unit (signing off) — see :func:`dispute_decide_refusal`."""
+    if not assignments.period_assigned(assessment.period_id):
+        return None
+    chair_id = assignments.chair_id_of(assessment.period_id)
+    if chair_id is not None:
+        if user is not None and user.pk == chair_id:
+            return None
+        return Forbidden(_("Only the working group's chair signs the verification off."))
+    if _reach(user, assessment).whole:
+        return None
+    return Forbidden(_("Only a verifier assigned the whole unit signs its verification off."))
+
+
+def _assignment_refusal(
+    user: Viewer, assessment: Assessment, transition: Transition
+) -> Forbidden | None:
+    if Role.VERIFIER not in transition.roles:
+        return None
+    refusal = _unassigned(user, assessment)
+    if refusal is None and transition.chair_signs:
+        refusal = _not_chair(user, assessment)
+    return refusal
+
+
+def _open_dispute_refusal(assessment: Assessment) -> InvalidState | None:
+    from dti.web.assessments.models import EntryDispute
+
+    waiting = EntryDispute.objects.filter(
+        entry__assessment_id=assessment.pk,
+        round=assessment.reopen_count,
+        decision=DisputeDecision.OPEN,
+    ).exists()
+    if not waiting:
+        return None
+    return InvalidState(_("A dispute of the unit waits for the chair's decision."))
+
+
+def view_refusal(user: Viewer, assessment: Assessment) -> ServiceError | None:
+    """Why ``user`` may not open ``assessment``: a verifier not assigned the unit is told so
+    (the period's progress lists it anyway); anyone else learns nothing (not found)."""
+    if can_view_assessment(user, assessment):
+        return None
+    if assessment.status in VISIBLE_TO_REVIEWERS and (refusal := _unassigned(user, assessment)):
+        return refusal
+    return NotFound(_("No such assessment."))
+
+
+def verifiable_indicators(user: Viewer, assessment: Assessment) -> frozenset[str] | None:
+    """The indicators ``user`` may verify by assignment (None: every one)."""
+    reach = _reach(user, assessment)
+    if reach.whole:
+        return None
+    pillars = assignments.pillar_codes(assessment.framework)
+    return frozenset(code for code, pillar in pillars.items() if reach.covers(pillar))
+
+
+def entry_verify_refusal(
+    user: Viewer, entry: IndicatorEntry, now: dt.datetime
+) -> ServiceError | None:
+    """Why ``user`` may not verify (or ask about) this indicator: :func:`verify_refusal`, and
+    a verifier assigned some pillars only verifies those."""
+    refusal = verify_refusal(user, entry.assessment, now)
+    if refusal is None:
+        allowed = verifiable_indicators(user, entry.assessment)
+        if allowed is not None and entry.indicator not in allowed:
+            refusal = Forbidden(_("This pillar is not assigned to you for verification."))
+    return refusal
+
+
+def verifiable_now(user: Viewer, assessment: Assessment, now: dt.datetime) -> frozenset[str]:
+    """The indicators ``user`` may verify now: the page's list form of
+    :func:`entry_verify_refusal`, asked once for the whole assessment."""
+    if verify_refusal(user, assessment, now) is not None:
+        return frozenset()
+    allowed = verifiable_indicators(user, assessment)
+    if allowed is None:
+        return frozenset(assessment.entries.values_list("indicator", flat=True))
+    return allowed
+
+
+def clarification_answer_refusal(
+    user: Viewer, clarification: Clarification, assessment: Assessment, now: dt.datetime
+) -> ServiceError | None:
+    """Why ``user`` may not answer the question: the unit's reporter answers once, while
+    verification is open and before the reply deadline."""
+    refusal: ServiceError | None = _not_reporter_of(user, assessment)
+    if refusal is None and assessment.status not in CLARIFIABLE:
+        refusal = InvalidState(_("Questions can only be answered while verification is open."))
+    if refusal is None and clarification.state != ClarificationState.ASKED:
+        refusal = InvalidState(_("This question has already been answered or settled."))
+    if refusal is None and now > clarification.reply_by:
+        refusal = DeadlinePassed(_("The reply deadline has passed."))
+    return refusal
+
+
+def dispute_file_refusal(
+    user: Viewer, entry: IndicatorEntry, assessment: Assessment
+) -> ServiceError | None:
+    """Why ``user`` may not dispute the adjustment of ``entry``: the unit's reporter disputes
+    an adjustment once per verification round, after verification and before approval."""
+    refusal: ServiceError | None = _not_reporter_of(user, assessment)
+    if refusal is None and assessment.status not in DISPUTABLE:
+        refusal = InvalidState(_("An adjustment can only be disputed once verification ended."))
+    if refusal is None and entry.verdict != Verdict.ADJUSTED:
+        refusal = InvalidState(_("Only an adjusted indicator can be disputed."))
+    if refusal is None and entry.disputes.filter(round=assessment.reopen_count).exists():
+        refusal = InvalidState(_("This adjustment has already been disputed."))
+    return refusal
+
+
+def dispute_decide_refusal(
+    user: Viewer, dispute: EntryDispute, assessment: Assessment
+) -> ServiceError | None:
+    """Why ``user`` may not decide the dispute: the chair decides (the admin where the period
+    has no chair), once, before approval."""
+    chair_id = assignments.chair_id_of(assessment.period_id)
+    if chair_id is None:
+        allowed = has_role(user, Role.ADMIN)
+    else:
+        allowed = user is not None and user.pk == chair_id and has_role(user, Role.VERIFIER)
+    refusal: ServiceError | None = None
+    if not allowed:
+        refusal = Forbidden(_("Only the working group's chair decides disputes."))
+    elif assessment.status not in DISPUTABLE:
+        refusal = InvalidState(_("Disputes are decided before approval."))
+    elif dispute.decision != DisputeDecision.OPEN:
+        refusal = InvalidState(_("This dispute has already been decided."))
+    return refusal
+
+
+def can_manage_verifiers(user: Viewer) -> bool:
+    """Assigning verifiers and naming the chair: the admin."""
+    return has_role(user, Role.ADMIN)

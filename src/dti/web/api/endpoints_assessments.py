@@ -13,7 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Path, Router
 
-from dti.web.accounts.policy import can_view_assessment
+from dti.web.accounts.policy import view_refusal
 from dti.web.api.auth import TokenAuth, auth_user
 from dti.web.api.errors import (
     READ_ERRORS,
@@ -38,7 +38,7 @@ from dti.web.assessments import services
 from dti.web.assessments.models import Assessment, IndicatorEntry, Period
 from dti.web.assessments.selectors import assessments_for
 from dti.web.assessments.workflow import self_deadline
-from dti.web.errors import ServiceError
+from dti.web.errors import Forbidden, ServiceError
 
 router = Router(tags=["assessments"], auth=TokenAuth())
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -90,7 +90,12 @@ def _visible(request: HttpRequest, assessment_id: int) -> Assessment:
         .filter(pk=assessment_id)
         .first()
     )
-    if assessment is None or not can_view_assessment(auth_user(request), assessment):
+    if assessment is None:
+        raise not_found("No such assessment.")
+    refusal = view_refusal(auth_user(request), assessment)
+    if isinstance(refusal, Forbidden):  # a verifier not assigned the unit
+        raise from_service(refusal)
+    if refusal is not None:
         raise not_found("No such assessment.")
     return assessment
 

@@ -57,6 +57,8 @@ class ValuesImportForm(forms.Form):
 class TransitionForm(forms.Form):
     name = forms.ChoiceField(choices=[(n, t.label) for n, t in TRANSITIONS.items()])
     reason = forms.CharField(required=False, max_length=2000)
+    # Finishing verification: the verifier's explicit "accept the rest as declared".
+    accept_rest = forms.BooleanField(required=False)
 
 
 class NoteForm(forms.Form):

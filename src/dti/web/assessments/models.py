@@ -246,3 +246,8 @@ class ValuesImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} — {self.period}"
+
+
+# The working group's organisation, clarification round and disputes: their own module,
+# registered with this app by being imported here (its __all__ says what it exports).
+from dti.web.assessments.verification_models import *  # noqa: E402, F403

@@ -50,6 +50,10 @@ SELF_EDITABLE = frozenset({S.DRAFT})
 VERIFY_EDITABLE = frozenset({S.UNDER_VERIFICATION})
 # States a verifier or leader may look at (never a unit's unsubmitted draft).
 VISIBLE_TO_REVIEWERS = frozenset(set(S) - {S.DRAFT})
+# The clarification round runs while verification is open; a unit disputes an adjustment
+# once verification has finished and before approval.
+CLARIFIABLE = VERIFY_EDITABLE
+DISPUTABLE = frozenset({S.VERIFIED})
 
 
 class EntryData(Protocol):
@@ -141,6 +145,10 @@ class Transition:
     accepts_pending: bool = False
     reopens: bool = False
     extends_self_deadline: bool = False
+    # Verification by assignment: the chair signs the unit's verification off; an open
+    # dispute holds the transition until the chair decides it.
+    chair_signs: bool = False
+    waits_for_disputes: bool = False
 
     def leaves_publication(self, old: Status) -> bool:
         """Whether taking it from ``old`` enters or leaves the published state."""
@@ -183,6 +191,7 @@ TRANSITIONS: dict[TransitionName, Transition] = {
             Deadline.VERIFICATION,
             stamp="verified_at",
             accepts_pending=True,
+            chair_signs=True,
         ),
         Transition(
             T.APPROVE,
@@ -191,6 +200,7 @@ TRANSITIONS: dict[TransitionName, Transition] = {
             S.APPROVED,
             frozenset({Role.ADMIN}),
             stamp="approved_at",
+            waits_for_disputes=True,
         ),
         Transition(
             T.PUBLISH,

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 from dti.web.assessments.workflow import TransitionName
 
 
@@ -41,6 +44,16 @@ class AuditAction(StrEnum):
     TRANSITION_PUBLISH = "transition_publish"
     TRANSITION_REOPEN_TO_DRAFT = "transition_reopen_to_draft"
     TRANSITION_REOPEN_TO_VERIFICATION = "transition_reopen_to_verification"
+    # Verification by assignment, the clarification round, disputes.
+    VERIFIER_ASSIGN = "verifier_assign"
+    VERIFIER_UNASSIGN = "verifier_unassign"
+    VERIFICATION_CHAIR_NAME = "verification_chair_name"
+    CLARIFICATION_ASK = "clarification_ask"
+    CLARIFICATION_ANSWER = "clarification_answer"
+    CLARIFICATION_CLOSE = "clarification_close"
+    VERIFICATION_ACCEPT_REST = "verification_accept_rest"
+    DISPUTE_FILE = "dispute_file"
+    DISPUTE_DECIDE = "dispute_decide"
 
     @classmethod
     def of_transition(cls, name: TransitionName) -> AuditAction:
@@ -50,3 +63,17 @@ class AuditAction(StrEnum):
     def of_lineage(cls, kind: str) -> AuditAction:
         """The action of a lineage event (``merge``, ``split``, ``rename``, ``transfer``)."""
         return cls(f"unit_{kind}")
+
+
+# The labels of the verification actions (the audit pages show them in the user's language).
+VERIFICATION_ACTION_LABELS: dict[AuditAction, Promise] = {
+    AuditAction.VERIFIER_ASSIGN: _("Verifier assigned"),
+    AuditAction.VERIFIER_UNASSIGN: _("Verifier assignment removed"),
+    AuditAction.VERIFICATION_CHAIR_NAME: _("Working group's chair named"),
+    AuditAction.CLARIFICATION_ASK: _("Clarification asked"),
+    AuditAction.CLARIFICATION_ANSWER: _("Clarification answered"),
+    AuditAction.CLARIFICATION_CLOSE: _("Clarification settled"),
+    AuditAction.VERIFICATION_ACCEPT_REST: _("Remaining indicators accepted as declared"),
+    AuditAction.DISPUTE_FILE: _("Adjustment disputed"),
+    AuditAction.DISPUTE_DECIDE: _("Dispute decided"),
+}

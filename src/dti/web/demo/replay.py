@@ -91,6 +91,8 @@ def _assessment_replay(
             assessment=assessment,
             name=transition.name,
             now=before_self if transition.deadline == Deadline.SELF else before_verify,
+            # The demo's working group accepts what it did not adjust as the unit declared it.
+            accept_rest=transition.accepts_pending,
         )
         if transition.name != TransitionName.START_VERIFICATION:
             continue

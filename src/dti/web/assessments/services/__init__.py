@@ -6,6 +6,10 @@ arguments, one transaction each, the audit event written inside it):
 * :mod:`.workbook` — the filled-in template uploaded by the unit;
 * :mod:`.evidence` — files and links attached to an indicator;
 * :mod:`.verification` — the working group's verdicts and site-visit notes;
+* :mod:`.assignments` — verifiers assigned to units or pillars, the group's chair;
+* :mod:`.clarifications` — the clarification round (questions, the unit's answers);
+* :mod:`.disputes` — the unit's dispute of an adjustment, the chair's decision;
+* :mod:`.verification_notices` — the one call site telling people of those exchanges;
 * :mod:`.transitions` — the state machine carried out;
 * :mod:`.scores` — a unit's scores computed by the engine and stored;
 * :mod:`.recompute` — the whole period rescored, a framework corrected.
@@ -14,6 +18,17 @@ Who may do what is asked of :mod:`dti.web.accounts.policy`; which value counts a
 transition does are stated in :mod:`dti.web.assessments.workflow`.
 """
 
+from dti.web.assessments.services.assignments import (
+    verification_chair_name,
+    verifier_unassign,
+    verifiers_assign,
+)
+from dti.web.assessments.services.clarifications import (
+    Question,
+    clarification_answer,
+    clarifications_ask,
+)
+from dti.web.assessments.services.disputes import dispute_decide, dispute_file
 from dti.web.assessments.services.entries import (
     SelfInput,
     assessment_save_values,
@@ -43,13 +58,18 @@ from dti.web.assessments.services.workbook import assessment_import_workbook
 
 __all__ = [
     "SCORE_FIELDS",
+    "Question",
     "RecomputeReport",
     "SelfInput",
     "assessment_import_workbook",
     "assessment_recompute",
     "assessment_save_values",
     "assessment_transition",
+    "clarification_answer",
+    "clarifications_ask",
     "deadline_extend",
+    "dispute_decide",
+    "dispute_file",
     "entry_save_self",
     "entry_verify",
     "evidence_add",
@@ -63,4 +83,7 @@ __all__ = [
     "pillar_names",
     "site_visit_note_add",
     "store_scores",
+    "verification_chair_name",
+    "verifier_unassign",
+    "verifiers_assign",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from dti.web.accounts.actors import Actor
 from dti.web.accounts.policy import require_self_edit
-from dti.web.assessments.models import Evidence, IndicatorEntry
+from dti.web.assessments.models import Assessment, Evidence, IndicatorEntry
 from dti.web.assessments.services._common import locked
 from dti.web.assessments.uploads import ALLOWED_EXTENSIONS, check_office_document, detect_type
 from dti.web.audit.actions import AuditAction
@@ -27,6 +28,9 @@ from dti.web.ops.names import checked_upload_name
 from dti.web.ops.scan import scan_upload
 from dti.web.ops.storage import delete_on_error, make_durable
 
+# Raises when the actor may not attach evidence to the assessment now.
+EvidenceCheck = Callable[[Actor, Assessment, dt.datetime], None]
+
 
 def evidence_add(
     *,
@@ -35,8 +39,11 @@ def evidence_add(
     upload: UploadedFile | None = None,
     url: str = "",
     now: dt.datetime | None = None,
+    allowed: EvidenceCheck = require_self_edit,
 ) -> Evidence:
-    """Attach a file (type checked from its bytes, size limited) or a link to an indicator."""
+    """Attach a file (type checked from its bytes, size limited) or a link to an indicator.
+    ``allowed`` raises when ``actor`` may not (the unit's draft; a clarification's answer
+    passes its own rule)."""
     now = now or timezone.now()
     storage = Evidence._meta.get_field("file").storage
     # The file is written and flushed before the row commits, so an acknowledged upload always
@@ -44,7 +51,7 @@ def evidence_add(
     # sweep (dti.web.ops.storage).
     with transaction.atomic(), delete_on_error(storage) as written:
         assessment = locked(entry.assessment)
-        require_self_edit(actor, assessment, now)
+        allowed(actor, assessment, now)
         if (upload is None) == (not url):
             raise InvalidInput(_("Attach either a file or a link."))
         evidence = Evidence(entry=entry, uploaded_by=actor, url=url)

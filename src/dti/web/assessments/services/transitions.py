@@ -47,13 +47,16 @@ def _apply_effects(
     now: dt.datetime,
     new_deadline: dt.datetime | None,
     reason: str,
+    accept_rest: bool = False,
 ) -> list[AuditEvent]:
     """What the transition declares besides the state change (the assessment is not saved).
     Returns the unsaved audit events of those effects: the entries accepted when verification
     finishes, the unit's deadline extended on a reopening."""
     events: list[AuditEvent] = []
     if transition.accepts_pending:
-        events += accept_pending(actor=actor, assessment=assessment, now=now)
+        events += accept_pending(
+            actor=actor, assessment=assessment, now=now, accept_rest=accept_rest
+        )
     if transition.stamp:
         setattr(assessment, transition.stamp, now)
     if transition.reopens:
@@ -86,8 +89,11 @@ def assessment_transition(
     reason: str = "",
     now: dt.datetime | None = None,
     new_deadline: dt.datetime | None = None,
+    accept_rest: bool = False,
 ) -> Assessment:
-    """Move one assessment along the state machine (see :mod:`..workflow`)."""
+    """Move one assessment along the state machine (see :mod:`..workflow`). ``accept_rest``:
+    the verifier's explicit choice to accept the indicators not yet verified as declared
+    (finishing verification with any left is refused without it)."""
     now = now or timezone.now()
     transition = _known(name)
     with transaction.atomic():
@@ -98,7 +104,13 @@ def assessment_transition(
             raise InvalidInput(_("A reason is required."))
         old = Status(assessment.status)
         effects = _apply_effects(
-            assessment, transition, actor=actor, now=now, new_deadline=new_deadline, reason=reason
+            assessment,
+            transition,
+            actor=actor,
+            now=now,
+            new_deadline=new_deadline,
+            reason=reason,
+            accept_rest=accept_rest,
         )
         assessment.status = transition.target
         events = [

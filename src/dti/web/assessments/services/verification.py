@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from dti.web.accounts.actors import Actor
 from dti.web.accounts.models import Role
-from dti.web.accounts.policy import require_role, require_verify
+from dti.web.accounts.policy import entry_verify_refusal, require_role
 from dti.web.assessments.models import Assessment, IndicatorEntry, SiteVisitNote, Verdict
 from dti.web.assessments.services._common import (
     entry_values,
@@ -23,12 +23,13 @@ from dti.web.assessments.services._common import (
     verified_row,
     versioned_update,
 )
+from dti.web.assessments.services.clarifications import clarifications_settle
 from dti.web.assessments.services.scores import assessment_recompute
 from dti.web.assessments.workflow import VERIFY_EDITABLE
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.models import AuditEvent
 from dti.web.audit.services import audit_event, audit_record, change_events
-from dti.web.errors import InvalidInput, InvalidState, NotFound
+from dti.web.errors import ConfirmationNeeded, InvalidInput, InvalidState, NotFound
 
 
 def entry_verify(
@@ -47,10 +48,12 @@ def entry_verify(
     now = now or timezone.now()
     with transaction.atomic():
         assessment = locked(entry.assessment)
-        require_verify(actor, assessment, now)
         current = IndicatorEntry.objects.filter(pk=entry.pk, assessment=assessment).first()
         if current is None:
             raise NotFound(_("The indicator is not part of this assessment."))
+        current.assessment = assessment
+        if (refusal := entry_verify_refusal(actor, current, now)) is not None:
+            raise refusal
         if adjust and not reason.strip():
             raise InvalidInput(_("An adjustment needs a reason."))
         if adjust:
@@ -92,6 +95,8 @@ def entry_verify(
             after={**changes, "verdict": str(changes["verdict"])},
             reason=reason.strip(),
         )
+        # The verdict settles the indicator's open questions of the clarification round.
+        events += clarifications_settle(actor=actor, entry=current, assessment=assessment, now=now)
         # The verdict's events go in one insert with the score's.
         assessment_recompute(assessment=assessment, actor=actor, events=events)
     return IndicatorEntry.objects.get(pk=current.pk)
@@ -120,18 +125,41 @@ def site_visit_note_add(
     return note
 
 
-def accept_pending(*, actor: Actor, assessment: Assessment, now: dt.datetime) -> list[AuditEvent]:
+def accept_pending(
+    *, actor: Actor, assessment: Assessment, now: dt.datetime, accept_rest: bool = False
+) -> list[AuditEvent]:
     """Finishing verification accepts every indicator the verifier did not touch: the unit's
-    data become the verified values. Returns the unsaved, unlinked audit events — per entry the
-    verdict and the three verified values — for the caller to write with the
-    transition's (the assessment is locked by the caller)."""
+    data become the verified values — only by the verifier's explicit choice (``accept_rest``,
+    "accept the rest as declared"), recorded in the audit with the indicators it covered.
+    Returns the unsaved, unlinked audit events — the choice, then per entry the verdict and
+    the three verified values — for the caller to write with the transition's (the assessment
+    is locked by the caller)."""
     pending = list(
         assessment.entries.filter(verdict=Verdict.PENDING)
         .only("pk", "assessment_id", "indicator", "verdict", *_SELF, *_VERIFIED)
         .order_by("position")
     )
-    reason = _("accepted when verification finished")
-    events: list[AuditEvent] = []
+    if not pending:
+        return []
+    codes = [e.indicator for e in pending]
+    if not accept_rest:
+        raise ConfirmationNeeded(
+            _("%(n)s indicators are not verified yet: accept them as the unit declared them?")
+            % {"n": len(pending)},
+            problems=codes,
+        )
+    reason = _("the rest accepted as declared when verification finished")
+    events: list[AuditEvent] = [
+        audit_event(
+            actor=actor,
+            action=AuditAction.VERIFICATION_ACCEPT_REST,
+            obj=assessment,
+            assessment=assessment,
+            field="pending",
+            new=codes,
+            reason=reason,
+        )
+    ]
     for entry in pending:
         before = {"verdict": str(entry.verdict), **entry_values(entry, "verified")}
         after = {"verdict": str(Verdict.ACCEPTED), **_as_verified(entry_values(entry, "self"))}

@@ -31,11 +31,23 @@ from dti.web.assessments.views.periods import (
     period_detail,
     period_results,
 )
+from dti.web.assessments.views.verification import (
+    clarification_answer,
+    clarification_ask,
+    dispute_decide,
+    dispute_file,
+    period_verifiers,
+    verifier_unassign,
+)
 
 __all__ = [
     "assessment_detail",
     "assessment_history",
     "assessment_transition",
+    "clarification_answer",
+    "clarification_ask",
+    "dispute_decide",
+    "dispute_file",
     "entry_save",
     "entry_verify",
     "evidence_add",
@@ -49,6 +61,8 @@ __all__ = [
     "period_detail",
     "period_framework_correction",
     "period_results",
+    "period_verifiers",
     "template_download",
+    "verifier_unassign",
     "workbook_upload",
 ]

@@ -23,7 +23,6 @@ from dti.web.accounts.policy import (
     can_download_template,
     can_edit_self,
     can_verify,
-    can_view_assessment,
     reports_for,
     require_view,
     transitions_for,
@@ -31,6 +30,7 @@ from dti.web.accounts.policy import (
 from dti.web.assessments import selectors, services
 from dti.web.assessments.forms import NoteForm, TransitionForm, WorkbookForm
 from dti.web.assessments.models import Assessment
+from dti.web.assessments.views.verification import verification_context, viewable
 from dti.web.assessments.workflow import TRANSITIONS, VERIFIED_SIDE, self_deadline
 from dti.web.audit.models import AuditEvent
 from dti.web.errors import InvalidInput, ServiceError
@@ -42,10 +42,9 @@ def _assessment(request: HttpRequest, pk: int) -> Assessment:
     assessment = get_object_or_404(
         Assessment.objects.select_related("period", "unit__group", "framework"), pk=pk
     )
-    if not can_view_assessment(request.user, assessment):
-        # A reporter of another unit learns nothing, not even that the assessment exists.
-        raise Http404
-    return assessment
+    # A reporter of another unit learns nothing, not even that the assessment exists; a
+    # verifier not assigned the unit is refused (403).
+    return viewable(request, assessment)
 
 
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -69,6 +68,7 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pillar_names": {
                 p.code: p.name.get(language) for p in framework_parsed(assessment.framework).tree
             },
+            **verification_context(request.user, assessment, now),
         },
     )
 
@@ -135,6 +135,7 @@ def assessment_transition(request: HttpRequest, pk: int) -> HttpResponse:
             assessment=assessment,
             name=form.cleaned_data["name"],
             reason=form.cleaned_data["reason"],
+            accept_rest=form.cleaned_data["accept_rest"],
         )
     except ServiceError as error:
         return error_response(request, error, back)

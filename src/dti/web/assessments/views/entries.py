@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dti.web.accounts.actors import actor_of
-from dti.web.accounts.policy import can_view_assessment
 from dti.web.assessments import services
 from dti.web.assessments.forms import EntrySelfForm, EntryVerifyForm, EvidenceForm
 from dti.web.assessments.models import Evidence, IndicatorEntry
+from dti.web.assessments.views.verification import viewable
 from dti.web.errors import InvalidInput, ServiceError
 from dti.web.views_common import error_response, wants_json
 
@@ -32,8 +32,7 @@ def _entry(request: HttpRequest, pk: int, entry_pk: int) -> IndicatorEntry:
     entry = get_object_or_404(
         IndicatorEntry.objects.select_related("assessment"), pk=entry_pk, assessment_id=pk
     )
-    if not can_view_assessment(request.user, entry.assessment):
-        raise Http404  # as for an assessment of another unit: nothing learnt
+    viewable(request, entry.assessment)  # 404 as for another unit's; 403 if not assigned
     return entry
 
 
@@ -138,8 +137,7 @@ def _evidence(request: HttpRequest, evidence_pk: int) -> Evidence:
     evidence = get_object_or_404(
         Evidence.objects.select_related("entry__assessment"), pk=evidence_pk
     )
-    if not can_view_assessment(request.user, evidence.entry.assessment):
-        raise Http404
+    viewable(request, evidence.entry.assessment)
     return evidence
 
 
