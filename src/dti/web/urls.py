@@ -85,6 +85,8 @@ urlpatterns = [
     path("evidence/<int:evidence_pk>/", a.evidence_download, name="evidence_download"),
     path("evidence/<int:evidence_pk>/delete/", a.evidence_delete, name="evidence_delete"),
     path("audit/", audit.audit_list, name="audit_list"),
+    # Account administration (the admin's province) and two-factor sign-in.
+    path("", include("dti.web.accounts.urls")),
     # Published results, scorecards, comparison, charts and the decision appendix.
     path("", include("dti.web.results.urls")),
     # The REST API: token authentication, its own 401/404 answers (see dti.web.api).

@@ -318,3 +318,9 @@ def needs_second_factor(user: Viewer) -> bool:
     """Whether ``user`` must sign in with a TOTP token too (the setting is on and the role is
     one that changes or verifies others' data)."""
     return bool(getattr(settings, "DTI_TWO_FACTOR", False)) and has_role(user, *TWO_FACTOR_ROLES)
+
+
+def gets_recovery_tokens(user: Viewer) -> bool:
+    """Administrators get single-use recovery tokens with their second factor: no one else
+    could let them back in without a shell."""
+    return has_role(user, Role.ADMIN)

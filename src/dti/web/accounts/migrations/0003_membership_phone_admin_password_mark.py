@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_membership_province_units'),
+        ("accounts", "0002_membership_province_units"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='membership',
-            name='admin_password_mark',
+            model_name="membership",
+            name="admin_password_mark",
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='phone',
-            field=models.CharField(blank=True, max_length=40, verbose_name='phone'),
+            model_name="membership",
+            name="phone",
+            field=models.CharField(blank=True, max_length=40, verbose_name="phone"),
         ),
     ]

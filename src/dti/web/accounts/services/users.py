@@ -21,6 +21,7 @@ from dti.web.accounts.policy import (
     require_assign_unit,
     require_manage_account,
 )
+from dti.web.accounts.services.invitations import Site, invitations_send
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_record, audit_write, change_events
 from dti.web.errors import InvalidInput
@@ -80,6 +81,7 @@ def user_create(
     email: str = "",
     phone: str = "",
     reason: str = "",
+    invite: Site | None = None,
     check_role: bool = True,
 ) -> User:
     """A user with ``role`` in ``province`` (none: the national level); a reporter with its
@@ -87,7 +89,8 @@ def user_create(
     cannot sign in with a password until it is set through an e-mailed link.
 
     Made by an administrator (``check_role``), the account is in the administrator's province
-    and a password typed for it must be changed at the first sign-in."""
+    and a password typed for it must be changed at the first sign-in. ``invite``: e-mail the
+    set-password link (in the transaction: if the mail server refuses, nothing is created)."""
     reported = [*([unit] if unit is not None else []), *units]
     if check_role:
         mine = require_account_admin(actor)
@@ -125,6 +128,10 @@ def user_create(
             },
             reason=reason,
         )
+        if invite is not None:
+            if not email:
+                raise InvalidInput(_("The account has no e-mail address."))
+            invitations_send([user], invite)
     return user
 
 
@@ -217,7 +224,11 @@ def _set_active(
 def account_deactivate(*, actor: Actor, account: Membership, reason: str) -> Membership:
     """The account can no longer sign in (its history stays)."""
     return _set_active(
-        actor=actor, account=account, active=False, reason=reason, action=AuditAction.USER_DEACTIVATE
+        actor=actor,
+        account=account,
+        active=False,
+        reason=reason,
+        action=AuditAction.USER_DEACTIVATE,
     )
 
 
