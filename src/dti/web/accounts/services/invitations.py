@@ -4,6 +4,7 @@ always in Vietnamese, whatever language the administrator's page is in."""
 
 from __future__ import annotations
 
+import smtplib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,6 +26,10 @@ from dti.web.accounts.policy import require_manage_account
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_record
 from dti.web.errors import InvalidInput
+
+
+class MailFailed(InvalidInput):
+    """The mail server refused or could not be reached (the transaction is undone)."""
 
 
 @dataclass(frozen=True)
@@ -57,8 +62,15 @@ def invitation_message(user: User, site: Site) -> EmailMessage:
 def invitations_send(users: Sequence[User], site: Site) -> int:
     """Send each user the link, over one connection (inside the caller's transaction: if the
     mail server refuses, the accounts are not created either)."""
-    with get_connection() as connection:
-        return int(connection.send_messages([invitation_message(u, site) for u in users]) or 0)
+    messages = [invitation_message(u, site) for u in users]
+    try:
+        with get_connection() as connection:
+            return int(connection.send_messages(messages) or 0)
+    except (OSError, smtplib.SMTPException) as error:
+        raise MailFailed(
+            _("The mail server did not accept the messages (%(error)s); nothing was saved.")
+            % {"error": error}
+        ) from error
 
 
 def account_invite(*, actor: Actor, account: Membership, site: Site, reason: str = "") -> None:
