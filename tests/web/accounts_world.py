@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.web.conftest import PASSWORD
 
 
 @pytest.fixture
 def other_province(world: dict[str, Any]) -> dict[str, Any]:
+    from tests.web.conftest import PASSWORD
+
     from dti.web.accounts.models import Role
     from dti.web.accounts.services import user_create
     from dti.web.registry.models import Province, UnitKind

@@ -11,7 +11,6 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
-from tests.web.accounts_world import other_province  # noqa: F401 - fixture
 from tests.web.conftest import PASSWORD
 from tests.web.smtp import Inbox
 
@@ -53,9 +52,10 @@ def test_the_list_filters_by_role_unit_and_status_and_is_paginated(
     world: dict[str, Any],
 ) -> None:
     client = admin_client(world)
-    usernames = lambda response: set(  # noqa: E731
-        m.user.username for m in response.context["page"].object_list
-    )
+
+    def usernames(response: Any) -> set[str]:
+        return {m.user.username for m in response.context["page"].object_list}
+
     assert usernames(client.get(reverse("account_list"), {"role": "reporter"})) == {
         "reporter",
         "outsider",
@@ -156,7 +156,8 @@ def test_editing_records_each_field_with_who_old_new_and_why(world: dict[str, An
     )
     assert saved.status_code == 302
     events = {
-        e.field: e for e in AuditEvent.objects.filter(action="user_update", object_id=target.user_id)
+        e.field: e
+        for e in AuditEvent.objects.filter(action="user_update", object_id=target.user_id)
     }
     assert set(events) == {"full_name", "email", "units"}
     assert events["units"].old == ["so-a"] and events["units"].new == ["so-a", "so-b"]

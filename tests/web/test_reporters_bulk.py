@@ -14,7 +14,6 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from tests.web.accounts_world import other_province  # noqa: F401 - fixture
 from tests.web.smtp import Inbox
 
 from dti.io.reporters_table import REPORTER_HEADERS, read_reporters
@@ -163,9 +162,7 @@ def test_confirmed_reporters_are_created_and_each_follows_the_e_mailed_link(
     assert "Sở Xây dựng" not in home
 
 
-def test_a_mail_server_that_refuses_leaves_no_account(
-    world: dict[str, Any], settings: Any
-) -> None:
+def test_a_mail_server_that_refuses_leaves_no_account(world: dict[str, Any], settings: Any) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
     client = admin_client(world)

@@ -12,7 +12,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from dti.web.accounts.actors import Viewer
@@ -296,13 +296,20 @@ def require_assign_unit(user: Viewer, unit: Unit) -> None:
     _raise(unit_assign_refusal(user, unit))
 
 
+def _in_province(field: str, province_id: int | None) -> Q:
+    """Rows of province ``province_id`` (none: the national level, ``IS NULL``)."""
+    if province_id is None:
+        return Q(**{f"{field}__isnull": True})
+    return Q(**{field: province_id})
+
+
 def managed_accounts(user: Viewer, qs: QuerySet[Membership]) -> QuerySet[Membership]:
     """``qs`` narrowed to the accounts ``user`` administers (the list form of
     :func:`can_manage_account`)."""
     mine = membership_of(user)
     if account_admin_refusal(user) is not None or mine is None:
         return qs.none()
-    return qs.filter(province_id=mine.province_id)
+    return qs.filter(_in_province("province", mine.province_id))
 
 
 def assignable_units(user: Viewer, qs: QuerySet[Unit]) -> QuerySet[Unit]:
@@ -311,7 +318,7 @@ def assignable_units(user: Viewer, qs: QuerySet[Unit]) -> QuerySet[Unit]:
     mine = membership_of(user)
     if account_admin_refusal(user) is not None or mine is None:
         return qs.none()
-    return qs.filter(group__province_id=mine.province_id)
+    return qs.filter(_in_province("group__province", mine.province_id))
 
 
 def needs_second_factor(user: Viewer) -> bool:
