@@ -258,3 +258,48 @@ def test_other_roles_cannot_open_the_account_pages(world: dict[str, Any], who: s
     ):
         assert client.post(url, {"active": "0", "reason": "x", "confirm": "on"}).status_code == 403
     assert User.objects.get(username="outsider").is_active
+
+
+def test_the_policy_lets_an_admin_manage_only_the_own_provinces_accounts_and_units(
+    world: dict[str, Any], other_province: dict[str, Any]
+) -> None:
+    from dti.web.accounts.policy import (
+        assignable_units,
+        can_manage_account,
+        managed_accounts,
+        unit_assign_refusal,
+    )
+    from dti.web.registry.models import Unit
+
+    ours, theirs = world["users"]["admin"], other_province["admin"]
+    dn_reporter, qn_reporter = account("reporter-dn"), account("reporter")
+    assert can_manage_account(ours, qn_reporter) and not can_manage_account(ours, dn_reporter)
+    assert can_manage_account(theirs, dn_reporter) and not can_manage_account(theirs, qn_reporter)
+    assert not can_manage_account(world["users"]["leader"], qn_reporter)
+    assert set(managed_accounts(theirs, Membership.objects.all())) == {
+        account("admin-dn"),
+        dn_reporter,
+    }
+    assert list(assignable_units(theirs, Unit.objects.all())) == [other_province["unit"]]
+    assert unit_assign_refusal(ours, other_province["unit"]) is not None
+    assert unit_assign_refusal(theirs, other_province["unit"]) is None
+
+
+def test_the_other_provinces_admin_creates_accounts_in_their_own_province(
+    world: dict[str, Any], other_province: dict[str, Any], smtp: Inbox
+) -> None:
+    client = Client()
+    client.force_login(other_province["admin"])
+    response = client.post(
+        reverse("account_create"),
+        {
+            "username": "dn-moi",
+            "full_name": "Hồ Văn Đà",
+            "email": "da@danang.gov.vn",
+            "role": "reporter",
+            "units": [other_province["unit"].pk],
+        },
+    )
+    assert response.status_code == 302
+    assert account("dn-moi").province == other_province["province"]
+    assert len(smtp.to("da@danang.gov.vn")) == 1

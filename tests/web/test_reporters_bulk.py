@@ -170,3 +170,16 @@ def test_a_mail_server_that_refuses_leaves_no_account(world: dict[str, Any], set
     page = client.post(reverse("reporters_bulk"), {"action": "confirm", "confirm": "on"})
     assert "không nhận thư" in page.content.decode()
     assert not User.objects.filter(email__iendswith="@quangnam.gov.vn").exists()
+
+
+def test_a_csv_with_english_headers_is_read_too(world: dict[str, Any]) -> None:
+    text = "unit,full name,email,phone\nso-a,Lê Thị Hoa,hoa.lt@quangnam.gov.vn,\n"
+    page = upload(admin_client(world), text.encode(), name="can-bo.csv")
+    plan = page.context["plan"]
+    assert plan.ok and plan.accounts[0].full_name == "Lê Thị Hoa"
+
+
+def test_a_file_that_is_not_a_workbook_is_refused(world: dict[str, Any]) -> None:
+    page = upload(admin_client(world), b"MZ\x90\x00 not a workbook", name="can-bo.xlsx")
+    assert page.context["plan"] is None and page.context["problems"]
+    assert page.context["problems"][0] == "Không đọc được tệp."
