@@ -183,3 +183,12 @@ def test_a_file_that_is_not_a_workbook_is_refused(world: dict[str, Any]) -> None
     page = upload(admin_client(world), b"MZ\x90\x00 not a workbook", name="can-bo.xlsx")
     assert page.context["plan"] is None and page.context["problems"]
     assert page.context["problems"][0] == "Không đọc được tệp."
+
+
+def test_a_workbook_over_the_size_limit_is_refused_unread(
+    world: dict[str, Any], settings: Any
+) -> None:
+    settings.DTI_WORKBOOK_MAX_BYTES = 1_000
+    page = upload(admin_client(world), workbook(GOOD * 40))
+    assert page.context["problems"] == ["Tệp Excel quá lớn."]
+    assert page.context["plan"] is None

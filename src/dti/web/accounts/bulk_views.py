@@ -6,6 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -46,6 +47,8 @@ def _read_upload(request: HttpRequest, form: ReportersUploadForm) -> list[str]:
     suffix = Path(upload.name).suffix.lower()
     if suffix not in SUFFIXES:
         return [_("Upload an .xlsx or .csv file.")]
+    if upload.size is None or upload.size > settings.DTI_WORKBOOK_MAX_BYTES:
+        return [_("The workbook is too large.")]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"reporters{suffix}"
         with path.open("wb") as handle:
