@@ -147,3 +147,13 @@ def test_other_roles_sign_in_without_a_second_factor(
 ) -> None:
     settings.DTI_TWO_FACTOR = True
     assert sign_in(who).get(reverse("home")).status_code == 200
+
+
+def test_the_two_factor_pages_are_closed_to_those_who_sign_in_without(
+    world: dict[str, Any], settings: Any
+) -> None:
+    settings.DTI_TWO_FACTOR = True
+    reporter = sign_in("reporter")
+    for name in ("two_factor_enrol", "two_factor_verify"):
+        assert reporter.get(reverse(name))["Location"] == reverse("home")
+    assert not TOTPDevice.objects.exists()

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 
 from dti.web.accounts.actors import actor_of
+from dti.web.accounts.policy import needs_second_factor
 from dti.web.accounts.two_factor import (
     device_qr_data_uri,
     device_secret,
@@ -30,6 +31,8 @@ class TokenForm(forms.Form):
 
 def two_factor_enrol_page(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
+    if not needs_second_factor(user):  # (the setting is off, or the role signs in without)
+        return redirect("home")
     if has_confirmed_device(user):
         return redirect("two_factor_verify")
     device = enrolment_device(user)
@@ -51,6 +54,8 @@ def two_factor_enrol_page(request: HttpRequest) -> HttpResponse:
 
 
 def two_factor_verify_page(request: HttpRequest) -> HttpResponse:
+    if not needs_second_factor(request.user):
+        return redirect("home")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
