@@ -18,6 +18,7 @@ import pytest
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dti.web.settings")
 django.setup()
 
+from tests.web.accounts_world import other_province  # noqa: E402, F401 - a second province
 from tests.web.smtp import smtp  # noqa: E402, F401 - the SMTP server fixture, for every web test
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

@@ -33,6 +33,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    # Two-factor sign-in (TOTP, recovery tokens) when DTI_TWO_FACTOR=1 (dti.web.accounts).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "dti.web.accounts",
     "dti.web.registry",
     "dti.web.frameworks",
@@ -59,7 +63,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Deny by default: every view needs a login unless decorated @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The second factor and the forced password change, before any page (dti.web.accounts).
+    "dti.web.accounts.middleware.SignInStepsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -242,3 +249,6 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("DTI_EMAIL_FROM", "dti@localhost")
 # A password-reset link stays valid for a day.
 PASSWORD_RESET_TIMEOUT = 86_400
+# Two-factor sign-in (TOTP) for administrators and verifiers; off by default (the demo).
+DTI_TWO_FACTOR = os.environ.get("DTI_TWO_FACTOR", "0") == "1"
+OTP_TOTP_ISSUER = "DTI"

@@ -40,6 +40,12 @@ class Membership(models.Model):
     units: models.ManyToManyField[Unit, Any] = models.ManyToManyField(
         "registry.Unit", blank=True, related_name="reporters"
     )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Set when an administrator typed the password: a fingerprint of the password hash as it
+    # was then. While the user's hash still matches, the first sign-in must choose a new one;
+    # any change (the password page, an e-mailed link, the command line) changes the hash, so
+    # nothing has to remember to clear it.
+    admin_password_mark = models.CharField(max_length=64, blank=True, editable=False)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
         EntryDispute,
         IndicatorEntry,
     )
-    from dti.web.registry.models import Province
+    from dti.web.registry.models import Province, Unit
 
 from dti.web.assessments.models import ClarificationState, DisputeDecision, Status, Verdict
 
@@ -433,4 +434,103 @@ def dispute_decide_refusal(
 
 def can_manage_verifiers(user: Viewer) -> bool:
     """Assigning verifiers and naming the chair: the admin."""
+    return has_role(user, Role.ADMIN)
+
+
+# -- accounts -----------------------------------------------------------------------------------
+# An administrator manages the accounts of their own province (``Membership.province``; none:
+# the national level) and gives reporters units of that province only.
+
+# Who must sign in with a second factor when DTI_TWO_FACTOR is on.
+TWO_FACTOR_ROLES = frozenset({Role.ADMIN, Role.VERIFIER})
+
+
+def account_admin_refusal(user: Viewer) -> Forbidden | None:
+    """Why ``user`` may not administer accounts at all."""
+    if not has_role(user, Role.ADMIN):
+        return Forbidden("Your role does not allow this action.")
+    return None
+
+
+def account_manage_refusal(user: Viewer, account: Membership) -> Forbidden | None:
+    """Why ``user`` may not change ``account`` (not an admin, or another province's account)."""
+    refusal = account_admin_refusal(user)
+    if refusal is not None:
+        return refusal
+    mine = membership_of(user)
+    assert mine is not None
+    if account.province_id != mine.province_id:
+        return Forbidden(_("This account belongs to another province."))
+    return None
+
+
+def unit_assign_refusal(user: Viewer, unit: Unit) -> Forbidden | None:
+    """Why ``user`` may not make someone a reporter of ``unit`` (another province's unit)."""
+    refusal = account_admin_refusal(user)
+    if refusal is not None:
+        return refusal
+    mine = membership_of(user)
+    assert mine is not None
+    if unit.group.province_id != mine.province_id:
+        return Forbidden(_("Unit %(code)s belongs to another province.") % {"code": unit.code})
+    return None
+
+
+def can_administer_accounts(user: Viewer) -> bool:
+    return account_admin_refusal(user) is None
+
+
+def require_account_admin(user: Viewer) -> Membership:
+    _raise(account_admin_refusal(user))
+    membership = membership_of(user)
+    assert membership is not None
+    return membership
+
+
+def can_manage_account(user: Viewer, account: Membership) -> bool:
+    return account_manage_refusal(user, account) is None
+
+
+def require_manage_account(user: Viewer, account: Membership) -> None:
+    _raise(account_manage_refusal(user, account))
+
+
+def require_assign_unit(user: Viewer, unit: Unit) -> None:
+    _raise(unit_assign_refusal(user, unit))
+
+
+def _in_province(field: str, province_id: int | None) -> Q:
+    """Rows of province ``province_id`` (none: the national level, ``IS NULL``)."""
+    if province_id is None:
+        return Q(**{f"{field}__isnull": True})
+    return Q(**{field: province_id})
+
+
+def managed_accounts(user: Viewer, qs: QuerySet[Membership]) -> QuerySet[Membership]:
+    """``qs`` narrowed to the accounts ``user`` administers (the list form of
+    :func:`can_manage_account`)."""
+    mine = membership_of(user)
+    if account_admin_refusal(user) is not None or mine is None:
+        return qs.none()
+    return qs.filter(_in_province("province", mine.province_id))
+
+
+def assignable_units(user: Viewer, qs: QuerySet[Unit]) -> QuerySet[Unit]:
+    """``qs`` narrowed to the units ``user`` may give a reporter (the list form of
+    :func:`unit_assign_refusal`)."""
+    mine = membership_of(user)
+    if account_admin_refusal(user) is not None or mine is None:
+        return qs.none()
+    return qs.filter(_in_province("group__province", mine.province_id))
+
+
+def needs_second_factor(user: Viewer) -> bool:
+    """Whether ``user`` must sign in with a TOTP token too (the setting is on and the role is
+    one that changes or verifies others' data)."""
+    return bool(getattr(settings, "DTI_TWO_FACTOR", False)) and has_role(user, *TWO_FACTOR_ROLES)
+
+
+def gets_recovery_tokens(user: Viewer) -> bool:
+    """Administrators get single-use recovery tokens with their second factor: no one else
+    could let them back in without a shell."""
     return has_role(user, Role.ADMIN)

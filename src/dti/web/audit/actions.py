@@ -12,6 +12,11 @@ from dti.web.assessments.workflow import TransitionName
 
 class AuditAction(StrEnum):
     USER_CREATE = "user_create"
+    USER_UPDATE = "user_update"
+    USER_DEACTIVATE = "user_deactivate"
+    USER_REACTIVATE = "user_reactivate"
+    USER_INVITE = "user_invite"
+    TWO_FACTOR_ENROL = "two_factor_enrol"
     API_TOKEN_CREATE = "api_token_create"  # noqa: S105 - an action name, not a secret
     API_TOKEN_REVOKE = "api_token_revoke"  # noqa: S105 - an action name, not a secret
     UNIT_CREATE = "unit_create"
