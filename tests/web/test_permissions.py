@@ -25,7 +25,14 @@ SUBMITTED_OF_B = {"admin": 200, "reporter": 404, "outsider": 200, "verifier": 20
 
 Url = Callable[[dict[str, Any]], str]
 PAGES: list[tuple[str, Url, dict[str, int]]] = [
-    ("home", lambda w: reverse("home"), ALL),
+    # (a leader's home is the newest period's dashboard: a redirect)
+    ("home", lambda w: reverse("home"), {**ALL, "leader": 302}),
+    ("period_dashboard", lambda w: reverse("period_dashboard", args=[w["period"].pk]), STAFF),
+    (
+        "period_framework_correction",
+        lambda w: reverse("period_framework_correction", args=[w["period"].pk]),
+        ADMIN,
+    ),
     ("unit_list", lambda w: reverse("unit_list"), ADMIN_LEADER),
     ("unit_detail", lambda w: reverse("unit_detail", args=[w["units"]["a"].pk]), ADMIN_LEADER),
     ("unit_import", lambda w: reverse("unit_import"), ADMIN),
