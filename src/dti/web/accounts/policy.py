@@ -23,6 +23,7 @@ from dti.web.assessments.workflow import (
     VISIBLE_TO_REVIEWERS,
     Deadline,
     Transition,
+    TransitionName,
     deadline_passed,
 )
 from dti.web.errors import DeadlinePassed, Forbidden, InvalidState, ServiceError
@@ -173,12 +174,30 @@ def transition_refusal(
         refusal = _not_reporter_of(user, assessment)
         if refusal is not None:
             return refusal
+    withdraw = _withdraw_refusal(assessment, transition)
+    if withdraw is not None:
+        return withdraw
     if assessment.status not in transition.sources:
         return InvalidState(
             _("%(action)s is not possible while the assessment is %(status)s.")
             % {"action": transition.label, "status": Status(assessment.status).label}
         )
     return _deadline_refusal(assessment, transition.deadline, now)
+
+
+def _withdraw_refusal(assessment: Assessment, transition: Transition) -> ServiceError | None:
+    """A submission can be withdrawn only until verification starts: afterwards it is the
+    working group's, and only the department can reopen it."""
+    if transition.name != TransitionName.WITHDRAW or assessment.status == Status.SUBMITTED:
+        return None
+    if assessment.status == Status.DRAFT:
+        return InvalidState(_("The self-assessment has not been submitted."))
+    return InvalidState(
+        _(
+            "Verification has started: the submission can no longer be withdrawn. "
+            "Ask the department to reopen it."
+        )
+    )
 
 
 def _raise(refusal: ServiceError | None) -> None:

@@ -32,6 +32,39 @@ class EntrySelfForm(forms.Form):
     explanation = forms.CharField(required=False, widget=forms.Textarea, max_length=5000)
 
 
+class EntryRowForm(forms.Form):
+    """One indicator's row of the unit's form (prefix ``e<entry pk>``). Each data field carries
+    the value the page was loaded with (a hidden ``initial-`` twin), so the save knows which
+    rows the user changed: only those are sent to the service, with the row's version."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    value = NumberField(required=False, show_hidden_initial=True)
+    denominator = NumberField(required=False, show_hidden_initial=True)
+    not_applicable = forms.BooleanField(required=False, show_hidden_initial=True)
+    explanation = forms.CharField(
+        required=False, max_length=5000, strip=True, show_hidden_initial=True
+    )
+
+    def initial_inputs(self) -> str:
+        """The hidden inputs holding the loaded values (rendered once per row)."""
+        from django.utils.html import format_html_join
+
+        return format_html_join(
+            "",
+            "{}",
+            ((self[name].as_hidden(only_initial=True),) for name in _ROW_DATA),
+        )
+
+
+_ROW_DATA = ("value", "denominator", "not_applicable", "explanation")
+
+
+def row_changed(form: EntryRowForm) -> bool:
+    """Whether the user changed the row's data since the page was loaded (the version alone
+    never counts: it has no loaded twin)."""
+    return any(name in _ROW_DATA for name in form.changed_data)
+
+
 class EntryVerifyForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("adjust", _("Adjust"))])
@@ -57,6 +90,8 @@ class ValuesImportForm(forms.Form):
 class TransitionForm(forms.Form):
     name = forms.ChoiceField(choices=[(n, t.label) for n, t in TRANSITIONS.items()])
     reason = forms.CharField(required=False, max_length=2000)
+    # The submission's completeness check was shown and the user confirmed it.
+    confirm = forms.BooleanField(required=False)
 
 
 class NoteForm(forms.Form):

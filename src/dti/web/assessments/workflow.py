@@ -7,6 +7,7 @@ draft ──submit──▶ submitted ──start_verification──▶ under_ve
                 reopen_to_verification (admin, reason) ◀──────────────┘      │ publish
                                                                              ▼
                                                                          published
+submitted ──withdraw (the unit, before verification starts, within its deadline)──▶ draft
 
 Each transition declares who may take it, from where to where, which deadline binds it and
 what it does besides changing the state (timestamps, cleared publication, pending entries
@@ -111,6 +112,7 @@ class TransitionName(StrEnum):
     PUBLISH = "publish"
     REOPEN_TO_DRAFT = "reopen_to_draft"
     REOPEN_TO_VERIFICATION = "reopen_to_verification"
+    WITHDRAW = "withdraw"
 
 
 class Deadline(StrEnum):
@@ -141,6 +143,9 @@ class Transition:
     accepts_pending: bool = False
     reopens: bool = False
     extends_self_deadline: bool = False
+    # Whether taking it asks the completeness check first (indicators not filled, evidence
+    # missing, pillars at zero: the page lists them and the user confirms).
+    checks_completeness: bool = False
 
     def leaves_publication(self, old: Status) -> bool:
         """Whether taking it from ``old`` enters or leaves the published state."""
@@ -165,6 +170,18 @@ TRANSITIONS: dict[TransitionName, Transition] = {
             frozenset({Role.REPORTER}),
             Deadline.SELF,
             stamp="submitted_at",
+            checks_completeness=True,
+        ),
+        # The unit takes its submission back to correct it, until verification starts and
+        # while its deadline lasts (it could not submit again afterwards).
+        Transition(
+            T.WITHDRAW,
+            _("Withdraw the submission"),
+            frozenset({S.SUBMITTED}),
+            S.DRAFT,
+            frozenset({Role.REPORTER}),
+            Deadline.SELF,
+            clears=("submitted_at",),
         ),
         Transition(
             T.START_VERIFICATION,

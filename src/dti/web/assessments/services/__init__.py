@@ -15,7 +15,10 @@ transition does are stated in :mod:`dti.web.assessments.workflow`.
 """
 
 from dti.web.assessments.services.entries import (
+    EntriesSaved,
+    EntryChange,
     SelfInput,
+    assessment_save_entries,
     assessment_save_values,
     entry_save_self,
 )
@@ -39,15 +42,23 @@ from dti.web.assessments.services.scores import (
 )
 from dti.web.assessments.services.transitions import assessment_transition, period_transition_all
 from dti.web.assessments.services.verification import entry_verify, site_visit_note_add
-from dti.web.assessments.services.workbook import assessment_import_workbook
+from dti.web.assessments.services.workbook import (
+    assessment_import_workbook,
+    assessment_template,
+    template_values,
+)
 
 __all__ = [
     "SCORE_FIELDS",
+    "EntriesSaved",
+    "EntryChange",
     "RecomputeReport",
     "SelfInput",
     "assessment_import_workbook",
     "assessment_recompute",
+    "assessment_save_entries",
     "assessment_save_values",
+    "assessment_template",
     "assessment_transition",
     "deadline_extend",
     "entry_save_self",
@@ -63,4 +74,5 @@ __all__ = [
     "pillar_names",
     "site_visit_note_add",
     "store_scores",
+    "template_values",
 ]

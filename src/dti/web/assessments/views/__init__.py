@@ -3,7 +3,8 @@ renders; permission questions go to :mod:`dti.web.accounts.policy`.
 
 * :mod:`.periods` — home, opening a period, its progress, bulk actions and results;
 * :mod:`.assessment` — one assessment's sheet, transitions, notes, template, history;
-* :mod:`.entries` — one indicator's save, verdict and evidence.
+* :mod:`.entries` — one indicator's save, verdict and evidence;
+* :mod:`.self_form` — the unit's form: many indicators saved at once, the submission's check.
 """
 
 from dti.web.assessments.views.assessment import (
@@ -29,11 +30,13 @@ from dti.web.assessments.views.periods import (
     period_detail,
     period_results,
 )
+from dti.web.assessments.views.self_form import entries_save, submit_check
 
 __all__ = [
     "assessment_detail",
     "assessment_history",
     "assessment_transition",
+    "entries_save",
     "entry_save",
     "entry_verify",
     "evidence_add",
@@ -46,6 +49,7 @@ __all__ = [
     "period_deadlines",
     "period_detail",
     "period_results",
+    "submit_check",
     "template_download",
     "workbook_upload",
 ]
