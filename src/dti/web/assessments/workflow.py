@@ -146,6 +146,9 @@ class Transition:
     # Whether taking it asks the completeness check first (indicators not filled, evidence
     # missing, pillars at zero: the page lists them and the user confirms).
     checks_completeness: bool = False
+    # Whether it takes the assessment back the way it came (the unit's withdrawal) without
+    # being a reopening: not a step of the forward path.
+    goes_back: bool = False
 
     def leaves_publication(self, old: Status) -> bool:
         """Whether taking it from ``old`` enters or leaves the published state."""
@@ -182,6 +185,7 @@ TRANSITIONS: dict[TransitionName, Transition] = {
             frozenset({Role.REPORTER}),
             Deadline.SELF,
             clears=("submitted_at",),
+            goes_back=True,
         ),
         Transition(
             T.START_VERIFICATION,
