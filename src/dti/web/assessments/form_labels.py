@@ -24,7 +24,8 @@ class FieldLabels:
 
 
 def _n(x: float) -> str:
-    return number_format(x, decimal_pos=None, use_l10n=True, force_grouping=True)
+    whole = float(x).is_integer()
+    return number_format(int(x) if whole else x, use_l10n=True, force_grouping=True)
 
 
 def _pct(x: float) -> str:
@@ -34,10 +35,10 @@ def _pct(x: float) -> str:
 def _ratio_limits(rule: RatioRule) -> str:
     parts = []
     if rule.target < 1:
-        parts.append(_("full points from %(target)s") % {"target": _pct(rule.target)})
+        parts.append(_("Full points from %(target)s.") % {"target": _pct(rule.target)})
     if rule.floor > 0:
-        parts.append(_("0 points below %(floor)s") % {"floor": _pct(rule.floor)})
-    return "; ".join(parts)
+        parts.append(_("0 points below %(floor)s.") % {"floor": _pct(rule.floor)})
+    return " ".join(parts)
 
 
 def labels_for(node: Node) -> FieldLabels:
