@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dti.engine import DataError, Problem
+from dti.io.cells import neutralise
 from dti.io.tables import TEMPLATE_VALUES_SHEET, TemplateInfo, read_values
 from dti.io.template import FilledRow, write_template
 from dti.web.accounts.actors import Actor
@@ -167,7 +168,7 @@ def assessment_import_workbook(
                     r["value"],
                     r["denominator"],
                     bool(r["applicable"]),
-                    str(r["explanation"]) if r.get("explanation") else None,
+                    _explanation(r.get("explanation")),
                 )
                 for r in uploaded
             ],
@@ -177,6 +178,18 @@ def assessment_import_workbook(
         )
         pause_point("import")  # crash tests: everything written, nothing committed yet
     return len(uploaded)
+
+
+def _explanation(cell: Any) -> str | None:
+    """An explanation cell as the unit meant it (None: empty, leave the explanation as it is).
+    The template writes text that would start a formula behind an apostrophe; read back, the
+    apostrophe goes, so an explanation downloaded and uploaded unchanged stays unchanged."""
+    if not cell:
+        return None
+    text = str(cell)
+    if text.startswith("'") and neutralise(text[1:]) != text[1:]:
+        return text[1:]
+    return text
 
 
 def _in_template(problem: Problem) -> Problem:
