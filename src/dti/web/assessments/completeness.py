@@ -97,6 +97,8 @@ def completeness(lines: Sequence[SheetLine]) -> Completeness:
     missing: list[Gap] = []
     counts: dict[str, list[int]] = {h.code: [0, 0, 0] for h in heads}
     points: dict[str, float] = {}
+    # A pillar's maximum for this unit: its leaves that apply to the unit's group.
+    maxima: dict[str, float] = {}
     for line in lines:
         if not line.is_leaf:
             continue
@@ -105,6 +107,7 @@ def completeness(lines: Sequence[SheetLine]) -> Completeness:
         filled = leaf_filled(line)
         c[0] += 1
         c[1] += filled
+        maxima[line.pillar] = maxima.get(line.pillar, 0.0) + line.max
         if line.self_points:
             points[line.pillar] = points.get(line.pillar, 0.0) + line.self_points
         if not filled and not optional:
@@ -120,7 +123,7 @@ def completeness(lines: Sequence[SheetLine]) -> Completeness:
             filled=counts[h.code][1],
             evidence_missing=counts[h.code][2],
             points=points.get(h.code, 0.0),
-            max=h.max,
+            max=h.max if h.code in ADJUSTMENTS else maxima.get(h.code, 0.0),
             optional=h.code in ADJUSTMENTS,
         )
         for h in heads

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from dti.engine import score
 from dti.web.accounts.actors import Viewer
 from dti.web.accounts.policy import visible_assessments
-from dti.web.assessments.form_labels import FieldLabels, labels_for
+from dti.web.assessments.form_labels import FieldLabels, labels_cached
 from dti.web.assessments.models import Assessment, Evidence, IndicatorEntry, Period, Status
 from dti.web.assessments.period_values import period_batches
 from dti.web.assessments.workflow import FINAL
@@ -167,7 +167,7 @@ def assessment_sheet(assessment: Assessment, language: str = "vi") -> list[Sheet
                 verified_points=points.get(node.code, [None, None])[1],
                 pillar=pillar,
                 evidence_asked=node.evidence or "",
-                labels=labels_for(node),
+                labels=labels_cached(assessment.framework_id, node),
             )
         )
 
