@@ -266,3 +266,16 @@ def test_the_pillar_navigation_counts_filled_and_unfilled(world: dict[str, Any])
     html = _client(world).get(reverse("assessment_detail", args=[world["mine"].pk])).content
     nav = html.decode().split('id="pillar-nav"')[1].split("</nav>")[0]
     assert "1/3" in nav and "0/2" in nav  # pillar 1: 1 of 3; pillar 2 (so): 0 of 2
+
+
+def test_a_refused_attachment_after_a_save_keeps_the_saved_values(world: dict[str, Any]) -> None:
+    data: dict[str, Any] = _page_rows(world)
+    e11 = entry(world["mine"], "1.1")
+    data[f"e{e11.pk}-value"] = "1"
+    data["attach"] = str(e11.pk)
+    data[f"e{e11.pk}-file"] = SimpleUploadedFile("qd.exe", b"MZ\x90\x00" * 64)
+    response = _client(world).post(_url(world), data)
+    assert response.status_code == 302  # back to the page, which loads the saved rows
+    e11.refresh_from_db()
+    assert (e11.self_value, e11.version) == (1.0, 2)
+    assert not Evidence.objects.filter(entry=e11).exists()

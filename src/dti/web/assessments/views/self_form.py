@@ -172,6 +172,8 @@ def entries_save(request: HttpRequest, pk: int) -> HttpResponse:
     back = reverse("assessment_detail", args=[pk])
     forms, codes = _posted_rows(request, assessment)
     invalid = {p: f for p, f in forms.items() if not f.is_valid()}
+    changes: list[services.EntryChange] = []
+    saved = None
     try:
         require_self_edit(actor_of(request), assessment, timezone.now())
         if invalid:
@@ -183,18 +185,13 @@ def entries_save(request: HttpRequest, pk: int) -> HttpResponse:
                 ],
             )
         changes = _changes(forms, codes)
-        saved = (
-            services.assessment_save_entries(
+        if changes:
+            saved = services.assessment_save_entries(
                 actor=actor_of(request), assessment=assessment, changes=changes
             )
-            if changes
-            else None
-        )
-        if saved is not None:
             assessment = saved.assessment
-        message = _saved_message(saved.changed if saved else 0)
-        touched, evidence_message = _evidence_action(request, assessment, codes)
     except ServiceError as error:
+        # Nothing was saved: the page again, with everything as typed.
         if isinstance(error, Forbidden):
             raise PermissionDenied(error.message) from error
         if wants_json(request):
@@ -207,14 +204,23 @@ def entries_save(request: HttpRequest, pk: int) -> HttpResponse:
             problems=error.problems,
             status=error.http_status,
         )
-    if evidence_message and not changes:
-        message = evidence_message
-    elif evidence_message:
-        message = f"{message} {evidence_message}"
+    message = _saved_message(saved.changed if saved else 0)
+    first = next((c.indicator for c in changes), "")
+    try:
+        touched, evidence_message = _evidence_action(request, assessment, codes)
+    except ServiceError as error:
+        # The values (if any) are saved; only the evidence was refused.
+        if wants_json(request):
+            return _json_refusal(error, {})
+        if saved is not None:
+            messages.success(request, message)
+        return error_response(request, error, back + (f"#e-{first}" if first else ""))
+    if evidence_message:
+        message = f"{message} {evidence_message}" if changes else evidence_message
     if wants_json(request):
         return _json_saved(request, assessment, saved, touched, message)
     messages.success(request, message)
-    first = next((c.indicator for c in changes), codes.get(touched or 0, ""))
+    first = first or codes.get(touched or 0, "")
     return redirect(back + (f"#e-{first}" if first else ""))
 
 
