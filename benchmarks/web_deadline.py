@@ -11,8 +11,11 @@ Each reporter is already signed in (a session row per reporter is created in set
 had logged in that morning: the Argon2 login, ~0.5 s of CPU each, is not what the deadline
 measures and would take 25 minutes for 3,000 on two cores; ``--login`` logs in over HTTP
 instead). Then, as a browser would: GET its assessment page (CSRF cookie; the forms carry the
-entry URLs and versions), then POST ``--saves`` indicator values (fetch-style, JSON answer) to
-``/assessments/<pk>/entries/<entry>/``. Reporters run in a
+entry URLs and versions), then POST ``--saves`` indicator values (fetch-style, JSON answer) as
+the unit's form sends them: to ``/assessments/<pk>/entries/`` with the changed row only (its
+version and loaded twins), exactly what ``static/dti/app.js`` posts for one changed indicator;
+``--per-entry`` posts to the one-indicator endpoint ``/assessments/<pk>/entries/<entry>/``
+instead (the page before the form). Reporters run in a
 bounded thread pool (``--concurrency`` at a time, httpx). Timed: every save POST. Target: p95
 <= 300 ms, zero 5xx, zero lost writes — afterwards the database must hold exactly the values
 sent (count and checksum) and one ``self_value`` audit event per save (count and checksum of
@@ -44,6 +47,8 @@ TARGET_P95_MS = 300.0
 FORM = re.compile(
     r'action="(/assessments/\d+/entries/(\d+)/)"[^>]*>.*?name="version" value="(\d+)"', re.S
 )
+# The unit's form: one row per indicator, named e<entry pk>-…
+ROW = re.compile(r'name="e(\d+)-version" value="(\d+)"')
 
 
 def _free_port() -> int:
@@ -83,6 +88,21 @@ def _sessions(n: int) -> dict[str, str]:
     return keys
 
 
+def _form_row(entry: str, version: str, value: str) -> dict[str, str]:
+    """One changed row of the unit's form (a points leaf, empty when loaded), as app.js posts
+    it: the row's inputs with their loaded twins."""
+    p = f"e{entry}"
+    return {
+        f"{p}-version": version,
+        f"initial-{p}-value": "",
+        f"initial-{p}-denominator": "",
+        f"initial-{p}-not_applicable": "False",
+        f"initial-{p}-explanation": "",
+        f"{p}-value": value,
+        f"{p}-explanation": "",
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reporters", type=int, default=3_000)
@@ -91,6 +111,9 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8, help="reporters at a time")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--login", action="store_true", help="log in over HTTP (slow)")
+    parser.add_argument(
+        "--per-entry", action="store_true", help="save through the one-indicator endpoint"
+    )
     parser.add_argument("--db", default="dti_bench_deadline")
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--strict", action="store_true")
@@ -188,7 +211,11 @@ def main() -> int:
                     t1 = time.perf_counter()
                     page = c.get(f"/assessments/{assessment_of[unit]}/")
                     t2 = time.perf_counter()
-                    forms = FORM.findall(page.text)
+                    if args.per_entry:
+                        forms = FORM.findall(page.text)
+                    else:
+                        form_url = f"/assessments/{assessment_of[unit]}/entries/"
+                        forms = [(form_url, pk, v) for pk, v in ROW.findall(page.text)]
                     if page.status_code != 200 or not forms:
                         raise RuntimeError(f"page {username}: HTTP {page.status_code}, no forms")
                     # points leaves only (even positions in each pillar take 0.5 steps)
@@ -199,14 +226,14 @@ def main() -> int:
                     for j, (action, entry, version) in enumerate(chosen):
                         v = _value(i, j)
                         s0 = time.perf_counter()
+                        csrf = c.cookies.get("csrftoken") or ""
+                        if args.per_entry:
+                            data = {"version": version, "value": str(v), "explanation": ""}
+                        else:
+                            data = _form_row(entry, version, str(v))
                         r = c.post(
                             action,
-                            data={
-                                "version": version,
-                                "value": str(v),
-                                "explanation": "",
-                                "csrfmiddlewaretoken": c.cookies.get("csrftoken") or "",
-                            },
+                            data={**data, "csrfmiddlewaretoken": csrf},
                             headers={"X-Requested-With": "fetch"},
                         )
                         local.append((time.perf_counter() - s0) * 1000)

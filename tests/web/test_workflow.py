@@ -25,6 +25,7 @@ ALLOWED_ROLE = {
     "publish": {"admin"},
     "reopen_to_draft": {"admin"},
     "reopen_to_verification": {"admin"},
+    "withdraw": {"reporter"},
 }
 
 

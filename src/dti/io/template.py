@@ -8,6 +8,7 @@ it back.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from dti.engine import (
 from dti.io.cells import neutralise
 from dti.io.filled_template import TEMPLATE_HEADERS, TEMPLATE_INFO_SHEET, TEMPLATE_VALUES_SHEET
 
-__all__ = ["describe_rule", "write_template"]
+__all__ = ["FilledRow", "describe_rule", "write_template"]
 
 SAFE_WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
 
@@ -82,10 +83,29 @@ class _Formats:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class FilledRow:
+    """What a unit has already entered for one indicator, written into its template row."""
+
+    value: float | None = None
+    denominator: float | None = None
+    not_applicable: bool = False
+    explanation: str = ""
+    evidence: str = ""  # the links attached, one a line
+
+
 def write_template(
-    framework: Framework, group: str, path: str | Path, *, unit: str = "", period: str = ""
+    framework: Framework,
+    group: str,
+    path: str | Path,
+    *,
+    unit: str = "",
+    period: str = "",
+    values: Mapping[str, FilledRow] | None = None,
 ) -> Path:
-    """Write the workbook for ``group``; only indicators applying to that group are listed."""
+    """Write the workbook for ``group``; only indicators applying to that group are listed.
+    ``values``: what the unit has entered so far, by indicator (written into the cells to
+    fill in, so the workbook continues the work rather than starting it again)."""
     if group not in framework.group_codes():
         raise ValueError(
             f"group {group!r} is not in framework {framework.code} "
@@ -102,7 +122,9 @@ def write_template(
         unit=unit,
         period=period,
     )
-    _ValuesSheet(workbook.add_worksheet(TEMPLATE_VALUES_SHEET), formats, group).write(framework)
+    _ValuesSheet(workbook.add_worksheet(TEMPLATE_VALUES_SHEET), formats, group, values or {}).write(
+        framework
+    )
     workbook.close()
     return path
 
@@ -140,8 +162,10 @@ class _ValuesSheet:
     """The values sheet, written row by row: a section row per node with children, an entry
     row per leaf, for the nodes that apply to the group."""
 
-    def __init__(self, sheet: Any, formats: _Formats, group: str) -> None:
-        self.sheet, self.formats, self.group = sheet, formats, group
+    def __init__(
+        self, sheet: Any, formats: _Formats, group: str, values: Mapping[str, FilledRow]
+    ) -> None:
+        self.sheet, self.formats, self.group, self.values = sheet, formats, group, values
         self.row = 1
 
     def write(self, framework: Framework) -> None:
@@ -181,9 +205,25 @@ class _ValuesSheet:
                 sheet.write_blank(row, c, None, formats.entry)
             if not node.na_allowed:
                 sheet.write_string(row, 6, "", formats.cell)
+            filled = self.values.get(node.code)
+            if filled is not None:
+                self.fill(row, filled)
             return
         sheet.write_string(row, 0, node.code, formats.section)
         sheet.write_string(row, 1, indent + node.name.vi, formats.section)
         sheet.write_number(row, 2, node.max, formats.section)
         for child in node.children:
             self.emit(child, depth + 1, True)
+
+    def fill(self, row: int, filled: FilledRow) -> None:
+        """The unit's entries in the row's cells (E value, F denominator, G not applicable,
+        H explanation, I evidence); text is neutralised against formulas."""
+        sheet, entry = self.sheet, self.formats.entry
+        for c, number in ((4, filled.value), (5, filled.denominator)):
+            if number is not None:
+                sheet.write_number(row, c, number, entry)
+        if filled.not_applicable:
+            sheet.write_string(row, 6, "x", entry)
+        for c, text in ((7, filled.explanation), (8, filled.evidence)):
+            if text:
+                sheet.write_string(row, c, neutralise(text), entry)

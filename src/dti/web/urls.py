@@ -94,6 +94,8 @@ urlpatterns = [
     path("assessments/<int:pk>/transition/", a.assessment_transition, name="assessment_transition"),
     path("assessments/<int:pk>/notes/", a.note_add, name="note_add"),
     path("assessments/<int:pk>/entries/<int:entry_pk>/", a.entry_save, name="entry_save"),
+    path("assessments/<int:pk>/entries/", a.entries_save, name="entries_save"),
+    path("assessments/<int:pk>/submit/", a.submit_check, name="submit_check"),
     path(
         "assessments/<int:pk>/entries/<int:entry_pk>/verify/", a.entry_verify, name="entry_verify"
     ),

@@ -97,9 +97,9 @@ def test_open_fill_submit_verify_approve_publish(
     assert "Sở Xây dựng" not in reporter.content()
     reporter.click('table a:has-text("Sở Giao thông vận tải")')
     box = leaf(reporter, "1.1")
-    box.locator("input[name=value]").fill("1")
-    box.locator("text=Lưu nháp").click()
-    box.locator(".status.ok", has_text="Đã lưu chỉ số 1.1").wait_for()
+    box.locator("input[type=radio][value='1']").check()
+    reporter.locator(".savebar button[name=save]").click()
+    reporter.locator(".savebar .dirty-count.ok", has_text="Đã lưu 1 chỉ số").wait_for()
     assert "10" in reporter.locator("#summary .score b").first.inner_text()
 
     workbook_path = tmp_path / "tu-danh-gia.xlsx"
@@ -122,7 +122,9 @@ def test_open_fill_submit_verify_approve_publish(
     leaf(reporter, "1.1").locator("text=Đính kèm").click()
     reporter.wait_for_selector("text=Đã đính kèm minh chứng")
     shot(reporter, "04-reporter-self-assessment")
-    reporter.click("button[data-action=submit]")
+    reporter.click("a[data-action=submit]")  # the completeness check first: 1.3 is empty
+    reporter.locator("input[name=confirm]").check()
+    reporter.click("button[data-action=confirm-submit]")
     reporter.wait_for_selector("text=Đã thực hiện: Gửi hồ sơ")
     assessment.refresh_from_db()
     assert assessment.status == "submitted"

@@ -27,6 +27,7 @@ from dti.web.assessments.workflow import (
     VISIBLE_TO_REVIEWERS,
     Deadline,
     Transition,
+    TransitionName,
     deadline_passed,
 )
 from dti.web.errors import DeadlinePassed, Forbidden, InvalidState, NotFound, ServiceError
@@ -189,6 +190,9 @@ def transition_refusal(
             return refusal
     if (assigned := _assignment_refusal(user, assessment, transition)) is not None:
         return assigned
+    withdraw = _withdraw_refusal(assessment, transition)
+    if withdraw is not None:
+        return withdraw
     if assessment.status not in transition.sources:
         return InvalidState(
             _("%(action)s is not possible while the assessment is %(status)s.")
@@ -197,6 +201,21 @@ def transition_refusal(
     if transition.waits_for_disputes and (waiting := _open_dispute_refusal(assessment)):
         return waiting
     return _deadline_refusal(assessment, transition.deadline, now)
+
+
+def _withdraw_refusal(assessment: Assessment, transition: Transition) -> ServiceError | None:
+    """A submission can be withdrawn only until verification starts: afterwards it is the
+    working group's, and only the department can reopen it."""
+    if transition.name != TransitionName.WITHDRAW or assessment.status == Status.SUBMITTED:
+        return None
+    if assessment.status == Status.DRAFT:
+        return InvalidState(_("The self-assessment has not been submitted."))
+    return InvalidState(
+        _(
+            "Verification has started: the submission can no longer be withdrawn. "
+            "Ask the department to reopen it."
+        )
+    )
 
 
 def _raise(refusal: ServiceError | None) -> None:

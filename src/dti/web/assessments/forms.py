@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from dti.web.assessments.models import Assessment, Period
@@ -13,13 +16,25 @@ from dti.web.registry.models import Province, Unit, UnitGroup
 from dti.web.views_common import parse_number
 
 
+@functools.lru_cache(maxsize=4096)
+def _number(text: str) -> float | None:
+    """:func:`parse_number`, remembered: the unit's form reads every row's value and its loaded
+    twin, and the same few texts recur (0, 1, 0,5); each reading builds a Polars frame."""
+    if _INTEGER.fullmatch(text):
+        return float(text)  # no separator: nothing to interpret
+    return parse_number(text)
+
+
+_INTEGER = re.compile(r"-?\d{1,15}")
+
+
 class NumberField(forms.CharField):
     """A number typed the Vietnamese way (12,5 · 1.000) or the English way (12.5)."""
 
     def to_python(self, value: Any) -> float | None:  # type: ignore[override]
         text = super().to_python(value)
         try:
-            return parse_number(text)
+            return _number(text)
         except ValueError as exc:
             raise forms.ValidationError(_("%(v)s is not a number.") % {"v": text}) from exc
 
@@ -30,6 +45,47 @@ class EntrySelfForm(forms.Form):
     denominator = NumberField(required=False, label=_("Denominator"))
     not_applicable = forms.BooleanField(required=False, label=_("Not applicable"))
     explanation = forms.CharField(required=False, widget=forms.Textarea, max_length=5000)
+
+
+class EntryRowForm(forms.Form):
+    """One indicator's row of the unit's form (prefix ``e<entry pk>``). Each data field carries
+    the value the page was loaded with (a hidden ``initial-`` twin), so the save knows which
+    rows the user changed: only those are sent to the service, with the row's version."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    value = NumberField(required=False, show_hidden_initial=True)
+    denominator = NumberField(required=False, show_hidden_initial=True)
+    not_applicable = forms.BooleanField(required=False, show_hidden_initial=True)
+    explanation = forms.CharField(
+        required=False, max_length=5000, strip=True, show_hidden_initial=True
+    )
+
+    def initial_inputs(self) -> str:
+        """The row's version and the hidden twins holding the loaded values: what a bound form
+        was posted with, else the initial data. (Written directly: Django's widget templates
+        cost a millisecond each, and a commune's form has hundreds of them.)"""
+        version = self["version"].value()
+        pairs = [(self["version"].html_name, "" if version is None else version)]
+        for name in _ROW_DATA:
+            field = self[name]
+            if self.is_bound:
+                value = self.data.get(field.html_initial_name, "")
+            else:
+                value = field.initial
+                value = "" if value is None else value
+            pairs.append((field.html_initial_name, value))
+        return format_html_join(
+            "", '<input type="hidden" name="{}" value="{}">', ((n, str(v)) for n, v in pairs)
+        )
+
+
+_ROW_DATA = ("value", "denominator", "not_applicable", "explanation")
+
+
+def row_changed(form: EntryRowForm) -> bool:
+    """Whether the user changed the row's data since the page was loaded (the version alone
+    never counts: it has no loaded twin)."""
+    return any(name in _ROW_DATA for name in form.changed_data)
 
 
 class EntryVerifyForm(forms.Form):
@@ -59,6 +115,8 @@ class TransitionForm(forms.Form):
     reason = forms.CharField(required=False, max_length=2000)
     # Finishing verification: the verifier's explicit "accept the rest as declared".
     accept_rest = forms.BooleanField(required=False)
+    # The submission's completeness check was shown and the user confirmed it.
+    confirm = forms.BooleanField(required=False)
 
 
 class NoteForm(forms.Form):

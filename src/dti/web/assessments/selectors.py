@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from dti.engine import score
 from dti.web.accounts.actors import Viewer
 from dti.web.accounts.policy import visible_assessments
+from dti.web.assessments.form_labels import FieldLabels, labels_cached
 from dti.web.assessments.models import Assessment, Evidence, IndicatorEntry, Period, Status
 from dti.web.assessments.period_values import period_batches
 from dti.web.assessments.workflow import FINAL, self_deadline
@@ -149,6 +150,11 @@ class SheetLine:
     evidence: tuple[Evidence, ...] = ()
     self_points: float | None = None
     verified_points: float | None = None
+    # The pillar the line belongs to (its top-level node, or "bonus"/"penalty"), and what
+    # evidence the framework asks of the leaf ("" when none).
+    pillar: str = ""
+    evidence_asked: str = ""
+    labels: FieldLabels | None = None  # the unit's form: field labels and the rule's hint
 
 
 def assessment_sheet(assessment: Assessment, language: str = "vi") -> list[SheetLine]:
@@ -163,15 +169,15 @@ def assessment_sheet(assessment: Assessment, language: str = "vi") -> list[Sheet
     lines: list[SheetLine] = []
     points: dict[str, list[float | None]] = assessment.points or {}
 
-    def visit(node: Node, depth: int, inherited: bool) -> None:
+    def visit(node: Node, depth: int, inherited: bool, pillar: str) -> None:
         applies = group in node.applies_to if node.applies_to is not None else inherited
         if not applies:
             return
         name = node.name.get(language)
         if not node.is_leaf:
-            lines.append(SheetLine(node.code, name, depth, node.max, False))
+            lines.append(SheetLine(node.code, name, depth, node.max, False, pillar=pillar))
             for child in node.children:
-                visit(child, depth + 1, True)
+                visit(child, depth + 1, True, pillar)
             return
         rule = node.rule
         ratio = (isinstance(rule, RatioRule) and rule.input == "fraction") or (
@@ -193,11 +199,14 @@ def assessment_sheet(assessment: Assessment, language: str = "vi") -> list[Sheet
                 evidence=tuple(entry.evidence.all()) if entry else (),
                 self_points=points.get(node.code, [None, None])[0],
                 verified_points=points.get(node.code, [None, None])[1],
+                pillar=pillar,
+                evidence_asked=node.evidence or "",
+                labels=labels_cached(assessment.framework_id, node),
             )
         )
 
     for pillar in framework.tree:
-        visit(pillar, 0, True)
+        visit(pillar, 0, True, pillar.code)
     for kind, heading in (("bonus", "Điểm thưởng"), ("penalty", "Điểm trừ")):
         items = framework.adjustment_items(kind)  # type: ignore[arg-type]
         if items:
@@ -209,8 +218,9 @@ def assessment_sheet(assessment: Assessment, language: str = "vi") -> list[Sheet
                     0,
                     block.cap if block else 0,
                     False,
+                    pillar=kind,
                 )
             )
             for item in items:
-                visit(item, 1, True)
+                visit(item, 1, True, kind)
     return lines

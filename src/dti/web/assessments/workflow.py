@@ -7,6 +7,7 @@ draft ──submit──▶ submitted ──start_verification──▶ under_ve
                 reopen_to_verification (admin, reason) ◀──────────────┘      │ publish
                                                                              ▼
                                                                          published
+submitted ──withdraw (the unit, before verification starts, within its deadline)──▶ draft
 
 Each transition declares who may take it, from where to where, which deadline binds it and
 what it does besides changing the state (timestamps, cleared publication, pending entries
@@ -115,6 +116,7 @@ class TransitionName(StrEnum):
     PUBLISH = "publish"
     REOPEN_TO_DRAFT = "reopen_to_draft"
     REOPEN_TO_VERIFICATION = "reopen_to_verification"
+    WITHDRAW = "withdraw"
 
 
 class Deadline(StrEnum):
@@ -149,6 +151,12 @@ class Transition:
     # dispute holds the transition until the chair decides it.
     chair_signs: bool = False
     waits_for_disputes: bool = False
+    # Whether taking it asks the completeness check first (indicators not filled, evidence
+    # missing, pillars at zero: the page lists them and the user confirms).
+    checks_completeness: bool = False
+    # Whether it takes the assessment back the way it came (the unit's withdrawal) without
+    # being a reopening: not a step of the forward path.
+    goes_back: bool = False
 
     def leaves_publication(self, old: Status) -> bool:
         """Whether taking it from ``old`` enters or leaves the published state."""
@@ -173,6 +181,19 @@ TRANSITIONS: dict[TransitionName, Transition] = {
             frozenset({Role.REPORTER}),
             Deadline.SELF,
             stamp="submitted_at",
+            checks_completeness=True,
+        ),
+        # The unit takes its submission back to correct it, until verification starts and
+        # while its deadline lasts (it could not submit again afterwards).
+        Transition(
+            T.WITHDRAW,
+            _("Withdraw the submission"),
+            frozenset({S.SUBMITTED}),
+            S.DRAFT,
+            frozenset({Role.REPORTER}),
+            Deadline.SELF,
+            clears=("submitted_at",),
+            goes_back=True,
         ),
         Transition(
             T.START_VERIFICATION,

@@ -59,6 +59,7 @@ class AuditAction(StrEnum):
     VERIFICATION_ACCEPT_REST = "verification_accept_rest"
     DISPUTE_FILE = "dispute_file"
     DISPUTE_DECIDE = "dispute_decide"
+    TRANSITION_WITHDRAW = "transition_withdraw"
 
     @classmethod
     def of_transition(cls, name: TransitionName) -> AuditAction:

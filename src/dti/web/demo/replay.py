@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from dti.web.demo.datasets import Adjustment, PeriodSpec
 
 # The transitions that take a unit forward from its draft to publication, in order.
-FORWARD: list[Transition] = [t for t in TRANSITIONS.values() if not t.reopens]
+FORWARD: list[Transition] = [t for t in TRANSITIONS.values() if not t.reopens and not t.goes_back]
 
 
 @dataclass

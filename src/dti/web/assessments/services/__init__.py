@@ -30,7 +30,10 @@ from dti.web.assessments.services.clarifications import (
 )
 from dti.web.assessments.services.disputes import dispute_decide, dispute_file
 from dti.web.assessments.services.entries import (
+    EntriesSaved,
+    EntryChange,
     SelfInput,
+    assessment_save_entries,
     assessment_save_values,
     entry_save_self,
 )
@@ -54,16 +57,24 @@ from dti.web.assessments.services.scores import (
 )
 from dti.web.assessments.services.transitions import assessment_transition, period_transition_all
 from dti.web.assessments.services.verification import entry_verify, site_visit_note_add
-from dti.web.assessments.services.workbook import assessment_import_workbook
+from dti.web.assessments.services.workbook import (
+    assessment_import_workbook,
+    assessment_template,
+    template_values,
+)
 
 __all__ = [
     "SCORE_FIELDS",
+    "EntriesSaved",
+    "EntryChange",
     "Question",
     "RecomputeReport",
     "SelfInput",
     "assessment_import_workbook",
     "assessment_recompute",
+    "assessment_save_entries",
     "assessment_save_values",
+    "assessment_template",
     "assessment_transition",
     "clarification_answer",
     "clarifications_ask",
@@ -83,6 +94,7 @@ __all__ = [
     "pillar_names",
     "site_visit_note_add",
     "store_scores",
+    "template_values",
     "verification_chair_name",
     "verifier_unassign",
     "verifiers_assign",

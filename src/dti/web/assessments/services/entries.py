@@ -28,7 +28,7 @@ from dti.web.audit.actions import AuditAction
 from dti.web.audit.models import AuditEvent
 from dti.web.audit.services import change_events
 from dti.web.bulk import update_fields
-from dti.web.errors import NotFound
+from dti.web.errors import NotFound, StaleVersion
 
 # The fields of an entry that a save of the unit's data reads and answers with.
 _SELF_SIDE = (
@@ -214,3 +214,125 @@ _SELF_FIELDS = [
     "version",
     "updated_at",
 ]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EntryChange:
+    """One indicator's data as the unit's form sends it, with the version it was loaded at."""
+
+    indicator: str
+    version: int
+    value: float | None
+    denominator: float | None
+    applicable: bool = True
+    explanation: str = ""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EntriesSaved:
+    """What a save of the form wrote: the assessment with its new scores, and every entry the
+    form sent (those changed carry their new version)."""
+
+    assessment: Assessment
+    entries: list[IndicatorEntry]
+    changed: int
+
+
+def assessment_save_entries(
+    *,
+    actor: Actor,
+    assessment: Assessment,
+    changes: list[EntryChange],
+    now: dt.datetime | None = None,
+) -> EntriesSaved:
+    """Save several indicators of the unit's form at once: all or nothing, in one transaction.
+    Every entry's version is checked (a stale one refuses the whole save, naming each stale
+    indicator), the engine judges the data as they will be, and only entries whose data differ
+    are written, versioned and audited."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        assessment = locked(assessment)
+        require_self_edit(actor, assessment, now)
+        entries = list(assessment.entries.only(*_SELF_SIDE).order_by("position"))
+        by_code = {e.indicator: e for e in entries}
+        unknown = [c.indicator for c in changes if c.indicator not in by_code]
+        if unknown:
+            raise NotFound(
+                _("The indicator is not part of this assessment."), problems=sorted(unknown)
+            )
+        stale = [c.indicator for c in changes if by_code[c.indicator].version != c.version]
+        if stale:
+            raise StaleVersion(
+                _(
+                    "Someone else saved these indicators after you opened the page: reload it "
+                    "to see their values, then enter yours again."
+                ),
+                problems=stale,
+            )
+        given = {c.indicator: c for c in changes}
+        code, period = assessment.unit.code, assessment.period.code
+        rows = [
+            ValueRow(
+                code,
+                period,
+                e.indicator,
+                *_new_data(given[e.indicator]),
+            )
+            if e.indicator in given
+            else self_row(assessment, e)
+            for e in entries
+        ]
+        scored = validate(assessment, rows)
+        events: list[AuditEvent] = []
+        written: list[IndicatorEntry] = []
+        for change in changes:
+            current = by_code[change.indicator]
+            value, denominator, applicable = _new_data(change)
+            after = {
+                "self_value": value,
+                "self_denominator": denominator,
+                "self_applicable": applicable,
+                "explanation": change.explanation,
+            }
+            before = {**entry_values(current, "self"), "explanation": current.explanation}
+            moved = change_events(
+                actor=actor,
+                action=AuditAction.ENTRY_SAVE_SELF,
+                obj=current,
+                assessment=assessment,
+                before=before,
+                after=after,
+            )
+            if not moved:
+                continue  # the same data: not written, not versioned, not audited
+            versioned_update(current, change.version, now, _stale(current), **after)
+            for field, new in after.items():
+                setattr(current, field, new)
+            current.version, current.updated_at = change.version + 1, now
+            written.append(current)
+            events += moved
+        if written:
+            own = summarise(scored, assessment.unit.code)
+            assessment = assessment_recompute(
+                assessment=assessment, actor=actor, own=own, events=events
+            )
+    for e in entries:
+        e.assessment = assessment
+    return EntriesSaved(
+        assessment=assessment,
+        entries=[by_code[c.indicator] for c in changes],
+        changed=len(written),
+    )
+
+
+def _new_data(change: EntryChange) -> tuple[float | None, float | None, bool]:
+    if not change.applicable:
+        return None, None, False
+    return change.value, change.denominator, True
+
+
+def _stale(entry: IndicatorEntry) -> str:
+    return _(
+        "Someone else saved indicator %(code)s after you opened it. "
+        "Reload the page to see their values, then enter yours again."
+    ) % {"code": entry.indicator}

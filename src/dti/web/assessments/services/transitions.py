@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 
 from dti.web.accounts.actors import Actor
 from dti.web.accounts.policy import require_role, require_transition
+from dti.web.assessments.completeness import completeness
 from dti.web.assessments.models import Assessment, Period, Status
+from dti.web.assessments.selectors import assessment_sheet
 from dti.web.assessments.services._common import locked
 from dti.web.assessments.services.scores import assessment_recompute
 from dti.web.assessments.services.verification import accept_pending
@@ -28,7 +30,7 @@ from dti.web.assessments.workflow import (
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.models import AuditEvent
 from dti.web.audit.services import audit_event, audit_insert, audit_link
-from dti.web.errors import InvalidInput
+from dti.web.errors import ConfirmationNeeded, InvalidInput
 from dti.web.ops.faults import pause_point
 
 
@@ -81,6 +83,27 @@ def _apply_effects(
     return events
 
 
+def _check_completeness(assessment: Assessment) -> None:
+    """Refuse, listing the gaps, until the user confirms a submission with gaps."""
+    check = completeness(assessment_sheet(assessment))
+    if not check.has_gaps:
+        return
+    problems = [
+        *(
+            _("Not filled: %(code)s %(name)s") % {"code": g.code, "name": g.name}
+            for g in check.unfilled
+        ),
+        *(
+            _("Evidence missing: %(code)s %(name)s") % {"code": g.code, "name": g.name}
+            for g in check.evidence_missing
+        ),
+        *(_("Pillar at zero: %(name)s") % {"name": p.name} for p in check.pillars_at_zero),
+    ]
+    raise ConfirmationNeeded(
+        _("The self-assessment is incomplete; confirm to submit it as it is."), problems=problems
+    )
+
+
 def assessment_transition(
     *,
     actor: Actor,
@@ -90,10 +113,13 @@ def assessment_transition(
     now: dt.datetime | None = None,
     new_deadline: dt.datetime | None = None,
     accept_rest: bool = False,
+    confirm_gaps: bool = True,
 ) -> Assessment:
     """Move one assessment along the state machine (see :mod:`..workflow`). ``accept_rest``:
     the verifier's explicit choice to accept the indicators not yet verified as declared
-    (finishing verification with any left is refused without it)."""
+    (finishing verification with any left is refused without it). With ``confirm_gaps``
+    false, a transition that checks completeness (the submission) is refused with
+    :class:`ConfirmationNeeded` while gaps remain (the page shows them first)."""
     now = now or timezone.now()
     transition = _known(name)
     with transaction.atomic():
@@ -102,6 +128,8 @@ def assessment_transition(
         reason = reason.strip()
         if transition.needs_reason and not reason:
             raise InvalidInput(_("A reason is required."))
+        if transition.checks_completeness and not confirm_gaps:
+            _check_completeness(assessment)
         old = Status(assessment.status)
         effects = _apply_effects(
             assessment,

@@ -1,10 +1,13 @@
-"""A filled-in self-assessment template uploaded by the unit: checked against the unit,
-period and framework it was made for, judged by the engine, applied all or nothing."""
+"""The unit's self-assessment template: written with what the unit has entered so far, and
+uploaded back filled in — checked against the unit, period and framework it was made for,
+judged by the engine, applied all or nothing; only rows whose data differ are written and
+audited (a workbook downloaded with the values comes back mostly unchanged)."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -13,16 +16,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dti.engine import DataError, Problem
+from dti.io.cells import neutralise
 from dti.io.tables import TEMPLATE_VALUES_SHEET, TemplateInfo, read_values
+from dti.io.template import FilledRow, write_template
 from dti.web.accounts.actors import Actor
 from dti.web.accounts.policy import require_self_edit
 from dti.web.assessments.calculations import ValueRow, run
-from dti.web.assessments.models import Assessment
+from dti.web.assessments.models import Assessment, Evidence
 from dti.web.assessments.services._common import locked, unit_row
 from dti.web.assessments.services.entries import SelfInput, apply_self_rows
 from dti.web.audit.actions import AuditAction
 from dti.web.errors import InvalidInput
-from dti.web.frameworks.selectors import framework_compiled
+from dti.web.frameworks.selectors import framework_compiled, framework_parsed
 from dti.web.ops.faults import pause_point
 from dti.web.ops.names import checked_upload_name
 from dti.web.ops.scan import scan_upload
@@ -101,6 +106,42 @@ def _judge(
         ) from exc
 
 
+def template_values(assessment: Assessment) -> dict[str, FilledRow]:
+    """What the unit has entered, by indicator, for its template: a workbook downloaded in the
+    middle of the work continues it (values, explanations and the links attached)."""
+    links: dict[int, list[str]] = {}
+    for entry_id, url in (
+        Evidence.objects.filter(entry__assessment=assessment)
+        .exclude(url="")
+        .values_list("entry_id", "url")
+    ):
+        links.setdefault(entry_id, []).append(url)
+    return {
+        e.indicator: FilledRow(
+            value=e.self_value if e.self_applicable else None,
+            denominator=e.self_denominator if e.self_applicable else None,
+            not_applicable=not e.self_applicable,
+            explanation=e.explanation,
+            evidence="\n".join(links.get(e.pk, [])),
+        )
+        for e in assessment.entries.all()
+    }
+
+
+def assessment_template(assessment: Assessment) -> bytes:
+    """The unit's self-assessment workbook, filled with what it has entered so far."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_template(
+            framework_parsed(assessment.framework),
+            assessment.unit.group.code,
+            Path(tmp) / "template.xlsx",
+            unit=assessment.unit.code,
+            period=assessment.period.code,
+            values=template_values(assessment),
+        )
+        return path.read_bytes()
+
+
 def assessment_import_workbook(
     *,
     actor: Actor,
@@ -127,7 +168,7 @@ def assessment_import_workbook(
                     r["value"],
                     r["denominator"],
                     bool(r["applicable"]),
-                    str(r["explanation"]) if r.get("explanation") else None,
+                    _explanation(r.get("explanation")),
                 )
                 for r in uploaded
             ],
@@ -137,6 +178,18 @@ def assessment_import_workbook(
         )
         pause_point("import")  # crash tests: everything written, nothing committed yet
     return len(uploaded)
+
+
+def _explanation(cell: Any) -> str | None:
+    """An explanation cell as the unit meant it (None: empty, leave the explanation as it is).
+    The template writes text that would start a formula behind an apostrophe; read back, the
+    apostrophe goes, so an explanation downloaded and uploaded unchanged stays unchanged."""
+    if not cell:
+        return None
+    text = str(cell)
+    if text.startswith("'") and neutralise(text[1:]) != text[1:]:
+        return text[1:]
+    return text
 
 
 def _in_template(problem: Problem) -> Problem:

@@ -18,3 +18,11 @@ def plain_number(value: float | None) -> str:
     if value is None:
         return ""
     return f"{value:g}"
+
+
+@register.filter
+def leaf_filled(line: Any) -> bool:
+    """Whether a sheet line's leaf counts as filled (the form's "not yet filled" filter)."""
+    from dti.web.assessments.completeness import leaf_filled as filled
+
+    return filled(line)

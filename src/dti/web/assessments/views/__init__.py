@@ -5,6 +5,7 @@ renders; permission questions go to :mod:`dti.web.accounts.policy`.
 * :mod:`.assessment` — one assessment's sheet, transitions, notes, template, history;
 * :mod:`.entries` — one indicator's save, verdict and evidence;
 * :mod:`.correction` — a group moved to a corrected version of its framework.
+* :mod:`.self_form` — the unit's form: many indicators saved at once, the submission's check.
 """
 
 from dti.web.assessments.views.assessment import (
@@ -31,6 +32,7 @@ from dti.web.assessments.views.periods import (
     period_detail,
     period_results,
 )
+from dti.web.assessments.views.self_form import entries_save, submit_check
 from dti.web.assessments.views.verification import (
     clarification_answer,
     clarification_ask,
@@ -48,6 +50,7 @@ __all__ = [
     "clarification_ask",
     "dispute_decide",
     "dispute_file",
+    "entries_save",
     "entry_save",
     "entry_verify",
     "evidence_add",
@@ -62,6 +65,7 @@ __all__ = [
     "period_framework_correction",
     "period_results",
     "period_verifiers",
+    "submit_check",
     "template_download",
     "verifier_unassign",
     "workbook_upload",

@@ -4,6 +4,7 @@ transitions, site-visit notes, the template and its upload, the history."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.conf import settings
@@ -17,7 +18,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dti.io.template import write_template
 from dti.web.accounts.actors import actor_of
 from dti.web.accounts.policy import (
     can_download_template,
@@ -30,10 +30,11 @@ from dti.web.accounts.policy import (
 from dti.web.assessments import selectors, services
 from dti.web.assessments.forms import NoteForm, TransitionForm, WorkbookForm
 from dti.web.assessments.models import Assessment
+from dti.web.assessments.views.self_form import RowForms, self_form_context
 from dti.web.assessments.views.verification import verification_context, viewable
 from dti.web.assessments.workflow import TRANSITIONS, VERIFIED_SIDE, self_deadline
 from dti.web.audit.models import AuditEvent
-from dti.web.errors import InvalidInput, ServiceError
+from dti.web.errors import ConfirmationNeeded, InvalidInput, ServiceError
 from dti.web.frameworks.selectors import framework_parsed
 from dti.web.views_common import error_response
 
@@ -48,15 +49,27 @@ def _assessment(request: HttpRequest, pk: int) -> Assessment:
 
 
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _assessment(request, pk)
+    return render_assessment(request, _assessment(request, pk))
+
+
+def render_assessment(
+    request: HttpRequest,
+    assessment: Assessment,
+    *,
+    forms: RowForms | None = None,
+    problems: Sequence[str] = (),
+    status: int = 200,
+) -> HttpResponse:
+    """The assessment page; ``forms``: the unit's rows as posted, after a refused save."""
     now = timezone.now()
     language = get_language() or "vi"
+    lines = selectors.assessment_sheet(assessment, language)
     return render(
         request,
         "assessments/detail.html",
         {
             "a": assessment,
-            "lines": selectors.assessment_sheet(assessment, language),
+            "lines": lines,
             "can_edit": can_edit_self(request.user, assessment, now),
             "can_verify": can_verify(request.user, assessment, now),
             "is_reporter": reports_for(request.user, assessment.unit_id),
@@ -69,7 +82,9 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 p.code: p.name.get(language) for p in framework_parsed(assessment.framework).tree
             },
             **verification_context(request.user, assessment, now),
+            **self_form_context(request, assessment, lines, forms, problems),
         },
+        status=status,
     )
 
 
@@ -77,16 +92,7 @@ def template_download(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     if not can_download_template(request.user, assessment):
         raise PermissionDenied
-    framework = framework_parsed(assessment.framework)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = write_template(
-            framework,
-            assessment.unit.group.code,
-            Path(tmp) / "template.xlsx",
-            unit=assessment.unit.code,
-            period=assessment.period.code,
-        )
-        content = path.read_bytes()
+    content = services.assessment_template(assessment)
     name = f"tu-danh-gia-{assessment.unit.code}-{assessment.period.code}.xlsx"
     response = HttpResponse(
         content,
@@ -136,7 +142,11 @@ def assessment_transition(request: HttpRequest, pk: int) -> HttpResponse:
             name=form.cleaned_data["name"],
             reason=form.cleaned_data["reason"],
             accept_rest=form.cleaned_data["accept_rest"],
+            confirm_gaps=form.cleaned_data["confirm"],
         )
+    except ConfirmationNeeded:
+        # The completeness check page lists the gaps and asks again.
+        return redirect("submit_check", pk=pk)
     except ServiceError as error:
         return error_response(request, error, back)
     messages.success(
