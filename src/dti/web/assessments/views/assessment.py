@@ -144,9 +144,12 @@ def assessment_transition(request: HttpRequest, pk: int) -> HttpResponse:
             accept_rest=form.cleaned_data["accept_rest"],
             confirm_gaps=form.cleaned_data["confirm"],
         )
-    except ConfirmationNeeded:
-        # The completeness check page lists the gaps and asks again.
-        return redirect("submit_check", pk=pk)
+    except ConfirmationNeeded as error:
+        if TRANSITIONS[form.cleaned_data["name"]].checks_completeness:
+            # The completeness check page lists the gaps and asks again.
+            return redirect("submit_check", pk=pk)
+        # (finishing verification with indicators unchecked: the page asks for the choice)
+        return error_response(request, error, back)
     except ServiceError as error:
         return error_response(request, error, back)
     messages.success(
