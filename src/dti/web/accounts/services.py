@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from dti.web.accounts.actors import Actor
 from dti.web.accounts.models import Membership, Role
-from dti.web.accounts.policy import require_role
+from dti.web.accounts.policy import require_admin_of, require_units_admin
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_record
 from dti.web.errors import InvalidInput
@@ -32,13 +32,15 @@ def user_create(
     """A user with ``role`` in ``province`` (none: the national level); a reporter with its
     ``unit`` or ``units`` (its province is theirs when not given); ``password`` None: one that
     cannot sign in with a password (a service account)."""
-    if check_role:
-        require_role(actor, Role.ADMIN)
     reported = [*([unit] if unit is not None else []), *units]
     if (role == Role.REPORTER) != bool(reported):
         raise InvalidInput(_("A reporter needs a unit; other roles have none."))
     if province is None and reported:
         province = reported[0].group.province
+    if check_role:
+        # An admin makes accounts of the own province only, reporters of its own units.
+        require_admin_of(actor, province)
+        require_units_admin(actor, *reported)
     with transaction.atomic():
         user = User.objects.create_user(username=username, password=password)
         first, _sep, last = full_name.rpartition(" ")

@@ -14,7 +14,13 @@ from django.utils.translation import gettext_lazy
 
 from dti.engine import HistoryMethod
 from dti.web.accounts.actors import actor_of
-from dti.web.accounts.policy import ADMINS, REGISTRY_READERS
+from dti.web.accounts.policy import (
+    ADMINS,
+    REGISTRY_READERS,
+    visible_groups,
+    visible_provinces,
+    visible_units,
+)
 from dti.web.audit.models import AuditEvent
 from dti.web.errors import ServiceError
 from dti.web.registry.models import Province, Unit, UnitGroup
@@ -38,7 +44,9 @@ class UnitsImportForm(forms.Form):
 
 @role_required(*REGISTRY_READERS)
 def unit_list(request: HttpRequest) -> HttpResponse:
-    groups = UnitGroup.objects.prefetch_related("units__parent", "units__predecessors")
+    groups = visible_groups(request.user, UnitGroup.objects.all()).prefetch_related(
+        "units__parent", "units__predecessors"
+    )
     return render(request, "registry/unit_list.html", {"groups": groups})
 
 
@@ -53,7 +61,8 @@ METHOD_LABELS = {
 
 @role_required(*REGISTRY_READERS)
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_object_or_404(Unit.objects.select_related("group", "parent"), pk=pk)
+    units = visible_units(request.user, Unit.objects.all())
+    unit = get_object_or_404(units.select_related("group", "parent"), pk=pk)
     history = AuditEvent.objects.filter(object_type="registry.unit", object_id=str(unit.pk))
     method = unit_history_method(unit)
     return render(
@@ -72,12 +81,13 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*ADMINS)
 def unit_import(request: HttpRequest) -> HttpResponse:
-    provinces = Province.objects.all()
+    provinces = visible_provinces(request.user, Province.objects.all())
     form = UnitsImportForm(
         request.POST or None,
         request.FILES or None,
         initial={"province": provinces.first() if provinces.count() == 1 else None},
     )
+    form.fields["province"].queryset = provinces  # type: ignore[attr-defined]
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -15,8 +15,7 @@ from collections.abc import Iterable, Mapping
 from django.db import transaction
 
 from dti.web.accounts.actors import Actor
-from dti.web.accounts.models import Role
-from dti.web.accounts.policy import require_role
+from dti.web.accounts.policy import require_units_admin
 from dti.web.errors import InvalidInput
 from dti.web.registry.models import Lineage, LineageKind, Unit
 from dti.web.registry.services.lineage import record_lineage
@@ -68,7 +67,7 @@ def _several_with_one(
     """A merge (``several`` → ``one``: they end, it starts) or a split (``one`` → ``several``:
     it ends, they start); either needs at least two of ``several``."""
     if check_role:
-        require_role(actor, Role.ADMIN)
+        require_units_admin(actor, one, *_weights(several))
     weights = _weights(several)
     merge = kind == LineageKind.MERGE
     if len(weights) < 2:
@@ -104,7 +103,7 @@ def unit_rename(
     """The unit goes on under a new code and name from ``date``: a new unit, same group and
     parent, linked by a ``rename`` edge (its history is carried over)."""
     if check_role:
-        require_role(actor, Role.ADMIN)
+        require_units_admin(actor, unit)
     with transaction.atomic():
         successor = unit_create(
             actor=actor,
@@ -139,7 +138,7 @@ def unit_transfer(
 ) -> Lineage:
     """Part of ``source`` (``weight``: its share) moves to ``target``; both go on."""
     if check_role:
-        require_role(actor, Role.ADMIN)
+        require_units_admin(actor, source, target)
     return record_lineage(
         actor=actor,
         kind=LineageKind.TRANSFER,
@@ -163,7 +162,7 @@ def lineage_add(
     """One edge of an event; a rename ends the predecessor (a transfer ends nothing). For
     several → one or one → several use :func:`units_merge` / :func:`unit_split`."""
     if check_role:
-        require_role(actor, Role.ADMIN)
+        require_units_admin(actor, predecessor, successor)
     ends = kind.ends_predecessor
     return record_lineage(
         actor=actor,

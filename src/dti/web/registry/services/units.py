@@ -12,8 +12,7 @@ from collections.abc import Mapping
 from django.db import transaction
 
 from dti.web.accounts.actors import Actor
-from dti.web.accounts.models import Role
-from dti.web.accounts.policy import require_role
+from dti.web.accounts.policy import require_admin_of, require_units_admin
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_changes, audit_record
 from dti.web.registry.models import LineageKind, Province, Unit, UnitGroup, UnitKind
@@ -58,7 +57,8 @@ def unit_create(
     """Create a unit; ``predecessors`` records it as formed from them (a merge, or a rename
     when there is one) on ``valid_from``."""
     if check_role:
-        require_role(actor, Role.ADMIN)
+        require_admin_of(actor, group.province_id)
+        require_units_admin(actor, *([parent] if parent else []), *(predecessors or {}))
     with transaction.atomic():
         unit = Unit(
             code=code,
@@ -94,7 +94,8 @@ def unit_create(
 def unit_update(
     *, actor: Actor, unit: Unit, name: str, group: UnitGroup, parent: Unit | None, active: bool
 ) -> Unit:
-    require_role(actor, Role.ADMIN)
+    require_units_admin(actor, unit, *([parent] if parent else []))
+    require_admin_of(actor, group.province_id)
     with transaction.atomic():
         before = {
             "name": unit.name,
@@ -122,7 +123,7 @@ def unit_end(
 ) -> Unit:
     """The unit is abolished with no successor (e.g. the districts on 30 June 2025)."""
     if check_role:
-        require_role(actor, Role.ADMIN)
+        require_units_admin(actor, unit)
     with transaction.atomic():
         set_validity(actor, unit, unit.valid_from, last_day, active=False)
         if basis and not unit.basis:

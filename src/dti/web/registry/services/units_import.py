@@ -20,8 +20,7 @@ from dti.engine import DataError
 from dti.io.tables import read_lineage, read_units
 from dti.io.workbook import sheet_names
 from dti.web.accounts.actors import Actor
-from dti.web.accounts.models import Role
-from dti.web.accounts.policy import require_role
+from dti.web.accounts.policy import require_admin_of
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_changes, audit_record
 from dti.web.errors import InvalidInput
@@ -45,7 +44,7 @@ def units_import(
     """Create or update units from a units table and lineage (a ``lineage`` sheet of the
     workbook or ``lineage_path``); all or nothing. Returns the number of units' rows."""
     if check_role:
-        require_role(actor, Role.ADMIN)
+        require_admin_of(actor, province)
     frame, lineage = _read_tables(path, lineage_path)
     groups = {g.code: g for g in UnitGroup.objects.filter(province=province)}
     known = ", ".join(sorted(groups)) or "none"
