@@ -8,7 +8,9 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from tests.web.conftest import member
 
+from dti.web.accounts.models import Role
 from dti.web.registry.models import Lineage, Unit, UnitKind
 from dti.web.registry.services import group_ensure, province_ensure
 
@@ -20,9 +22,10 @@ UNITS = (
 )
 
 
-def _admin(world: dict[str, Any]) -> Client:
+def _admin(province: Any) -> Client:
+    """An admin of the province: units are imported by an admin of their own province."""
     client = Client()
-    client.force_login(world["users"]["admin"])
+    client.force_login(member("admin-qn", Role.ADMIN, province))
     return client
 
 
@@ -34,7 +37,7 @@ def _province() -> Any:
 
 def test_the_page_imports_a_province_s_units_with_lineage(world: dict[str, Any]) -> None:
     province = _province()
-    response = _admin(world).post(
+    response = _admin(province).post(
         reverse("unit_import"),
         {"province": province.pk, "file": SimpleUploadedFile("units.csv", UNITS.encode())},
     )
@@ -50,7 +53,7 @@ def test_an_unknown_group_is_named_with_the_province_s_groups(
 ) -> None:
     province = _province()
     text = UNITS.replace(",xa,", ",co_tthc,", 1)
-    response = _admin(world).post(
+    response = _admin(province).post(
         reverse("unit_import"),
         {"province": province.pk, "file": SimpleUploadedFile("units.csv", text.encode())},
     )
