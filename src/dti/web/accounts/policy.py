@@ -226,9 +226,8 @@ def visible_audit_events(user: Viewer, qs: QuerySet[AuditEvent]) -> QuerySet[Aud
         "auth.user": ids(User.objects.filter(province_q("membership__province", province))),
     }
     scope = Q(assessment__isnull=False) & province_q("assessment__period__province", province)
-    scope |= (
-        Q(assessment__isnull=True, actor__membership__isnull=False)
-        & province_q("actor__membership__province", province)
+    scope |= Q(assessment__isnull=True, actor__membership__isnull=False) & province_q(
+        "actor__membership__province", province
     )
     for object_type, keys in named.items():
         scope |= Q(object_type=object_type, object_id__in=keys)

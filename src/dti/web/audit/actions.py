@@ -9,6 +9,7 @@ from dti.web.assessments.workflow import TransitionName
 
 class AuditAction(StrEnum):
     USER_CREATE = "user_create"
+    PROVINCE_CREATE = "province_create"
     API_TOKEN_CREATE = "api_token_create"  # noqa: S105 - an action name, not a secret
     API_TOKEN_REVOKE = "api_token_revoke"  # noqa: S105 - an action name, not a secret
     UNIT_CREATE = "unit_create"

@@ -82,7 +82,8 @@ def period_create(request: HttpRequest) -> HttpResponse:
                 self_deadline=form.cleaned_data["self_deadline"],
                 verification_deadline=form.cleaned_data["verification_deadline"],
                 frameworks=form.framework_map(),
-                province=form.cleaned_data.get("province"),
+                # The chosen province, else the admin's own (the only one it may choose).
+                province=form.cleaned_data.get("province") or province,
                 confirm_left_out=form.cleaned_data["confirm_left_out"],
             )
         except ServiceError as error:
