@@ -87,7 +87,7 @@ def test_a_province_with_an_admin_gets_no_other_from_the_shell(
 ) -> None:
     run(monkeypatch, *ARGS, "--password-stdin", stdin=f"{STRONG}\n")
     second = [*ARGS[:4], "--username", "qn-admin-2", "--email", "x@quangnam.gov.vn"]
-    with pytest.raises(CommandError, match="already has an admin"):
+    with pytest.raises(CommandError, match="đã có quản trị viên"):
         run(monkeypatch, *second, "--password-stdin", stdin=f"{STRONG}\n")
     assert not User.objects.filter(username="qn-admin-2").exists()
     # Another province is another matter.
@@ -101,9 +101,9 @@ def test_a_province_with_an_admin_gets_no_other_from_the_shell(
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [
-        (ARGS, "123\n", "password was refused"),
-        ([*ARGS[:2], *ARGS[4:]], f"{STRONG}\n", "needs its name"),
-        ([*ARGS[:-1], "not-an-address"], f"{STRONG}\n", "not an e-mail address"),
+        (ARGS, "123\n", "Mật khẩu không được chấp nhận"),
+        ([*ARGS[:2], *ARGS[4:]], f"{STRONG}\n", "cần có tên"),
+        ([*ARGS[:-1], "not-an-address"], f"{STRONG}\n", "không phải là địa chỉ thư điện tử"),
     ],
     ids=["weak-password", "new-province-without-name", "bad-email"],
 )

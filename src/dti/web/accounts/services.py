@@ -19,7 +19,7 @@ from dti.web.registry.models import Province, Unit
 
 def user_create(
     *,
-    actor: Actor,
+    actor: Actor | None,
     username: str,
     password: str | None,
     role: Role,
