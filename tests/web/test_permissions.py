@@ -362,7 +362,9 @@ def test_another_province_s_pages_are_not_found_or_refused(
     # Not vacuous: the same page opens for the records' own province's account of that kind.
     if expected[KIND[viewer]] == 404:
         kind = "admin" if page in ASSESSMENT_PAGES else KIND[viewer]  # the admin sees drafts
-        assert _login(users[OWN[target][kind]]).get(url(records)).status_code == 200, page
+        opened = _login(users[OWN[target][kind]]).get(url(records))
+        opened.close()  # a download's open file
+        assert opened.status_code == 200, page
 
 
 @pytest.mark.parametrize("viewer", ["admin_b", "leader_b"])
