@@ -1,7 +1,14 @@
 """Fixtures for the web tests: the mini framework, three units and one user per role.
 
 The users are ``admin``, ``reporter`` (unit A), ``outsider`` (reporter of unit B, same group),
-``verifier`` and ``leader``; every permission test runs against all of them.
+``verifier`` and ``leader``; every permission test runs against all of them. The world is the
+fixture province: a single-province installation that leaves provinces empty (its accounts, like
+its groups and period, belong to no province).
+
+``second_province`` adds another province (``tinh-b``) to the same database, with its own groups,
+units, open period and one account per role (``admin_b``, ``reporter_b``, ``verifier_b``,
+``leader_b``): none of them may see or touch anything of the world, nor the world's accounts
+anything of theirs.
 """
 
 from __future__ import annotations
@@ -137,6 +144,70 @@ def world(db: None) -> dict[str, Any]:
         "mine": assessments["so-a"],
         "theirs": assessments["so-b"],
         "district": assessments["huyen-c"],
+    }
+
+
+SECOND_ROLES = ("admin_b", "reporter_b", "verifier_b", "leader_b")
+
+
+def member(username: str, role: Any, province: Any, units: Any = ()) -> Any:
+    """An account of ``province`` with ``role`` (a reporter: of ``units``)."""
+    from dti.web.accounts.services import user_create
+
+    return user_create(
+        actor=None,
+        username=username,
+        password=PASSWORD,
+        role=role,
+        units=list(units),
+        province=province,
+        check_role=False,
+    )
+
+
+@pytest.fixture
+def second_province(world: dict[str, Any]) -> dict[str, Any]:
+    """Another province in the world's database: groups, units, a period, an account per role."""
+    from django.utils import timezone
+
+    from dti.web.accounts.models import Role
+    from dti.web.assessments.services import period_open
+    from dti.web.registry.models import UnitKind
+    from dti.web.registry.services import group_ensure, province_ensure, unit_create
+
+    province = province_ensure(code="tinh-b", name="Tỉnh B")
+    so = group_ensure(
+        code="so", name="Sở (tỉnh B)", unit_kind=UnitKind.DEPARTMENT, province=province
+    )
+    units = [
+        unit_create(actor=None, code=code, name=name, group=so, check_role=False)
+        for code, name in (("b-so-1", "Sở Nội vụ tỉnh B"), ("b-so-2", "Sở Tài chính tỉnh B"))
+    ]
+    users = {
+        "admin_b": member("admin_b", Role.ADMIN, province),
+        "reporter_b": member("reporter_b", Role.REPORTER, province, units[:1]),
+        "verifier_b": member("verifier_b", Role.VERIFIER, province),
+        "leader_b": member("leader_b", Role.LEADER, province),
+    }
+    now = timezone.now()
+    period = period_open(
+        actor=users["admin_b"],
+        year=2023,
+        name="Tỉnh B: đánh giá năm 2023",
+        self_deadline=now + dt.timedelta(days=30),
+        verification_deadline=now + dt.timedelta(days=60),
+        frameworks={so: world["framework"]},
+        province=province,
+    )
+    assessments = {a.unit.code: a for a in period.assessments.select_related("unit")}
+    return {
+        "province": province,
+        "group": so,
+        "users": users,
+        "units": {"one": units[0], "two": units[1]},
+        "period": period,
+        "own": assessments["b-so-1"],
+        "other": assessments["b-so-2"],
     }
 
 

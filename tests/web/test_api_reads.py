@@ -218,3 +218,38 @@ def test_assessments_follow_the_web_policy(published: dict[str, Any], who: str) 
         body = response.json()
         one = next(e for e in body["entries"] if e["indicator"] == "1.1")
         assert (one["value"], one["version"], one["self_points"]) == (1.0, 2, 10.0)
+
+
+# -- a second province -------------------------------------------------------------------------
+
+B_WHO = ("admin_b", "reporter_b", "verifier_b", "leader_b")
+
+
+@pytest.mark.parametrize("who", B_WHO)
+def test_another_province_s_tokens_see_only_what_is_published(
+    published: dict[str, Any], second_province: dict[str, Any], who: str
+) -> None:
+    """To an account of province B the world's period is what it is to the public: published
+    rows only, no progress counts, no assessments, no unpublished scorecard."""
+    from dti.web.api.services import token_create
+
+    token = token_create(actor=None, user=second_province["users"][who], name="b").secret
+    period = published["period"].pk
+    rows = call("GET", f"/api/v1/periods/{period}/results", token).json()
+    assert {r["unit"]: r["rank"] for r in rows} == VISIBLE["anonymous"]
+    groups = call("GET", f"/api/v1/periods/{period}/rankings", token).json()
+    assert {r["unit"] for g in groups for r in g["rows"]} == set(VISIBLE["anonymous"])
+    assert "so-a" not in str(rows) + str(groups)
+    assert call("GET", f"/api/v1/periods/{period}", token).json()["progress"] is None
+    assert call("GET", f"/api/v1/periods/{period}/assessments", token).status_code == 404
+    assert call("GET", f"/api/v1/assessments/{published['mine'].pk}", token).status_code == 404
+    unit_a = published["units"]["a"].pk
+    url = f"/api/v1/periods/{period}/units/{unit_a}/scorecard"
+    assert call("GET", url, token).status_code == 404
+    # Not vacuous: its own province's period is its own.
+    own = second_province["period"].pk
+    assert call("GET", f"/api/v1/periods/{own}", token).json()["progress"]["total"] == 2
+    listed = call("GET", f"/api/v1/periods/{own}/assessments", token).json()
+    assert {a["unit"] for a in listed} == (
+        {"b-so-1"} if who == "reporter_b" else {"b-so-1", "b-so-2"} if who == "admin_b" else set()
+    )

@@ -210,3 +210,22 @@ def test_batch_is_all_or_nothing(
         assert error["details"][0]["loc"][:3] == ["body", "entries", 1]
     assert entry(world["mine"], "1.1").self_value is None
     assert saved_events() == 0
+
+
+@pytest.mark.parametrize("who", ["admin_b", "reporter_b", "verifier_b", "leader_b"])
+def test_another_province_s_tokens_cannot_write_this_one_s_values(
+    world: dict[str, Any], second_province: dict[str, Any], who: str
+) -> None:
+    from dti.web.api.services import token_create
+
+    token = token_create(actor=None, user=second_province["users"][who], name="b").secret
+    response = put_one(world, token)
+    assert response.status_code == 404, response.content
+    url = f"/api/v1/assessments/{world['mine'].pk}/entries"
+    response = call(
+        "PUT", url, token, {"entries": [{"indicator": "1.1", "version": 1, "value": 1}]}
+    )
+    assert response.status_code == 404
+    e = entry(world["mine"], "1.1")
+    assert (e.self_value, e.version) == (None, 1)
+    assert saved_events() == 0

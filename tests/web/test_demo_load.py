@@ -83,3 +83,46 @@ def test_quang_nam_2022_as_published_and_its_2025_reorganisation(db: None) -> No
     sxd = {h.year: h for h in unit_history(Unit.objects.get(code="QN25-SXD"))}
     score = sxd[2022].score
     assert sxd[2022].derived and score is not None and 900 < score < 976
+
+
+def test_the_demo_has_two_admins_of_two_provinces_each_seeing_its_own(db: None) -> None:
+    """Quảng Nam's admin and Lào Cai's: each account of the province its data belong to; the
+    Lào Cai admin follows Lào Cai's period, Quảng Nam's does not see it."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from dti.web.accounts.models import Membership, Role
+    from dti.web.demo import DEMO_PROVINCE_ACCOUNTS, demo_datasets
+
+    staff = [d for d in demo_datasets() if not d.periods and not d.units]
+    for dataset in staff:
+        _quiet(dataset)
+    admins = {
+        m.user.username: m.province.code
+        for m in Membership.objects.filter(role=Role.ADMIN).select_related("user", "province")
+    }
+    assert admins == {"admin": "quang-nam", "admin-laocai": "lao-cai"}
+    listed = {a[0]: code for (code, _), accounts in DEMO_PROVINCE_ACCOUNTS for a in accounts}
+    for membership in Membership.objects.filter(user__username__in=listed):
+        assert membership.province.code == listed[membership.user.username]
+    # Where a province has no demo verifier, its replay's is a service account of the province.
+    service = Membership.objects.get(user__username="demo-verifier-lao-cai")
+    assert service.province.code == "lao-cai" and not service.user.has_usable_password()
+    seed = seed_dataset("lao-cai-2023")
+    districts = [u for u in seed.units if u.group == "huyen"][:3]
+    period = next(p for p in seed.periods if p.year == 2023)
+    codes = [u.code for u in districts]
+    period = replace(period, units=codes, values={c: period.values[c] for c in codes})
+    _quiet(
+        replace(
+            seed,
+            units=districts,
+            periods=[period],
+            groups=[g for g in seed.groups if g.code == "huyen"],
+        )
+    )
+    lao_cai = Period.objects.get(province__code="lao-cai", year=2023)
+    for username, status in (("admin-laocai", 200), ("admin", 404)):
+        client = Client()
+        client.force_login(Membership.objects.get(user__username=username).user)
+        assert client.get(reverse("period_detail", args=[lao_cai.pk])).status_code == status

@@ -9,7 +9,9 @@ from typing import Any
 
 from django.test import Client
 from django.urls import reverse
+from tests.web.conftest import member
 
+from dti.web.accounts.models import Role
 from dti.web.assessments.models import Period
 from dti.web.registry.models import UnitKind
 from dti.web.registry.services import group_ensure, province_ensure, unit_create
@@ -26,9 +28,10 @@ def _two_provinces() -> dict[str, Any]:
     return {"qn": qn, "lc": lc, "so": so, "huyen": huyen, "other": other}
 
 
-def _admin(world: dict[str, Any]) -> Client:
+def _admin(p: dict[str, Any]) -> Client:
+    """An admin of Quảng Nam: a period is opened by an admin of its own province."""
     client = Client()
-    client.force_login(world["users"]["admin"])
+    client.force_login(member("admin-qn", Role.ADMIN, p["qn"]))
     return client
 
 
@@ -47,7 +50,7 @@ def _post(client: Client, world: dict[str, Any], p: dict[str, Any], **extra: Any
 
 def test_the_form_shows_only_the_chosen_province_s_groups(world: dict[str, Any]) -> None:
     p = _two_provinces()
-    response = _admin(world).get(reverse("period_create"), {"province": p["qn"].pk})
+    response = _admin(p).get(reverse("period_create"), {"province": p["qn"].pk})
     form = response.context["form"]
     offered = {name for name, field in form.fields.items() if not field.widget.is_hidden}
     assert {"fw_quang-nam_so", "fw_quang-nam_huyen"} <= offered
@@ -58,7 +61,7 @@ def test_leaving_units_out_is_refused_until_confirmed_and_lists_them(
     world: dict[str, Any],
 ) -> None:
     p = _two_provinces()
-    client = _admin(world)
+    client = _admin(p)
     response = _post(client, world, p)
     assert response.status_code == 200
     problems = response.context["problems"]
@@ -75,9 +78,7 @@ def test_leaving_units_out_is_refused_until_confirmed_and_lists_them(
 
 def test_a_period_covering_every_group_opens_at_once(world: dict[str, Any]) -> None:
     p = _two_provinces()
-    response = _post(
-        client := _admin(world), world, p, **{"fw_quang-nam_huyen": world["framework"].pk}
-    )
+    response = _post(client := _admin(p), world, p, **{"fw_quang-nam_huyen": world["framework"].pk})
     assert response.status_code == 302, response.context and response.context["problems"]
     assert client is not None
     assert Period.objects.get(year=2025).assessments.count() == 3

@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from tests.web.conftest import member
 
+from dti.web.accounts.models import Role
 from dti.web.assessments.models import Assessment, Period
 from dti.web.registry.models import UnitKind
 from dti.web.registry.services import group_ensure, province_ensure, unit_create
@@ -25,9 +27,13 @@ def two_provinces(world: dict[str, Any]) -> dict[str, Any]:
     return made
 
 
-def post(world: dict[str, Any], **fields: Any) -> Any:
+def _admin_of(province: Any) -> Client:
     client = Client()
-    client.force_login(world["users"]["admin"])
+    client.force_login(member(f"admin-{province.code}", Role.ADMIN, province))
+    return client
+
+
+def post(client: Client, **fields: Any) -> Any:
     data = {
         "year": 2025,
         "name": "Đánh giá năm 2025",
@@ -38,21 +44,21 @@ def post(world: dict[str, Any], **fields: Any) -> Any:
     return client.post("/periods/new/", data)
 
 
-def test_the_form_offers_each_provinces_groups_under_their_own_names(
+def test_the_form_offers_only_the_admin_s_own_province_and_its_groups(
     world: dict[str, Any], two_provinces: dict[str, Any]
 ) -> None:
-    client = Client()
-    client.force_login(world["users"]["admin"])
-    page = client.get("/periods/new/").content.decode()
-    for name in ('name="province"', 'name="fw_qn_huyen"', 'name="fw_tn_huyen"', "Tây Ninh"):
+    page = _admin_of(two_provinces["tn"]).get("/periods/new/").content.decode()
+    for name in ('name="province"', 'name="fw_tn_huyen"', "Tây Ninh"):
         assert name in page, name
+    for name in ("fw_qn_huyen", "Quảng Nam"):
+        assert name not in page, name
 
 
-def test_a_period_opens_for_the_chosen_province_and_its_units_only(
+def test_a_period_opens_for_the_admin_s_province_and_its_units_only(
     world: dict[str, Any], two_provinces: dict[str, Any]
 ) -> None:
     tn = two_provinces["tn"]
-    response = post(world, province=tn.pk, fw_tn_huyen=world["framework"].pk)
+    response = post(_admin_of(tn), province=tn.pk, fw_tn_huyen=world["framework"].pk)
     assert response.status_code == 302
     period = Period.objects.get(year=2025)
     assert period.province == tn
@@ -60,10 +66,14 @@ def test_a_period_opens_for_the_chosen_province_and_its_units_only(
     assert units == {"tn-xa"}
 
 
-def test_a_group_of_another_province_is_refused_and_nothing_opens(
+def test_another_province_or_its_group_is_refused_and_nothing_opens(
     world: dict[str, Any], two_provinces: dict[str, Any]
 ) -> None:
-    response = post(world, province=two_provinces["tn"].pk, fw_qn_huyen=world["framework"].pk)
+    qn, tn = two_provinces["qn"], two_provinces["tn"]
+    client = _admin_of(tn)
+    response = post(client, province=qn.pk, fw_qn_huyen=world["framework"].pk)
     assert response.status_code == 200
-    assert response.context["form"].errors["fw_qn_huyen"]
+    assert response.context["form"].errors["province"]
+    response = post(client, province=tn.pk, fw_qn_huyen=world["framework"].pk)
+    assert response.status_code == 200  # the other province's group is no field of the form
     assert not Period.objects.filter(year=2025).exists()

@@ -274,3 +274,132 @@ def test_an_entry_under_another_assessments_url_is_not_found(world: dict[str, An
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.self_value is None
+
+
+# -- a second province -------------------------------------------------------------------------
+# One deployment, two provinces: the world (the fixture province) and province B. Every account
+# of one against every page and action of the other's: a page its role opens answers 404 for
+# the other province's record (nothing learnt of it), a page its role does not open 403.
+
+KIND = {
+    "admin": "admin",
+    "reporter": "reporter",
+    "outsider": "reporter",
+    "verifier": "verifier",
+    "leader": "leader",
+    **{f"{kind}_b": kind for kind in ("admin", "reporter", "verifier", "leader")},
+}
+# The role gate first (403), then the province (404).
+GATE_ADMIN = {"admin": 404, "reporter": 403, "verifier": 403, "leader": 403}
+GATE_STAFF = {**GATE_ADMIN, "verifier": 404, "leader": 404}
+GATE_READERS = {**GATE_ADMIN, "leader": 404}
+NOT_FOUND = dict.fromkeys(("admin", "reporter", "verifier", "leader"), 404)
+
+
+def _targets(world: dict[str, Any], b: dict[str, Any], side: str) -> dict[str, Any]:
+    """The records of one side: its period, a unit, a draft and an assessment under review."""
+    if side == "world":
+        return {"period": world["period"], "unit": world["units"]["a"], "draft": world["mine"]}
+    return {"period": b["period"], "unit": b["units"]["one"], "draft": b["own"]}
+
+
+Target = Callable[[dict[str, Any]], str]
+CROSS_PAGES: list[tuple[str, Target, dict[str, int]]] = [
+    ("unit_detail", lambda t: reverse("unit_detail", args=[t["unit"].pk]), GATE_READERS),
+    ("period_detail", lambda t: reverse("period_detail", args=[t["period"].pk]), GATE_STAFF),
+    ("period_results", lambda t: reverse("period_results", args=[t["period"].pk]), GATE_STAFF),
+    ("period_deadlines", lambda t: reverse("period_deadlines", args=[t["period"].pk]), GATE_ADMIN),
+    ("period_import", lambda t: reverse("period_import", args=[t["period"].pk]), GATE_ADMIN),
+    ("values_import", lambda t: reverse("values_import_detail", args=[t["job"].pk]), GATE_ADMIN),
+    ("decision", lambda t: reverse("results_decision", args=[t["period"].pk]), GATE_ADMIN),
+    ("draft", lambda t: reverse("assessment_detail", args=[t["draft"].pk]), NOT_FOUND),
+    ("history", lambda t: reverse("assessment_history", args=[t["draft"].pk]), NOT_FOUND),
+    ("template", lambda t: reverse("template_download", args=[t["draft"].pk]), NOT_FOUND),
+    ("evidence", lambda t: reverse("evidence_download", args=[t["evidence"].pk]), NOT_FOUND),
+]
+WORLD_ROLES = ("admin", "reporter", "verifier", "leader")
+B_ROLES = tuple(f"{kind}_b" for kind in WORLD_ROLES)
+# (viewer, the side whose records it asks for): every account of each side against the other.
+CROSS = [(v, "world") for v in B_ROLES] + [(v, "b") for v in ROLES]
+# The account of the records' own side with the same kind of role (the page's sanity check).
+OWN = {
+    "world": dict(zip(WORLD_ROLES, WORLD_ROLES, strict=True)),
+    "b": dict(zip(WORLD_ROLES, B_ROLES, strict=True)),
+}
+ASSESSMENT_PAGES = ("draft", "history", "template", "evidence")
+
+
+def _with_job_and_evidence(world: dict[str, Any], b: dict[str, Any], side: str) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dti.web.assessments.models import ValuesImport
+    from dti.web.assessments.services import evidence_add
+
+    target = _targets(world, b, side)
+    target["job"] = ValuesImport.objects.create(
+        period=target["period"], original_name="gia-tri.csv", file="imports/gia-tri.csv"
+    )
+    reporter = world["users"]["reporter"] if side == "world" else b["users"]["reporter_b"]
+    pdf = SimpleUploadedFile("qd.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF\n")
+    target["evidence"] = evidence_add(
+        actor=reporter, entry=entry(target["draft"], "1.1"), upload=pdf
+    )
+    return target
+
+
+def _login(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize(("page", "url", "expected"), CROSS_PAGES, ids=[p[0] for p in CROSS_PAGES])
+@pytest.mark.parametrize(("viewer", "target"), CROSS, ids=[f"{v}-on-{t}" for v, t in CROSS])
+def test_another_province_s_pages_are_not_found_or_refused(
+    world: dict[str, Any],
+    second_province: dict[str, Any],
+    viewer: str,
+    target: str,
+    page: str,
+    url: Target,
+    expected: dict[str, int],
+) -> None:
+    records = _with_job_and_evidence(world, second_province, target)
+    users = {**world["users"], **second_province["users"]}
+    response = _login(users[viewer]).get(url(records))
+    assert response.status_code == expected[KIND[viewer]], (page, viewer)
+    # Not vacuous: the same page opens for the records' own province's account of that kind.
+    if expected[KIND[viewer]] == 404:
+        kind = "admin" if page in ASSESSMENT_PAGES else KIND[viewer]  # the admin sees drafts
+        opened = _login(users[OWN[target][kind]]).get(url(records))
+        if opened.streaming:  # read the download to its end: the client then closes the file
+            b"".join(opened.streaming_content)  # type: ignore[attr-defined]
+        assert opened.status_code == 200, page
+
+
+@pytest.mark.parametrize("viewer", ["admin_b", "leader_b"])
+def test_listings_show_only_the_own_province(
+    world: dict[str, Any], second_province: dict[str, Any], viewer: str
+) -> None:
+    client = _login(second_province["users"][viewer])
+    pages = ["home", "unit_list"] + (["audit_list", "period_create"] if viewer == "admin_b" else [])
+    for name in pages:
+        body = client.get(reverse(name)).content.decode()
+        assert "Sở Giao thông vận tải" not in body and "Đánh giá năm 2023" not in body, name
+        if name in ("home", "unit_list"):
+            assert "Sở Nội vụ tỉnh B" in body or "Tỉnh B: đánh giá năm 2023" in body, name
+    body = client.get(reverse("unit_list")).content.decode()
+    assert "Sở Nội vụ tỉnh B" in body
+
+
+def test_the_audit_page_shows_the_own_province_s_trail(
+    world: dict[str, Any], second_province: dict[str, Any]
+) -> None:
+    world_page = _login(world["users"]["admin"]).get(reverse("audit_list"))
+    b_page = _login(second_province["users"]["admin_b"]).get(reverse("audit_list"))
+    world_events = {e.pk for e in world_page.context["events"]}
+    b_events = {e.pk for e in b_page.context["events"]}
+    assert world_events and b_events and not world_events & b_events
+    labels = {e.object_label for e in b_page.context["events"]}
+    assert "Tỉnh B: đánh giá năm 2023" in labels and "Sở Nội vụ tỉnh B" in labels
+    assert "Đánh giá năm 2023" not in labels and "Sở Giao thông vận tải" not in labels

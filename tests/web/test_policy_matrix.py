@@ -171,3 +171,40 @@ def test_with_assignments_each_verifier_is_offered_exactly_what_the_services_acc
     assert seen["pillar1"] == {"1.1", "1.2", "1.3"}
     assert seen["assigned"] == seen["chair"] and "2.1" in seen["chair"]
     assert seen["verifier"] == set()
+
+
+@pytest.mark.parametrize("deadline", sorted(DEADLINES))
+def test_another_province_s_accounts_are_offered_and_accepted_nothing(
+    world: dict[str, Any], second_province: dict[str, Any], deadline: str
+) -> None:
+    """The matrix grown by a second province: in every state and deadline, the accounts of
+    each province are offered nothing on the other's assessment, and the services agree —
+    while the assessment's own province's accounts are (the matrix is not vacuous)."""
+    self_shift, verification_shift = DEADLINES[deadline]
+    now = timezone.now()
+    sides = (
+        (world["mine"], second_province["users"], world["users"]),
+        (second_province["own"], world["users"], second_province["users"]),
+    )
+    Period.objects.update(
+        self_deadline=now + self_shift, verification_deadline=now + verification_shift
+    )
+    for target, strangers, locals_ in sides:
+        clients = {}
+        for name, user in {**strangers, **locals_}.items():
+            clients[name] = Client()
+            clients[name].force_login(user)
+        offered_locally = set()
+        for status in Status:
+            Assessment.objects.filter(pk=target.pk).update(status=status)
+            fresh = Assessment.objects.select_related("period", "unit__group", "framework").get(
+                pk=target.pk
+            )
+            for name, user in strangers.items():
+                assert _page_offers(clients[name], fresh) == (set(), False, False), name
+                assert _service_accepts(user, fresh) == (set(), False, False), name
+            for name, user in locals_.items():
+                page = _page_offers(clients[name], fresh)
+                assert page == _service_accepts(user, fresh), (str(status), name)
+                offered_locally |= page[0]
+        assert offered_locally

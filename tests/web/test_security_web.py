@@ -210,6 +210,205 @@ def test_a_reporter_cannot_read_another_units_published_history(world: dict[str,
     assert client.get(reverse("assessment_history", args=[theirs.pk])).status_code in (403, 404)
 
 
+# -- IDOR: another province's accounts against every object and action of the world ----------
+
+
+def _period_state(world: dict[str, Any]) -> tuple[Any, ...]:
+    from dti.web.assessments.models import Assessment, Period, ValuesImport
+    from dti.web.registry.models import Unit
+    from dti.web.results.models import Decision
+
+    period = Period.objects.get(pk=world["period"].pk)
+    return (
+        period.self_deadline,
+        period.verification_deadline,
+        list(Assessment.objects.order_by("pk").values_list("status", "self_deadline_override")),
+        ValuesImport.objects.count(),
+        Decision.objects.count(),
+        Unit.objects.count(),
+    )
+
+
+@pytest.mark.parametrize("who", ["admin_b", "reporter_b", "verifier_b", "leader_b"])
+def test_an_account_of_another_province_reaches_no_object_of_this_one(
+    world: dict[str, Any], second_province: dict[str, Any], tmp_path: Path, who: str
+) -> None:
+    from dti.web.assessments.services import evidence_add
+
+    mine = world["mine"]
+    e = entry(mine, "1.1")
+    evidence = evidence_add(
+        actor=world["users"]["reporter"], entry=e, upload=SimpleUploadedFile("qd.pdf", PDF)
+    )
+    theirs = advance(world, world["theirs"], "under_verification")
+    t = entry(theirs, "1.1")
+    workbook = filled_template(world, tmp_path, {"1.1": (1, None, None, None)})
+    period = world["period"]
+    client = Client()
+    client.force_login(second_province["users"][who])
+    before = (_state(), _period_state(world))
+    posts = [
+        (reverse("entry_save", args=[mine.pk, e.pk]), {"version": e.version, "value": "1"}),
+        (
+            reverse("entry_verify", args=[theirs.pk, t.pk]),
+            {"version": t.version, "decision": "adjust", "value": "0", "reason": "Không có"},
+        ),
+        (reverse("evidence_add", args=[mine.pk, e.pk]), {"url": "https://example.org/x.pdf"}),
+        (reverse("evidence_delete", args=[evidence.pk]), {}),
+        (reverse("assessment_transition", args=[mine.pk]), {"name": "submit"}),
+        (reverse("assessment_transition", args=[theirs.pk]), {"name": "finish_verification"}),
+        (reverse("note_add", args=[theirs.pk]), {"visited_on": "2024-03-01", "text": "x"}),
+        (
+            reverse("workbook_upload", args=[mine.pk]),
+            {"file": SimpleUploadedFile("tu-danh-gia.xlsx", workbook.read_bytes())},
+        ),
+        (reverse("period_bulk", args=[period.pk]), {"name": "approve"}),
+        (
+            reverse("period_deadlines", args=[period.pk]),
+            {
+                "form": "period",
+                "self_deadline": "2099-01-01T17:00",
+                "verification_deadline": "2099-02-01T17:00",
+                "reason": "Gia hạn",
+            },
+        ),
+        (
+            reverse("period_deadlines", args=[period.pk]),
+            {
+                "form": "extension",
+                "unit": world["units"]["a"].pk,
+                "deadline": "2099-01-01T17:00",
+                "reason": "Gia hạn",
+            },
+        ),
+        (
+            reverse("period_import", args=[period.pk]),
+            {"file": SimpleUploadedFile("gia-tri.csv", b"unit,period,indicator,value\n")},
+        ),
+        (
+            reverse("results_decision", args=[period.pk]),
+            {"issuer": "UBND", "number": "1/QĐ", "date": "2024-03-01"},
+        ),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code in (403, 404), url
+    assert (_state(), _period_state(world)) == before
+    assert Path(evidence.file.path).exists()
+
+
+def _writes(
+    actor: Any, province: Any, group: Any, period: Any, assessment: Any, world: Any, units: Path
+) -> list[tuple[str, Any]]:
+    """Every administration a province's admin does, aimed at ``province``'s records."""
+    from dti.web.accounts.models import Role
+    from dti.web.accounts.services import user_create
+    from dti.web.assessments.period_import import values_import_start
+    from dti.web.assessments.services import (
+        deadline_extend,
+        period_open,
+        period_recompute,
+        period_set_deadlines,
+        period_transition_all,
+    )
+    from dti.web.registry.services import unit_create, units_import
+    from dti.web.results.services import decision_save
+
+    later = dt.datetime(2099, 1, 1, tzinfo=dt.UTC)
+    upload = SimpleUploadedFile("gia-tri.csv", b"unit,period,indicator,value\n")
+    return [
+        (
+            "open a period",
+            lambda: period_open(
+                actor=actor,
+                year=2030,
+                name="Kỳ 2030",
+                self_deadline=later,
+                verification_deadline=later,
+                frameworks={group: world["framework"]},
+                province=province,
+            ),
+        ),
+        ("import units", lambda: units_import(actor=actor, path=units, province=province)),
+        ("add a unit", lambda: unit_create(actor=actor, code="x-2", name="Xã Hai", group=group)),
+        (
+            "make an account",
+            lambda: user_create(
+                actor=actor, username="moi", password=None, role=Role.LEADER, province=province
+            ),
+        ),
+        (
+            "move deadlines",
+            lambda: period_set_deadlines(
+                actor=actor,
+                period=period,
+                self_deadline=later,
+                verification_deadline=later,
+                reason="x",
+            ),
+        ),
+        (
+            "extend a deadline",
+            lambda: deadline_extend(
+                actor=actor, assessments=[assessment], deadline=later, reason="x"
+            ),
+        ),
+        ("approve all", lambda: period_transition_all(actor=actor, period=period, name="approve")),
+        ("recompute", lambda: period_recompute(actor=actor, period=period)),
+        ("import values", lambda: values_import_start(actor=actor, period=period, upload=upload)),
+        (
+            "save the decision",
+            lambda: decision_save(actor=actor, period=period, issuer="UBND", number="1", date=None),
+        ),
+    ]
+
+
+def test_an_admin_cannot_open_periods_import_units_or_make_accounts_for_another_province(
+    world: dict[str, Any], second_province: dict[str, Any], tmp_path: Path
+) -> None:
+    from dti.web.assessments.models import Period
+    from dti.web.errors import Forbidden
+    from dti.web.registry.models import Unit
+
+    b = second_province
+    admin, admin_b = world["users"]["admin"], b["users"]["admin_b"]
+    units = tmp_path / "units.csv"
+    units.write_text("unit,name,group,parent,predecessors\nx-1,Xã Một,so,,\n")
+    sides = (
+        (admin, b["province"], b["group"], b["period"], b["own"]),
+        (admin_b, None, world["units"]["a"].group, world["period"], world["mine"]),
+    )
+    for actor, province, group, period, assessment in sides:
+        for name, attempt in _writes(actor, province, group, period, assessment, world, units):
+            with pytest.raises(Forbidden):  # noqa: PT012 - say which attempt got through
+                attempt()
+                pytest.fail(f"{actor} could {name}")
+    assert not Period.objects.filter(year=2030).exists()
+    assert not Unit.objects.filter(code__in=["x-1", "x-2"]).exists()
+    # Through the pages: the other province is no choice of the admin's forms.
+    client = Client()
+    client.force_login(admin)
+    response = client.post(
+        reverse("period_create"),
+        {
+            "province": b["province"].pk,
+            "year": 2030,
+            "name": "Kỳ 2030",
+            "self_deadline": "2099-01-01T17:00",
+            "verification_deadline": "2099-02-01T17:00",
+            "fw_tinh-b_so": world["framework"].pk,
+            "confirm_left_out": "on",
+        },
+    )
+    assert response.status_code == 200
+    response = client.post(
+        reverse("unit_import"),
+        {"province": b["province"].pk, "file": SimpleUploadedFile("u.csv", units.read_bytes())},
+    )
+    assert response.status_code == 200 and response.context["form"].errors["province"]
+    assert not Period.objects.filter(year=2030).exists()
+    assert not Unit.objects.filter(code="x-1").exists()
+
+
 # -- anonymous POSTs -----------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from tests.web.conftest import member
 
 from dti.web.accounts.models import Role
 from dti.web.accounts.services import user_create
@@ -26,9 +27,10 @@ UNITS = (
 )
 
 
-def _admin(world: dict[str, Any]) -> Client:
+def _admin(province: Any) -> Client:
+    """An admin of the province: units are imported by an admin of their own province."""
     client = Client()
-    client.force_login(world["users"]["admin"])
+    client.force_login(member("admin-qn", Role.ADMIN, province))
     return client
 
 
@@ -40,7 +42,7 @@ def _province() -> Any:
 
 def test_the_page_imports_a_province_s_units_with_lineage(world: dict[str, Any]) -> None:
     province = _province()
-    response = _admin(world).post(
+    response = _admin(province).post(
         reverse("unit_import"),
         {"province": province.pk, "file": SimpleUploadedFile("units.csv", UNITS.encode())},
     )
@@ -56,7 +58,7 @@ def test_an_unknown_group_is_named_with_the_province_s_groups(
 ) -> None:
     province = _province()
     text = UNITS.replace(",xa,", ",co_tthc,", 1)
-    response = _admin(world).post(
+    response = _admin(province).post(
         reverse("unit_import"),
         {"province": province.pk, "file": SimpleUploadedFile("units.csv", text.encode())},
     )

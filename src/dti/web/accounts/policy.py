@@ -9,10 +9,11 @@ raises it. So the actions a page offers are exactly the ones the services accept
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from dti.web.accounts.actors import Viewer
@@ -38,10 +39,12 @@ if TYPE_CHECKING:
         Clarification,
         EntryDispute,
         IndicatorEntry,
+        ValuesImport,
     )
-    from dti.web.registry.models import Province, Unit
+    from dti.web.audit.models import AuditEvent
+    from dti.web.registry.models import Province, Unit, UnitGroup
 
-from dti.web.assessments.models import ClarificationState, DisputeDecision, Status, Verdict
+from dti.web.assessments.models import ClarificationState, DisputeDecision, Period, Status, Verdict
 
 # Role sets the pages are opened to.
 ADMINS = frozenset({Role.ADMIN})
@@ -77,10 +80,169 @@ def require_role(user: Viewer, *roles: Role) -> Membership:
     return membership
 
 
-def sees_whole_period(user: Viewer) -> bool:
-    """Staff see every unit of a period (drafts excluded for reviewers); everyone else sees
-    published results and, for a reporter, the own unit."""
-    return has_role(user, *STAFF)
+# -- provinces ---------------------------------------------------------------------------------
+# Every account acts in one province (``Membership.province``; none: the national level, or a
+# single-province installation that leaves provinces empty everywhere). A record's province is
+# its period's (``period.province``), its unit's group's (``unit.group.province``) or its
+# group's (``group.province``). A record is in the account's scope iff the two are equal
+# (none equals none); admins, verifiers and leaders act only in scope, reporters only for their
+# units (which are in their province). Published results stay everyone's.
+
+
+def _province_id(province: Province | int | None) -> int | None:
+    return province if province is None or isinstance(province, int) else province.pk
+
+
+def province_q(path: str, province: Province | int | None) -> Q:
+    """Records whose ``path`` (``province``, ``period__province``, ``group__province`` …) is
+    ``province`` — none included: a national record is in the national level's scope only."""
+    province_id = _province_id(province)
+    if province_id is None:
+        return Q(**{f"{path}__isnull": True})
+    return Q(**{f"{path}_id": province_id})
+
+
+def in_province(user: Viewer, province: Province | int | None) -> bool:
+    """Whether a record of ``province`` is in ``user``'s scope."""
+    membership = membership_of(user)
+    return membership is not None and membership.province_id == _province_id(province)
+
+
+def province_refusal(user: Viewer, province: Province | int | None) -> Forbidden | None:
+    if not in_province(user, province):
+        return Forbidden("This belongs to another province.")
+    return None
+
+
+def role_refusal(
+    user: Viewer, roles: frozenset[Role] | tuple[Role, ...], province: Province | int | None
+) -> Forbidden | None:
+    """Why ``user`` may not act as one of ``roles`` on a record of ``province``."""
+    if not has_role(user, *roles):
+        return Forbidden("Your role does not allow this action.")
+    return province_refusal(user, province)
+
+
+def can_act_in(user: Viewer, province: Province | int | None, *roles: Role) -> bool:
+    return role_refusal(user, roles, province) is None
+
+
+def require_role_in(user: Viewer, province: Province | int | None, *roles: Role) -> Membership:
+    """:func:`require_role`, and the record's ``province`` must be the user's."""
+    refusal = role_refusal(user, roles, province)
+    if refusal is not None:
+        raise refusal
+    membership = membership_of(user)
+    assert membership is not None
+    return membership
+
+
+def require_admin_of(user: Viewer, province: Province | int | None) -> Membership:
+    """An admin of ``province``: who opens its periods, imports its units and data, creates its
+    accounts, approves and publishes its results."""
+    return require_role_in(user, province, Role.ADMIN)
+
+
+def require_units_admin(user: Viewer, *units: Unit) -> Membership:
+    """An admin of the province every one of ``units`` belongs to (a merge, split or transfer
+    never crosses provinces through this door)."""
+    membership = require_role(user, Role.ADMIN)
+    for unit in units:
+        _raise(province_refusal(user, unit.group.province_id))
+    return membership
+
+
+def visible_provinces(user: Viewer, qs: QuerySet[Province]) -> QuerySet[Province]:
+    """The provinces ``user`` may choose in a form (its own; none for the national level)."""
+    membership = membership_of(user)
+    if membership is None or membership.province_id is None:
+        return qs.none()
+    return qs.filter(pk=membership.province_id)
+
+
+def visible_periods(user: Viewer, qs: QuerySet[Period]) -> QuerySet[Period]:
+    """The periods of ``user``'s province (the published results are the public pages')."""
+    membership = membership_of(user)
+    if membership is None:
+        return qs.none()
+    return qs.filter(province_q("province", membership.province_id))
+
+
+def visible_groups(user: Viewer, qs: QuerySet[UnitGroup]) -> QuerySet[UnitGroup]:
+    membership = membership_of(user)
+    if membership is None:
+        return qs.none()
+    return qs.filter(province_q("province", membership.province_id))
+
+
+def visible_units(user: Viewer, qs: QuerySet[Unit]) -> QuerySet[Unit]:
+    membership = membership_of(user)
+    if membership is None:
+        return qs.none()
+    return qs.filter(province_q("group__province", membership.province_id))
+
+
+def period_staff_refusal(
+    user: Viewer, period: Period, roles: frozenset[Role] = STAFF
+) -> Forbidden | None:
+    """Why ``user`` may not follow (or, with ``roles=ADMINS``, administer) ``period``."""
+    return role_refusal(user, roles, period.province_id)
+
+
+def can_follow_period(user: Viewer, period: Period) -> bool:
+    """Staff of the period's province follow it: progress, every unit, results before
+    publication."""
+    return period_staff_refusal(user, period) is None
+
+
+def require_period_admin(user: Viewer, period: Period) -> Membership:
+    return require_role_in(user, period.province_id, Role.ADMIN)
+
+
+def can_see_progress(user: Viewer, period: Period) -> bool:
+    """The period's progress counts: any account of its province."""
+    return in_province(user, period.province_id)
+
+
+def sees_whole_period(user: Viewer, period: Period) -> bool:
+    """Staff of the period's province see every unit of it (drafts excluded for reviewers);
+    everyone else sees published results and, for a reporter, the own unit."""
+    return can_follow_period(user, period)
+
+
+# -- the audit trail ---------------------------------------------------------------------------
+
+
+def visible_audit_events(user: Viewer, qs: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+    """The trail an admin reads: the events of the own province's assessments, those of its
+    periods, units and accounts, and those its own accounts made. (The trail has no province
+    column: an event's province is read from what it names, so nothing is rewritten in an
+    append-only table.)"""
+    from django.contrib.auth.models import User
+
+    from dti.web.registry.models import Unit
+
+    membership = membership_of(user)
+    if membership is None or membership.role != Role.ADMIN:
+        return qs.none()
+    province = membership.province_id
+
+    def ids(model_qs: QuerySet[Any]) -> QuerySet[Any]:
+        keys: QuerySet[Any] = model_qs.annotate(key=Cast("pk", CharField())).values("key")
+        return keys
+
+    named = {
+        "assessments.period": ids(Period.objects.filter(province_q("province", province))),
+        "registry.unit": ids(Unit.objects.filter(province_q("group__province", province))),
+        "auth.user": ids(User.objects.filter(province_q("membership__province", province))),
+    }
+    scope = Q(assessment__isnull=False) & province_q("assessment__period__province", province)
+    scope |= Q(assessment__isnull=True, actor__membership__isnull=False) & province_q(
+        "actor__membership__province", province
+    )
+    for object_type, keys in named.items():
+        scope |= Q(object_type=object_type, object_id__in=keys)
+    return qs.filter(scope)
 
 
 def reports_for(user: Viewer, unit_id: int | None) -> bool:
@@ -96,10 +258,16 @@ def reports_for(user: Viewer, unit_id: int | None) -> bool:
 # -- assessments --------------------------------------------------------------------------------
 
 
+def _assessment_province(assessment: Assessment) -> int | None:
+    return assessment.period.province_id
+
+
 def can_view_assessment(user: Viewer, assessment: Assessment) -> bool:
     membership = membership_of(user)
     if membership is None:
         return False
+    if membership.province_id != _assessment_province(assessment):
+        return False  # another province's (or the national level's) assessment
     if membership.role == Role.ADMIN:
         return True
     if membership.role == Role.REPORTER:
@@ -112,6 +280,7 @@ def visible_assessments(user: Viewer, qs: QuerySet[Assessment]) -> QuerySet[Asse
     membership = membership_of(user)
     if membership is None:
         return qs.none()
+    qs = qs.filter(province_q("period__province", membership.province_id))  # the own province only
     if membership.role == Role.ADMIN:
         return qs
     if membership.role == Role.REPORTER:
@@ -135,7 +304,7 @@ def _not_reporter_of(user: Viewer, assessment: Assessment) -> Forbidden | None:
         return Forbidden("Your role does not allow this action.")
     if assessment.unit_id not in membership.unit_ids:
         return Forbidden("You report for another unit.")
-    return None
+    return province_refusal(user, _assessment_province(assessment))
 
 
 def require_reporter_of(user: Viewer, assessment: Assessment) -> Membership:
@@ -169,8 +338,9 @@ def self_edit_refusal(
 
 def verify_refusal(user: Viewer, assessment: Assessment, now: dt.datetime) -> ServiceError | None:
     """Why ``user`` may not verify indicators now (role, state and deadline)."""
-    if not has_role(user, Role.VERIFIER):
-        return Forbidden("Your role does not allow this action.")
+    refusal = role_refusal(user, (Role.VERIFIER,), _assessment_province(assessment))
+    if refusal is not None:
+        return refusal
     if (unassigned := _unassigned(user, assessment)) is not None:
         return unassigned
     if assessment.status not in VERIFY_EDITABLE:
@@ -182,8 +352,11 @@ def transition_refusal(
     user: Viewer, assessment: Assessment, transition: Transition, now: dt.datetime
 ) -> ServiceError | None:
     """Why ``user`` may not take ``transition`` now (role, unit, state, deadline)."""
-    if not has_role(user, *transition.roles):
-        return Forbidden("Your role does not allow this action.")
+    refusal: ServiceError | None = role_refusal(
+        user, transition.roles, _assessment_province(assessment)
+    )
+    if refusal is not None:
+        return refusal
     if Role.REPORTER in transition.roles:
         refusal = _not_reporter_of(user, assessment)
         if refusal is not None:
@@ -252,21 +425,35 @@ def transitions_for(user: Viewer, assessment: Assessment, now: dt.datetime) -> l
 
 def can_download_template(user: Viewer, assessment: Assessment) -> bool:
     """The unit's workbook (with its codes): the admin and the unit's own reporter."""
-    return has_role(user, Role.ADMIN) or reports_for(user, assessment.unit_id)
+    return can_act_in(user, _assessment_province(assessment), Role.ADMIN) or reports_for(
+        user, assessment.unit_id
+    )
 
 
 # -- results (dti.web.results) -----------------------------------------------------------------
 
 
-def can_preview_results(user: Viewer) -> bool:
-    """Staff may open scorecards of verified, not yet published results (marked as such);
-    everyone else sees published results only."""
-    return sees_whole_period(user)
+def can_preview_results(user: Viewer, period: Period) -> bool:
+    """Staff of the period's province may open scorecards of verified, not yet published
+    results (marked as such); everyone else sees published results only."""
+    return sees_whole_period(user, period)
 
 
-def can_preview_appendix(user: Viewer) -> bool:
-    """The decision appendix before publication: admin and leader (who sign it off)."""
-    return has_role(user, Role.ADMIN, Role.LEADER)
+def can_preview_appendix(user: Viewer, period: Period) -> bool:
+    """The decision appendix before publication: the province's admin and leader (who sign it
+    off)."""
+    return can_act_in(user, period.province_id, Role.ADMIN, Role.LEADER)
+
+
+# -- imports (values collected centrally) ------------------------------------------------------
+
+
+def visible_imports(user: Viewer, qs: QuerySet[ValuesImport]) -> QuerySet[ValuesImport]:
+    """The values imports an admin follows: its own province's periods'."""
+    membership = membership_of(user)
+    if membership is None or membership.role != Role.ADMIN:
+        return qs.none()
+    return qs.filter(province_q("period__province", membership.province_id))
 
 
 # -- units registry (dti.web.registry) ---------------------------------------------------------

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Path, Router
 
-from dti.web.accounts.policy import view_refusal
+from dti.web.accounts.policy import view_refusal, visible_periods
 from dti.web.api.auth import TokenAuth, auth_user
 from dti.web.api.errors import (
     READ_ERRORS,
@@ -102,8 +102,9 @@ def _visible(request: HttpRequest, assessment_id: int) -> Assessment:
 
 @router.get("/periods/{period_id}/assessments", response={200: list[AssessmentOut], **TOKEN_READ})
 def period_assessments(request: HttpRequest, period_id: PathId) -> Any:
-    if not Period.objects.filter(pk=period_id).exists():
-        raise not_found("No such period.")
+    user = auth_user(request)
+    if not visible_periods(user, Period.objects.filter(pk=period_id)).exists():
+        raise not_found("No such period.")  # nor one of another province
     qs = assessments_for(auth_user(request)).filter(period_id=period_id)
     return [_summary(a) for a in qs]
 

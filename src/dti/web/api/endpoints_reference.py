@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Path, Query, Router
 
+from dti.web.accounts.policy import can_see_progress
 from dti.web.api.auth import caller
 from dti.web.api.errors import READ_ERRORS, not_found
 from dti.web.api.schemas import (
@@ -143,7 +144,7 @@ def period_detail(request: HttpRequest, period_id: PathId) -> Any:
     if period is None:
         raise not_found("No such period.")
     progress = None
-    if user.is_authenticated:
+    if can_see_progress(user, period):  # the counts say how far drafts are: the province's
         p = period_progress(period)
         progress = {
             "total": p.total,

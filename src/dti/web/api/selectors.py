@@ -47,7 +47,7 @@ class ResultLine:
 
 def results_for(user: Viewer, period: Period) -> tuple[bool, dict[str, list[ResultLine]]]:
     """(published only?, group code → lines ordered by rank) as ``user`` may see them."""
-    whole = sees_whole_period(user)
+    whole = sees_whole_period(user, period)
     groups = period_results(period, statuses=None if whole else PUBLISHED)
     out = {
         code: [ResultLine(r.assessment, r.score, r.band, r.rank, r.verified) for r in rows]
@@ -104,7 +104,7 @@ def scorecard_for(user: Viewer, period: Period, unit: Unit) -> ScorecardView | N
     )
     if assessment is None:
         return None
-    whole = sees_whole_period(user)
+    whole = sees_whole_period(user, period)
     same = period.assessments.select_related("unit__group", "period", "framework").filter(
         unit__group=unit.group, framework=assessment.framework
     )

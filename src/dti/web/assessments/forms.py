@@ -157,13 +157,24 @@ class PeriodForm(forms.Form):
     def ask_left_out(self) -> None:
         self.fields["confirm_left_out"].widget = forms.CheckboxInput()
 
-    def __init__(self, *args: Any, province: Province | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        province: Province | None = None,
+        provinces: QuerySet[Province] | None = None,
+        groups: QuerySet[UnitGroup] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``provinces`` and ``groups``: those the admin may choose (the policy's
+        ``visible_provinces`` / ``visible_groups``: the own province's); all by default."""
         super().__init__(*args, **kwargs)
-        groups = UnitGroup.objects.select_related("province")
+        groups = (UnitGroup.objects.all() if groups is None else groups).select_related("province")
         self.single_province = not groups.exclude(province=None).exists()
         if self.single_province:
             del self.fields["province"]
         else:
+            if provinces is not None:
+                self.fields["province"].queryset = provinces  # type: ignore[attr-defined]
             self.fields["province"].initial = province
         self.groups = list(groups)
         for group in self.groups:

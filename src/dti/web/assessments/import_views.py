@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from dti.web.accounts.actors import actor_of
-from dti.web.accounts.policy import ADMINS
+from dti.web.accounts.policy import ADMINS, visible_imports, visible_periods
 from dti.web.assessments.forms import ValuesImportForm
 from dti.web.assessments.models import Period, ValuesImport
 from dti.web.assessments.period_import import import_progress, values_import_start
@@ -19,7 +19,7 @@ RECENT = 20
 
 @role_required(*ADMINS)
 def period_import(request: HttpRequest, pk: int) -> HttpResponse:
-    period = get_object_or_404(Period, pk=pk)
+    period = get_object_or_404(visible_periods(request.user, Period.objects.all()), pk=pk)
     form = ValuesImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -46,7 +46,8 @@ def period_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*ADMINS)
 def values_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(ValuesImport.objects.select_related("period", "uploaded_by"), pk=pk)
+    jobs = visible_imports(request.user, ValuesImport.objects.all())
+    job = get_object_or_404(jobs.select_related("period", "uploaded_by"), pk=pk)
     return render(
         request,
         "assessments/values_import.html",

@@ -17,6 +17,7 @@ class AuditAction(StrEnum):
     USER_REACTIVATE = "user_reactivate"
     USER_INVITE = "user_invite"
     TWO_FACTOR_ENROL = "two_factor_enrol"
+    PROVINCE_CREATE = "province_create"
     API_TOKEN_CREATE = "api_token_create"  # noqa: S105 - an action name, not a secret
     API_TOKEN_REVOKE = "api_token_revoke"  # noqa: S105 - an action name, not a secret
     UNIT_CREATE = "unit_create"

@@ -20,6 +20,7 @@ from dti.web.demo.datasets import (
 )
 from dti.web.demo.scenario import (
     DEMO_ACCOUNTS,
+    DEMO_PROVINCE_ACCOUNTS,
     demo_datasets,
     demo_load,
     demo_values,
@@ -29,6 +30,7 @@ from dti.web.demo.seeds import SEEDS, seed_dataset
 
 __all__ = [
     "DEMO_ACCOUNTS",
+    "DEMO_PROVINCE_ACCOUNTS",
     "SEEDS",
     "Adjustment",
     "Dataset",

@@ -155,12 +155,12 @@ def dataset_load(dataset: Dataset, *, log: Callable[[str], object] = print) -> N
         groups = _groups_load(dataset, province)
         units = _units_load(dataset, groups, system)
         _lineage_load(dataset, units, system)
-        users = _accounts_load(dataset, units, system)
+        users = _accounts_load(dataset, units, system, province)
         cast = Cast(
             users=users,
             system=system,
-            admin=_user_with(Role.ADMIN, users),
-            verifier=_user_with(Role.VERIFIER, users),
+            admin=_user_with(Role.ADMIN, users, province),
+            verifier=_user_with(Role.VERIFIER, users, province),
         )
         for spec in dataset.periods:
             if Period.objects.filter(province=province, year=spec.year).exists():
@@ -291,8 +291,9 @@ def _lineage_load(dataset: Dataset, units: dict[str, Unit], system: User) -> Non
 
 
 def _accounts_load(
-    dataset: Dataset, units: dict[str, Unit], system: User
+    dataset: Dataset, units: dict[str, Unit], system: User, province: Province | None
 ) -> dict[tuple[Role, str], User]:
+    """The dataset's accounts, each of the dataset's province (a reporter: of its unit's)."""
     users: dict[tuple[Role, str], User] = {}
     for username, password, role, unit, full_name in dataset.accounts:
         user = User.objects.filter(username=username).first() or user_create(
@@ -301,6 +302,7 @@ def _accounts_load(
             password=password,
             role=role,
             unit=units[unit] if unit else None,
+            province=province,
             full_name=full_name,
             check_role=False,
         )
@@ -308,12 +310,26 @@ def _accounts_load(
     return users
 
 
-def _user_with(role: Role, users: dict[tuple[Role, str], User]) -> User:
-    """The dataset's account with ``role``, else the first existing one."""
-    found = next((u for (r, _), u in users.items() if r == role), None)
-    found = found or User.objects.filter(membership__role=role).order_by("pk").first()
+def _user_with(role: Role, users: dict[tuple[Role, str], User], province: Province | None) -> User:
+    """The dataset's account with ``role`` in ``province``, else an existing one of the
+    province, else a service account of the province (no password: it cannot sign in). Staff
+    act only in their own province, so each province's periods are replayed by its own."""
+    in_province = User.objects.filter(membership__role=role, membership__province=province)
+    found = next(
+        (u for (r, _), u in users.items() if r == role and in_province.filter(pk=u.pk).exists()),
+        None,
+    )
+    found = found or in_province.order_by("pk").first()
     if found is None:
-        raise ValueError(f"the dataset needs an account with role {role}")
+        where = province.code if province else "national"
+        found = user_create(
+            actor=None,
+            username=f"demo-{role.value}-{where}",
+            password=None,
+            role=role,
+            province=province,
+            check_role=False,
+        )
     return found
 
 

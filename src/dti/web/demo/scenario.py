@@ -138,6 +138,15 @@ DEMO_ACCOUNTS = [
     ("thamtra", "demo-tham-tra-2024", Role.VERIFIER, "", "Phạm Thị Thẩm"),
     ("lanhdao", "demo-lanh-dao-2024", Role.LEADER, "", "Võ Văn Đạo"),
 ]
+# The demo hosts several provinces: Quảng Nam's accounts above, and an admin of Lào Cai who
+# sees Lào Cai's periods and units only (roles are per province).
+QUANG_NAM = ("quang-nam", "Quảng Nam")
+LAO_CAI = ("lao-cai", "Lào Cai")
+LAO_CAI_ACCOUNTS = [
+    ("admin-laocai", "demo-lao-cai-2024", Role.ADMIN, "", "Hoàng Thị Cai"),
+]
+# (province code, name) → its demo accounts, as load_demo prints them.
+DEMO_PROVINCE_ACCOUNTS = [(QUANG_NAM, DEMO_ACCOUNTS), (LAO_CAI, LAO_CAI_ACCOUNTS)]
 
 
 def _slug(name: str) -> str:
@@ -322,7 +331,7 @@ def reorg_dataset(*, today: dt.datetime | None = None, seed: int = 2025) -> Data
         units=reorg.units,
         periods=periods,
         accounts=DEMO_ACCOUNTS,
-        province=("quang-nam", "Quảng Nam"),
+        province=QUANG_NAM,
         lineage=reorg.lineage,
         endings=_district_endings(),
         title="Quảng Nam: sắp xếp năm 2025 (minh họa)",
@@ -331,13 +340,17 @@ def reorg_dataset(*, today: dt.datetime | None = None, seed: int = 2025) -> Data
 
 def demo_datasets(*, today: dt.datetime | None = None) -> list[Dataset]:
     """Everything ``load_demo`` loads, in order (the reorganisation needs Quảng Nam 2022)."""
-    staff = Dataset(
-        groups=[],
-        units=[],
-        periods=[],
-        accounts=[a for a in DEMO_ACCOUNTS if a[2] != Role.REPORTER],
-    )
-    return [staff, *(seed_dataset(name) for name in SEEDS), reorg_dataset(today=today)]
+    staff = [
+        Dataset(
+            groups=[],
+            units=[],
+            periods=[],
+            accounts=[a for a in accounts if a[2] != Role.REPORTER],
+            province=province,
+        )
+        for province, accounts in DEMO_PROVINCE_ACCOUNTS
+    ]
+    return [*staff, *(seed_dataset(name) for name in SEEDS), reorg_dataset(today=today)]
 
 
 def demo_load(*, log: Callable[[str], object] = print, today: dt.datetime | None = None) -> None:

@@ -8,7 +8,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy
 
 from dti.engine import HistoryMethod
-from dti.web.accounts.policy import REGISTRY_READERS, can_administer_units
+from dti.web.accounts.policy import (
+    REGISTRY_READERS,
+    can_administer_units,
+    visible_groups,
+    visible_units,
+)
 from dti.web.audit.models import AuditEvent
 from dti.web.registry.models import Unit, UnitGroup
 from dti.web.registry.selectors import unit_family, unit_history, unit_history_method
@@ -18,7 +23,9 @@ from dti.web.views_common import role_required
 
 @role_required(*REGISTRY_READERS)
 def unit_list(request: HttpRequest) -> HttpResponse:
-    groups = UnitGroup.objects.prefetch_related("units__parent", "units__predecessors")
+    groups = visible_groups(request.user, UnitGroup.objects.all()).prefetch_related(
+        "units__parent", "units__predecessors"
+    )
     return render(request, "registry/unit_list.html", {"groups": groups})
 
 
@@ -33,7 +40,8 @@ METHOD_LABELS = {
 
 @role_required(*REGISTRY_READERS)
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_object_or_404(Unit.objects.select_related("group", "parent"), pk=pk)
+    units = visible_units(request.user, Unit.objects.all())
+    unit = get_object_or_404(units.select_related("group", "parent"), pk=pk)
     history = AuditEvent.objects.filter(object_type="registry.unit", object_id=str(unit.pk))
     method = unit_history_method(unit)
     return render(

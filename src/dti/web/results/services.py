@@ -9,8 +9,7 @@ from django.db import transaction
 from django.db.models import F
 
 from dti.web.accounts.actors import Actor
-from dti.web.accounts.models import Role
-from dti.web.accounts.policy import require_role
+from dti.web.accounts.policy import require_period_admin
 from dti.web.assessments.models import Period
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_changes
@@ -39,7 +38,7 @@ def decision_save(
     title: str = "",
 ) -> Decision:
     """Record (or correct) the decision that announces the period's results; admin only."""
-    require_role(actor, Role.ADMIN)
+    require_period_admin(actor, period)
     with transaction.atomic():
         decision, _ = Decision.objects.select_for_update().get_or_create(period=period)
         fields = ("issuer", "number", "date", "title")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from dti.web.accounts.actors import actor_of
 from dti.web.accounts.models import Role
-from dti.web.accounts.policy import can_preview_appendix, can_preview_results
+from dti.web.accounts.policy import can_preview_appendix, can_preview_results, visible_periods
 from dti.web.assessments.models import Period
 from dti.web.assessments.workflow import FINAL, PUBLISHED
 from dti.web.errors import ServiceError
@@ -63,12 +63,13 @@ def _published(request: HttpRequest, year: int) -> Period:
     return period
 
 
-def _any_period(request: HttpRequest, year: int) -> Period:
-    """For staff previews: the period of ``year`` (and ``?province=``) whatever its state."""
-    period = scoring.any_period(year, _province(request))
-    if period is None:
-        raise Http404
-    return period
+def _preview_period(request: HttpRequest, year: int) -> Period | None:
+    """For staff previews: the period of ``year`` (and ``?province=``) whatever its state,
+    among the viewer's province's (the policy still decides whether it may be previewed)."""
+    qs = visible_periods(request.user, Period.objects.filter(year=year))
+    if _province(request):
+        qs = qs.filter(province__code=_province(request))
+    return qs.order_by("pk").first()
 
 
 @login_not_required
@@ -146,8 +147,8 @@ def _card_scores(request: HttpRequest, year: int, unit: str) -> tuple[Period, sc
         scores = scoring.period_scores(period)
         if unit in scores.assessments:
             return period, scores
-    if can_preview_results(request.user):
-        period = _any_period(request, year)
+    period = _preview_period(request, year)
+    if period is not None and can_preview_results(request.user, period):
         scores = scoring.period_scores(period, FINAL)
         if unit in scores.assessments:
             return period, scores
@@ -230,9 +231,9 @@ def compare(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def appendix_download(request: HttpRequest, year: int, fmt: Literal["xlsx", "pdf"]) -> HttpResponse:
     """Published: anyone. Before publication: admin and leader, on approved results."""
-    preview = can_preview_appendix(request.user)
-    if preview:
-        period = _any_period(request, year)
+    period = _preview_period(request, year)
+    preview = period is not None and can_preview_appendix(request.user, period)
+    if period is not None and preview:
         statuses = documents.APPENDIX_PREVIEW
     else:
         period = _published(request, year)
@@ -246,7 +247,7 @@ def appendix_download(request: HttpRequest, year: int, fmt: Literal["xlsx", "pdf
 
 @role_required(Role.ADMIN)
 def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    period = get_object_or_404(Period, pk=pk)
+    period = get_object_or_404(visible_periods(request.user, Period.objects.all()), pk=pk)
     header = documents.decision_header(period)
     form = DecisionForm(
         request.POST or None,

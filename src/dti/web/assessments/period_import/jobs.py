@@ -23,8 +23,7 @@ from django.utils.translation import gettext as _
 from dti.engine import DataError
 from dti.io.workbook_safety import check_workbook_archive
 from dti.web.accounts.actors import Actor
-from dti.web.accounts.models import Role
-from dti.web.accounts.policy import require_role
+from dti.web.accounts.policy import require_period_admin
 from dti.web.assessments.models import ImportState, Period, ValuesImport
 from dti.web.assessments.period_import.applying import job_apply
 from dti.web.assessments.period_import.progress import live_key, mark, report_written
@@ -44,7 +43,7 @@ log = logging.getLogger(__name__)
 
 def values_import_start(*, actor: Actor, period: Period, upload: UploadedFile) -> ValuesImport:
     """Check and store the upload, then start applying it once this transaction commits."""
-    require_role(actor, Role.ADMIN)
+    require_period_admin(actor, period)
     name = checked_upload_name(upload.name)
     if Path(name).suffix.lower() not in EXTENSIONS:
         raise InvalidInput(_("Upload a values table (.xlsx or .csv)."))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from dti.web.accounts.actors import Actor
 from dti.web.accounts.models import Role
-from dti.web.accounts.policy import require_role
+from dti.web.accounts.policy import require_admin_of, require_period_admin, require_role
 from dti.web.assessments import workflow
 from dti.web.assessments.models import Assessment, IndicatorEntry, Period, PeriodFramework
 from dti.web.assessments.services.scores import assessment_recompute
@@ -53,7 +53,7 @@ def period_open(
     false, refused while active units of the province's other groups would be left out (the
     page asks the admin first, listing them)."""
     if check_role:
-        require_role(actor, Role.ADMIN)
+        require_admin_of(actor, province)
     left_out = units_left_out(province, frameworks) if units is None else []
     if left_out and not confirm_left_out:
         raise ConfirmationNeeded(
@@ -65,7 +65,11 @@ def period_open(
         raise InvalidInput(_("The verification deadline must follow the self-assessment one."))
     if not frameworks:
         raise InvalidInput(_("Assign a framework to at least one unit group."))
-    problems = []
+    problems = [
+        _("Unit group %(group)s belongs to another province.") % {"group": group.code}
+        for group in frameworks
+        if group.province_id != (province.pk if province else None)
+    ]
     for group, version in frameworks.items():
         if group.code not in framework_parsed(version).group_codes():
             problems.append(
@@ -122,7 +126,7 @@ def period_set_deadlines(
     verification_deadline: dt.datetime,
     reason: str,
 ) -> Period:
-    require_role(actor, Role.ADMIN)
+    require_period_admin(actor, period)
     if not reason.strip():
         raise InvalidInput(_("A reason is required."))
     if verification_deadline < self_deadline:
@@ -165,6 +169,7 @@ def deadline_extend(
     with transaction.atomic():
         rows = Assessment.objects.select_for_update(of=("self",)).select_related("period")
         for assessment in rows.filter(pk__in=[a.pk for a in assessments]).order_by("pk"):
+            require_period_admin(actor, assessment.period)
             if deadline > assessment.period.verification_deadline:
                 raise InvalidInput(
                     _("The unit's deadline must come before the verification deadline.")

@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 
 from dti.engine import score
 from dti.web.accounts.actors import Actor
-from dti.web.accounts.models import Role
-from dti.web.accounts.policy import require_role
+from dti.web.accounts.policy import require_period_admin
 from dti.web.assessments.calculations import summaries
 from dti.web.assessments.models import Assessment, Period, PeriodFramework
 from dti.web.assessments.period_values import period_batches
@@ -55,7 +54,7 @@ def period_recompute(
     for the entries, bulk writes — e.g. after a framework correction. Each moved score is
     audited. The assessments are locked against saves meanwhile; readers are never blocked."""
     if check_role:
-        require_role(actor, Role.ADMIN)
+        require_period_admin(actor, period)
     with transaction.atomic():
         assessments = locked_for_scoring(period.assessments.exclude(status__in=FROZEN))
         events: list[AuditEvent] = []
@@ -96,7 +95,7 @@ def period_framework_correct(
     thresholds, bands — the same leaves), then recompute the period. Refused while any
     assessment of the group is approved or published (reopen it first), and when the leaves
     differ (that is a new framework, for a new period)."""
-    require_role(actor, Role.ADMIN)
+    require_period_admin(actor, period)
     if not reason.strip():
         raise InvalidInput(_("Give the reason for the correction."))
     with transaction.atomic():

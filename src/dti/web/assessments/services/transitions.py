@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dti.web.accounts.actors import Actor
-from dti.web.accounts.policy import require_role, require_transition
+from dti.web.accounts.policy import require_role_in, require_transition
 from dti.web.assessments.completeness import completeness
 from dti.web.assessments.models import Assessment, Period, Status
 from dti.web.assessments.selectors import assessment_sheet
@@ -173,7 +173,7 @@ def period_transition_all(
 ) -> int:
     """Apply one transition to every assessment of the period where it is possible."""
     transition = _known(name)
-    require_role(actor, *transition.roles)
+    require_role_in(actor, period.province_id, *transition.roles)
     count = 0
     with transaction.atomic():
         targets: Iterable[Assessment] = period.assessments.filter(

@@ -13,7 +13,10 @@ from django.utils.translation import gettext as _
 
 from dti.web.accounts.actors import Actor
 from dti.web.accounts.models import Role
-from dti.web.accounts.policy import entry_verify_refusal, require_role
+from dti.web.accounts.policy import (
+    entry_verify_refusal,
+    require_role_in,
+)
 from dti.web.assessments.models import Assessment, IndicatorEntry, SiteVisitNote, Verdict
 from dti.web.assessments.services._common import (
     entry_values,
@@ -105,7 +108,7 @@ def entry_verify(
 def site_visit_note_add(
     *, actor: Actor, assessment: Assessment, visited_on: dt.date, text: str
 ) -> SiteVisitNote:
-    require_role(actor, Role.VERIFIER)
+    require_role_in(actor, assessment.period.province_id, Role.VERIFIER)
     if not text.strip():
         raise InvalidInput(_("The note is empty."))
     with transaction.atomic():

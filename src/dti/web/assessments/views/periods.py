@@ -4,6 +4,7 @@ bulk actions, its results before publication."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,13 +15,23 @@ from django.views.decorators.http import require_POST
 
 from dti.web.accounts.actors import actor_of
 from dti.web.accounts.models import Role
-from dti.web.accounts.policy import ADMINS, STAFF, has_role, membership_of
+from dti.web.accounts.policy import (
+    ADMINS,
+    STAFF,
+    can_see_progress,
+    has_role,
+    membership_of,
+    period_staff_refusal,
+    visible_groups,
+    visible_periods,
+    visible_provinces,
+)
 from dti.web.assessments import selectors, services
 from dti.web.assessments.forms import ExtensionForm, PeriodDeadlinesForm, PeriodForm
 from dti.web.assessments.models import Period, Status
 from dti.web.assessments.workflow import TRANSITIONS, TransitionName
 from dti.web.errors import ConfirmationNeeded, ServiceError
-from dti.web.registry.models import Province
+from dti.web.registry.models import Province, UnitGroup
 from dti.web.views_common import error_response, role_required
 
 # The transitions the period page applies to every assessment where possible.
@@ -28,7 +39,7 @@ BULK_TRANSITIONS = (TransitionName.APPROVE, TransitionName.PUBLISH)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    periods = Period.objects.all()
+    periods = visible_periods(request.user, Period.objects.all())
     if has_role(request.user, Role.LEADER) and periods.exists():
         # A leader's home is the newest period's dashboard (it lists the other periods).
         return redirect("period_dashboard", pk=periods.first().pk)  # type: ignore[union-attr]
@@ -37,7 +48,9 @@ def home(request: HttpRequest) -> HttpResponse:
         # A verifier's worklist: what waits for verification.
         assessments = assessments.filter(status__in=[Status.SUBMITTED, Status.UNDER_VERIFICATION])
     progress = (
-        [(p, selectors.period_progress(p)) for p in periods] if membership_of(request.user) else []
+        [(p, selectors.period_progress(p)) for p in periods if can_see_progress(request.user, p)]
+        if membership_of(request.user)
+        else []
     )
     return render(
         request,
@@ -56,7 +69,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @role_required(*ADMINS)
 def period_create(request: HttpRequest) -> HttpResponse:
     province = _chosen_province(request)
-    form = PeriodForm(request.POST or None, province=province)
+    form = PeriodForm(
+        request.POST or None,
+        province=province,
+        provinces=visible_provinces(request.user, Province.objects.all()),
+        groups=visible_groups(request.user, UnitGroup.objects.all()),
+    )
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -67,7 +85,8 @@ def period_create(request: HttpRequest) -> HttpResponse:
                 self_deadline=form.cleaned_data["self_deadline"],
                 verification_deadline=form.cleaned_data["verification_deadline"],
                 frameworks=form.framework_map(),
-                province=form.cleaned_data.get("province"),
+                # The chosen province, else the admin's own (the only one it may choose).
+                province=form.cleaned_data.get("province") or province,
                 confirm_left_out=form.cleaned_data["confirm_left_out"],
             )
         except ServiceError as error:
@@ -83,24 +102,36 @@ def period_create(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "problems": problems,
-            "provinces": [] if form.single_province else Province.objects.all(),
+            "provinces": [] if form.single_province else form.fields["province"].queryset,  # type: ignore[attr-defined]
             "province": province,
         },
     )
 
 
 def _chosen_province(request: HttpRequest) -> Province | None:
-    """The province the period is for: the one chosen, else the only one there is."""
+    """The province the period is for: the one chosen among the admin's (its own), else the
+    only one there is."""
+    allowed = visible_provinces(request.user, Province.objects.all())
     chosen = request.POST.get("province") or request.GET.get("province")
     if chosen and chosen.isdigit():
-        return Province.objects.filter(pk=int(chosen)).first()
-    provinces = list(Province.objects.all()[:2])
+        return allowed.filter(pk=int(chosen)).first()
+    provinces = list(allowed[:2])
     return provinces[0] if len(provinces) == 1 else None
+
+
+def _period(request: HttpRequest, pk: int, roles: frozenset[Role] = STAFF) -> Period:
+    """The period if the user is staff (``roles``) of its province: another province's is not
+    found (nothing learnt of it), a role short of ``roles`` is refused."""
+    period = get_object_or_404(visible_periods(request.user, Period.objects.all()), pk=pk)
+    refusal = period_staff_refusal(request.user, period, roles)
+    if refusal is not None:
+        raise PermissionDenied(refusal.message)
+    return period
 
 
 @role_required(*STAFF)
 def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    period = get_object_or_404(Period, pk=pk)
+    period = _period(request, pk)
     assessments = (
         selectors.assessments_for(request.user)
         .filter(period=period)
@@ -133,7 +164,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*ADMINS)
 @require_POST
 def period_bulk(request: HttpRequest, pk: int) -> HttpResponse:
-    period = get_object_or_404(Period, pk=pk)
+    period = _period(request, pk, ADMINS)
     name = request.POST.get("name", "")
     if name not in BULK_TRANSITIONS:
         raise Http404
@@ -149,7 +180,7 @@ def period_bulk(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*STAFF)
 def period_results(request: HttpRequest, pk: int) -> HttpResponse:
-    period = get_object_or_404(Period, pk=pk)
+    period = _period(request, pk)
     return _results(request, period, selectors.period_results(period), public=False)
 
 
@@ -160,9 +191,7 @@ def _results(
     *,
     public: bool,
 ) -> HttpResponse:
-    from dti.web.registry.models import UnitGroup
-
-    names = {g.code: g for g in UnitGroup.objects.all()}
+    names = {g.code: g for g in UnitGroup.objects.filter(province=period.province)}
     tables = [
         (names.get(code), rows, selectors.band_counts(rows)) for code, rows in results.items()
     ]
@@ -177,7 +206,7 @@ def _results(
 @role_required(*ADMINS)
 def period_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
     """Move the period's deadlines, or extend one unit's or one group's, each with a reason."""
-    period = get_object_or_404(Period, pk=pk)
+    period = _period(request, pk, ADMINS)
     which = request.POST.get("form") if request.method == "POST" else None
     initial = {
         "self_deadline": timezone.localtime(period.self_deadline),

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from dti.web.demo import DEMO_ACCOUNTS, demo_load
+from dti.web.demo import DEMO_PROVINCE_ACCOUNTS, demo_load
 
 
 class Command(BaseCommand):
@@ -25,7 +25,12 @@ class Command(BaseCommand):
         self.stdout.write("Loading the demo (skipping what is already loaded)…")
         demo_load(log=self.stdout.write)
         self.stdout.write(f"Demo ready in {time.monotonic() - started:.0f} s.")
-        self.stdout.write("Demo accounts (user / password / role):")
-        for username, password, role, unit, _name in DEMO_ACCOUNTS:
-            where = f" — {unit}" if unit else ""
-            self.stdout.write(f"  {username:<10} {password:<20} {role.label}{where}")
+        self.stdout.write(
+            "Demo accounts (user / password / role, province; roles are per province):"
+        )
+        for (_code, province), accounts in DEMO_PROVINCE_ACCOUNTS:
+            for username, password, role, unit, _name in accounts:
+                where = f" — {unit}" if unit else ""
+                self.stdout.write(
+                    f"  {username:<12} {password:<20} {role.label}, {province}{where}"
+                )
