@@ -163,6 +163,10 @@ def advance(world: dict[str, Any], assessment: Any, to: str) -> Any:
             break
         if order.index(status) <= order.index(assessment.status):
             continue
-        assessment = assessment_transition(actor=users[who], assessment=assessment, name=name)
+        # Publication as the period's publication takes it (a group published whole, or marked
+        # provisional on every page): tests/web/test_publication.py covers that route.
+        assessment = assessment_transition(
+            actor=users[who], assessment=assessment, name=name, within_group=name == "publish"
+        )
         assert assessment.status == status
     return assessment

@@ -115,6 +115,7 @@ PUBLIC |= {
     "results_scorecard_pdf",
     "results_appendix_xlsx",
     "results_appendix_pdf",
+    "results_open_data",
 }
 
 # The REST API's operations open to anonymous callers (dti.web.api).

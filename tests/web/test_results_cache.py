@@ -35,7 +35,7 @@ def test_reopening_and_republishing_invalidate_the_cache(province: dict[int, Per
     verifier = User.objects.get(username="verifier")
     b = assessment_transition(actor=verifier, assessment=b, name="finish_verification", now=when)
     b = assessment_transition(actor=admin, assessment=b, name="approve")
-    b = assessment_transition(actor=admin, assessment=b, name="publish")
+    b = assessment_transition(actor=admin, assessment=b, name="publish", within_group=True)
     assert "Sở Xây dựng" in Client().get("/public/2023/").content.decode()
     assert Client().get("/public/2023/units/so-b/").status_code == 200
 
@@ -115,7 +115,7 @@ def test_signed_in_users_and_session_holders_are_never_served_or_stored(
 
 
 def test_saving_the_decision_retires_cached_pages(province: dict[int, Period]) -> None:
-    from dti.web.results.services import decision_save
+    from dti.web.results.publication import decision_save
 
     Client().get("/public/2023/")
     decision_save(

@@ -41,7 +41,7 @@ def test_transition_matrix(world: dict[str, Any], name: str, state: str, role: s
     transition = TRANSITIONS[name]
     assessment = _put_in(world["mine"], state)
     user = world["users"][role]
-    kwargs = {"reason": "Bổ sung minh chứng"} if transition.needs_reason else {}
+    kwargs: dict[str, Any] = {"reason": "Bổ sung minh chứng"} if transition.needs_reason else {}
     allowed_role = role in ALLOWED_ROLE[name]
     allowed_state = Status(state) in transition.sources
     if not allowed_role:
@@ -51,6 +51,11 @@ def test_transition_matrix(world: dict[str, Any], name: str, state: str, role: s
         with pytest.raises(InvalidState):
             assessment_transition(actor=user, assessment=assessment, name=name, **kwargs)
     else:
+        if transition.whole_group:
+            # One unit alone is refused: a group is published whole (tests/web/test_publication.py).
+            with pytest.raises(InvalidInput):
+                assessment_transition(actor=user, assessment=assessment, name=name, **kwargs)
+            kwargs["within_group"] = True
         result = assessment_transition(actor=user, assessment=assessment, name=name, **kwargs)
         assert result.status == transition.target
         event = AuditEvent.objects.filter(action=f"transition_{name}").get()

@@ -209,8 +209,13 @@ def require_transition(
 
 
 def transitions_for(user: Viewer, assessment: Assessment, now: dt.datetime) -> list[Transition]:
-    """The transitions ``user`` may take on ``assessment`` now, in the table's order."""
-    return [t for t in TRANSITIONS.values() if transition_refusal(user, assessment, t, now) is None]
+    """The transitions ``user`` may take on ``assessment`` now, in the table's order (not the
+    whole-group ones: the period's page publishes a group whole)."""
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if not t.whole_group and transition_refusal(user, assessment, t, now) is None
+    ]
 
 
 def can_download_template(user: Viewer, assessment: Assessment) -> bool:
@@ -230,3 +235,56 @@ def can_preview_results(user: Viewer) -> bool:
 def can_preview_appendix(user: Viewer) -> bool:
     """The decision appendix before publication: admin and leader (who sign it off)."""
     return has_role(user, Role.ADMIN, Role.LEADER)
+
+
+# -- publication and its decision (dti.web.results.publication) ------------------------------
+# The admin drafts the decision (number, date, signer; the appendix comes from the results),
+# the leader approves it, and the admin publishes it with the results. The states each step
+# needs are the service's to check; who may take it is written here.
+
+
+def decision_draft_refusal(user: Viewer) -> ServiceError | None:
+    if not has_role(user, Role.ADMIN):
+        return Forbidden(_("Only an administrator drafts the decision."))
+    return None
+
+
+def decision_approve_refusal(user: Viewer) -> ServiceError | None:
+    if not has_role(user, Role.LEADER):
+        return Forbidden(_("Only a leader approves the decision."))
+    return None
+
+
+def publish_refusal(user: Viewer) -> ServiceError | None:
+    if not has_role(user, Role.ADMIN):
+        return Forbidden(_("Only an administrator publishes results."))
+    return None
+
+
+def can_draft_decision(user: Viewer) -> bool:
+    return decision_draft_refusal(user) is None
+
+
+def can_approve_decision(user: Viewer) -> bool:
+    return decision_approve_refusal(user) is None
+
+
+def can_publish_results(user: Viewer) -> bool:
+    return publish_refusal(user) is None
+
+
+def can_open_decision(user: Viewer) -> bool:
+    """The decision page: who drafts it and who approves it."""
+    return can_draft_decision(user) or can_approve_decision(user)
+
+
+def require_draft_decision(user: Viewer) -> None:
+    _raise(decision_draft_refusal(user))
+
+
+def require_approve_decision(user: Viewer) -> None:
+    _raise(decision_approve_refusal(user))
+
+
+def require_publish_results(user: Viewer) -> None:
+    _raise(publish_refusal(user))

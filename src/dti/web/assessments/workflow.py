@@ -141,6 +141,9 @@ class Transition:
     accepts_pending: bool = False
     reopens: bool = False
     extends_self_deadline: bool = False
+    # Taken only for a whole unit group at once, by the period's publication
+    # (dti.web.results.publication): a ranking published in part misleads every reader.
+    whole_group: bool = False
 
     def leaves_publication(self, old: Status) -> bool:
         """Whether taking it from ``old`` enters or leaves the published state."""
@@ -199,6 +202,7 @@ TRANSITIONS: dict[TransitionName, Transition] = {
             S.PUBLISHED,
             frozenset({Role.ADMIN}),
             stamp="published_at",
+            whole_group=True,
         ),
         Transition(
             T.REOPEN_TO_DRAFT,

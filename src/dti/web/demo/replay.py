@@ -91,6 +91,9 @@ def _assessment_replay(
             assessment=assessment,
             name=transition.name,
             now=before_self if transition.deadline == Deadline.SELF else before_verify,
+            # A replay of what was published, as it was: the public pages mark a group
+            # published in part as provisional whatever route published it.
+            within_group=True,
         )
         if transition.name != TransitionName.START_VERIFICATION:
             continue
