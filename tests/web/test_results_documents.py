@@ -92,7 +92,7 @@ def test_public_appendix_pdf_and_xlsx_hold_published_units_only(
     for name in ("Sở Giao thông vận tải", "Sở Xây dựng", "Huyện Giang Mới", "1206/QĐ-UBND"):
         assert name in text
     # The groups are published in part: the notice names the missing units, the tables not.
-    notice, tables = text.split("Xếp hạng", 1)
+    notice, tables = text.split("Đơn vị\n", 1)
     assert "TẠM THỜI" in notice
     for name in ("Huyện Núi Thành", "Sở Tài chính"):
         assert name in notice.replace("\n", " ") and name not in tables
