@@ -23,8 +23,8 @@ from dti.reports.charts import (
 from dti.reports.scorecard import Scorecard, scorecard_pdf
 from dti.web.assessments.models import Period, Status
 from dti.web.assessments.workflow import FROZEN
-from dti.web.results.models import Decision
 from dti.web.results.coverage import GroupCoverage
+from dti.web.results.models import Decision
 from dti.web.results.scoring import PeriodScores, cached, published_history, raw_scores
 
 # What the appendix shows admin and leader before publication: approved results, frozen until
