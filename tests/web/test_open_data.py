@@ -23,7 +23,9 @@ UNPUBLISHED = ("so-d", "huyen-c", "Sở Tài chính", "Huyện Núi Thành")
 
 
 def folder(period: Period) -> str:
-    return BASE.format(province=period.province.code if period.province else "national", year=period.year)
+    return BASE.format(
+        province=period.province.code if period.province else "national", year=period.year
+    )
 
 
 def fetch(period: Period, name: str) -> bytes:

@@ -260,7 +260,7 @@ def decision_save(
         decision.issuer, decision.number = issuer.strip(), number.strip()
         decision.date, decision.title = date, title.strip()
         decision.signer = signer.strip()
-        decision.updated_by = actor  # type: ignore[assignment]
+        decision.updated_by = actor
         after = {name: getattr(decision, name) for name in DECISION_FIELDS}
         if after != before and decision.status == DecisionStatus.APPROVED:
             _decision_status(actor, decision, DecisionStatus.DRAFT, AuditAction.DECISION_SAVE)
@@ -286,18 +286,15 @@ def decision_approve(*, actor: Actor, period: Period, now: dt.datetime | None = 
                 _("The decision is already %(status)s.")
                 % {"status": DecisionStatus(decision.status).label}
             )
-        unfilled = [
-            str(Decision._meta.get_field(name).verbose_name)
-            for name in ("number", "date", "signer")
-            if not getattr(decision, name)
-        ]
+        labels = {"number": _("decision number"), "date": _("decision date"), "signer": _("signer")}
+        unfilled = [str(label) for name, label in labels.items() if not getattr(decision, name)]
         if unfilled:
             raise InvalidInput(
                 _("The decision is not complete: fill in %(fields)s.")
                 % {"fields": ", ".join(unfilled)}
             )
         _decision_status(actor, decision, DecisionStatus.APPROVED, AuditAction.DECISION_APPROVE)
-        decision.approved_by = actor  # type: ignore[assignment]
+        decision.approved_by = actor
         decision.approved_at = now or timezone.now()
         decision.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
         new_generation()
