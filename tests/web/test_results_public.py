@@ -172,3 +172,19 @@ def test_staff_preview_unpublished_scorecard(province: dict[int, Period]) -> Non
     # …but the public page itself never shows it, whoever asks.
     body = client_for("leader").get("/public/2023/").content.decode()
     assert "Huyện Núi Thành" not in without_missing_list(body)
+
+
+def test_scores_keep_the_published_precision_and_english_names(
+    province: dict[int, Period],
+) -> None:
+    vi = Client().get("/public/2022/").content.decode()
+    scores = re.findall(r'<td class="num score">([^<]+)</td>', vi)
+    assert scores and all(re.fullmatch(r"\d{1,3}(\.\d{3})*,\d{2}", s) for s in scores)
+    english = Client()
+    english.cookies["django_language"] = "en"
+    en = english.get("/public/2022/").content.decode()
+    en_scores = re.findall(r'<td class="num score">([^<]+)</td>', en)
+    assert en_scores == [s.replace(",", ".") for s in scores]  # 756.60 in English
+    assert "Departments" in en and "Districts" in en  # the groups' English names
+    assert re.search(r'class="badge band-\d">(Good|Fair|Average)<', en)  # the bands' (name.en)
+    assert 'title="Infrastructure"' in en  # the pillars'
