@@ -155,7 +155,9 @@ def period_publish(
     require_publish_results(actor)
     now = now or timezone.now()
     with transaction.atomic():
-        Period.objects.select_for_update().filter(pk=period.pk).first()  # one publication at a time
+        # One publication of the period at a time (its own row only: the default ordering
+        # joins the province, which PostgreSQL cannot lock on the nullable side).
+        list(Period.objects.select_for_update().filter(pk=period.pk).order_by("pk").values("pk"))
         plan = publication_plan(period)
         if not plan.decision_approved:
             raise InvalidState(
