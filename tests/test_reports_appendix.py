@@ -32,7 +32,7 @@ needs_poppler = pytest.mark.skipif(
 
 
 def test_header_reference_line() -> None:
-    assert HEADER.reference() == "(Kèm theo Quyết định số 1206/QĐ-UBND ngày 13/6/2023)"
+    assert HEADER.reference() == "(Kèm theo Quyết định số 1206/QĐ-UBND ngày 13/06/2023)"
     assert DecisionHeader().reference() == ""
     assert DecisionHeader().heading("2022").endswith("CƠ QUAN NHÀ NƯỚC NĂM 2022")
 
@@ -51,7 +51,7 @@ def test_xlsx_has_one_table_per_group_with_ranks_and_neutralised_text() -> None:
     assert sheet.tables["Nhom_1"].ref == "A9:D15"
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "ỦY BAN NHÂN DÂN TỈNH QUẢNG NAM"
-    assert "(Kèm theo Quyết định số 1206/QĐ-UBND ngày 13/6/2023)" in rows[5]
+    assert "(Kèm theo Quyết định số 1206/QĐ-UBND ngày 13/06/2023)" in rows[5]
     body = list(sheet["A10:D15"])
     assert [c[0].value for c in body] == [1, 2, 3, 3, 5, 6]
     assert body[0][1].value == "Sở Giao thông vận tải" and body[0][2].value == 89.5
@@ -73,7 +73,7 @@ def test_pdf_text_has_the_vietnamese_names_with_diacritics(tmp_path: Path) -> No
         "ỦY BAN NHÂN DÂN TỈNH QUẢNG",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT",
         "Phụ lục",
-        "1206/QĐ-UBND ngày 13/6/2023",
+        "1206/QĐ-UBND ngày 13/06/2023",
         "Sở Giao thông vận tải",
         "Sở Tài nguyên và Môi trường",
         "Huyện Đông Giang",
@@ -142,7 +142,7 @@ def test_report_command_writes_the_appendix(inputs: list[str], tmp_path: Path, f
     assert data.startswith(b"%PDF" if fmt == "pdf" else b"PK")
     if fmt == "xlsx":
         sheet = openpyxl.load_workbook(out)["Phụ lục"]
-        assert sheet["A6"].value == "(Kèm theo Quyết định số 1206/QĐ-UBND ngày 13/6/2023)"
+        assert sheet["A6"].value == "(Kèm theo Quyết định số 1206/QĐ-UBND ngày 13/06/2023)"
 
 
 def test_report_command_bad_input_exits_2_and_writes_nothing(

@@ -55,9 +55,9 @@ def test_format_change_signs() -> None:
 
 def test_format_date() -> None:
     day = dt.date(2023, 6, 13)
-    assert format_date(day) == "13/6/2023"
+    assert format_date(day) == "13/06/2023"
     assert format_date(day, "en") == "13 June 2023"
-    assert format_date(dt.date(2021, 1, 19), "vi-VN") == "19/1/2021"
+    assert format_date(dt.date(2021, 1, 19), "vi-VN") == "19/01/2021"
 
 
 def test_format_rank_is_padded_like_the_press() -> None:

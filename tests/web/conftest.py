@@ -235,11 +235,14 @@ def advance(world: dict[str, Any], assessment: Any, to: str) -> Any:
             break
         if order.index(status) <= order.index(assessment.status):
             continue
+        # Publication as the period's publication takes it (a group published whole, or marked
+        # provisional on every page): tests/web/test_publication.py covers that route.
         assessment = assessment_transition(
             actor=users[who],
             assessment=assessment,
             name=name,
             accept_rest=name == "finish_verification",  # the rest accepted as declared
+            within_group=name == "publish",
         )
         assert assessment.status == status
     return assessment

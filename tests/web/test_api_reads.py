@@ -112,9 +112,13 @@ def test_results_show_published_to_all_and_the_rest_by_policy(
     ranked = {r["unit"]: r["rank"] for g in groups for r in g["rows"]}
     assert ranked == VISIBLE[who]
     if "so-a" not in VISIBLE[who]:
-        # Not even the name of the unpublished unit leaks.
-        assert "so-a" not in str(rows) + str(groups)
-        assert "Sở Giao thông" not in str(rows) + str(groups)
+        # Nothing of the unpublished unit leaks but its name in the list of the units its
+        # provisional group still misses.
+        shown = [{k: v for k, v in g.items() if k != "missing"} for g in groups]
+        assert "so-a" not in str(rows) + str(shown)
+        assert "Sở Giao thông" not in str(rows) + str(shown)
+        so = next(g for g in groups if g["group"] == "so")
+        assert so["provisional"] and any(m.startswith("so-a") for m in so["missing"])
 
 
 def test_results_filter_by_group(published: dict[str, Any]) -> None:
@@ -161,7 +165,9 @@ def test_unpublished_scorecard_by_policy(published: dict[str, Any], who: str) ->
 def test_published_scorecard_for_everyone(published: dict[str, Any]) -> None:
     url = f"/api/v1/periods/{published['period'].pk}/units/{published['units']['b'].pk}/scorecard"
     card = call("GET", url).json()
-    assert (card["unit"], card["rank"], card["group_size"]) == ("so-b", 1, 1)
+    # The whole group counts (so-a is not published): rank 1 of 2, provisional.
+    assert (card["unit"], card["rank"], card["group_size"]) == ("so-b", 1, 2)
+    assert card["provisional"] is True and card["missing"][0].startswith("so-a")
     assert card["published_only"] is True
     assert {p["pillar"] for p in card["pillars"]} == {"1", "2"}
 

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import socket
@@ -28,6 +29,7 @@ from tests.web.test_uploads import PDF, filled_template
 
 from dti.web.assessments.models import Assessment, IndicatorEntry
 from dti.web.audit.models import AuditEvent
+from dti.web.results.models import Decision, DecisionStatus
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -69,7 +71,17 @@ def _start(op: str, world: dict[str, Any], tmp_path: Path) -> tuple[str, str, di
     if op == "submit":
         return "reporter", f"/assessments/{mine.pk}/transition/", {"name": "submit"}
     world["mine"] = advance(world, mine, "approved")
-    return "admin", f"/assessments/{mine.pk}/transition/", {"name": "publish"}
+    # A group is published whole or provisionally, with its approved decision, from the
+    # period's page (dti.web.results.publication).
+    Decision.objects.create(
+        period=mine.period,
+        number="1/QĐ-UBND",
+        date=dt.date(2024, 6, 1),
+        signer="Chủ tịch",
+        status=DecisionStatus.APPROVED,
+    )
+    form = {"name": "publish", "provisional": "1", "confirm": "1"}
+    return "admin", f"/periods/{mine.period_id}/bulk/", form
 
 
 def _send(client: httpx.Client, base: str, path: str, data: dict[str, Any]) -> httpx.Response:

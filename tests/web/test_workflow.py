@@ -54,6 +54,11 @@ def test_transition_matrix(world: dict[str, Any], name: str, state: str, role: s
         with pytest.raises(InvalidState):
             assessment_transition(actor=user, assessment=assessment, name=name, **kwargs)
     else:
+        if transition.whole_group:
+            # One unit alone is refused: a group is published whole (tests/web/test_publication.py).
+            with pytest.raises(InvalidInput):
+                assessment_transition(actor=user, assessment=assessment, name=name, **kwargs)
+            kwargs["within_group"] = True
         result = assessment_transition(actor=user, assessment=assessment, name=name, **kwargs)
         assert result.status == transition.target
         event = AuditEvent.objects.filter(action=f"transition_{name}").get()

@@ -59,6 +59,10 @@ class DecisionHeader:
     number: str = ""  # "1206/QĐ-UBND"
     date: dt.date | None = None
     title: str = ""  # default: "KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG … NĂM <period>"
+    signer: str = ""  # "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH / Nguyễn Văn A", printed under the tables
+    # Lines printed in bold under the heading: a provisional publication says so and names
+    # the units still missing.
+    notice: tuple[str, ...] = ()
 
     def heading(self, period: str) -> str:
         return self.title or (
@@ -66,7 +70,7 @@ class DecisionHeader:
         )
 
     def reference(self) -> str:
-        """``(Kèm theo Quyết định số 1206/QĐ-UBND ngày 13/6/2023)``; empty without a number."""
+        """``(Kèm theo Quyết định số 1206/QĐ-UBND ngày 13/06/2023)``; empty without a number."""
         if not self.number:
             return ""
         when = f" ngày {format_date(self.date)}" if self.date else ""
@@ -159,6 +163,10 @@ def appendix_xlsx(
         if header.reference():
             sheet.merge_range(row, 0, row, 3, neutralise(header.reference()), italic)
             row += 1
+        warn = book.add_format({"bold": True, "font_color": "#9c2b00", "text_wrap": True})
+        for line in header.notice:
+            sheet.merge_range(row, 0, row, 3, neutralise(line), warn)
+            row += 1
         row += 1
         for n, table in enumerate(tables, start=1):
             sheet.write_string(row, 0, neutralise(table.title), group_title)
@@ -186,6 +194,10 @@ def appendix_xlsx(
                 },
             )
             row += len(data) + 2
+        if header.signer:
+            for line in header.signer.splitlines():
+                sheet.merge_range(row, 2, row, 3, neutralise(line.strip()), bold)
+                row += 1
     return buffer.getvalue()
 
 

@@ -107,9 +107,10 @@ def format_change(value: float | None, decimals: int = 2, language: str = DEFAUL
 
 
 def format_date(value: dt.date, language: str = DEFAULT_LANGUAGE) -> str:
-    """``13/6/2023`` in Vietnamese documents (no leading zeros), ``13 June 2023`` in English."""
+    """``13/06/2023`` in Vietnamese documents (dd/mm/yyyy, as the pages print dates),
+    ``13 June 2023`` in English."""
     locale = locale_for(language)
-    pattern = "d/M/yyyy" if locale == "vi" else "d MMMM yyyy"
+    pattern = "dd/MM/yyyy" if locale == "vi" else "d MMMM yyyy"
     return str(_babel_date(value, pattern, locale=locale))
 
 

@@ -318,16 +318,22 @@ def scorecard_pdf(
     frameworks: FrameworksArg = None,
     adjustments: pl.DataFrame | None = None,
     issued: Any = None,
+    card: Scorecard | None = None,
+    notice: tuple[str, ...] = (),
 ) -> bytes:
     """The scorecard as a PDF (A4), with the pillar profile chart as an embedded PNG.
 
-    ``issued`` (a date) prints as "Ngày lập" in the footer line.
+    ``issued`` (a date) prints as "Ngày lập" in the footer line; ``card``, when given, is the
+    scorecard already built (the web's, whose group size counts the whole group); ``notice``
+    lines print in bold under the title (a provisional publication says so there).
     """
-    card = unit_scorecard(result, unit, period, frameworks=frameworks, adjustments=adjustments)
+    if card is None:
+        card = unit_scorecard(result, unit, period, frameworks=frameworks, adjustments=adjustments)
     chart = render(pillar_profile(result, unit, card.period, frameworks=frameworks), "png")
     return render_pdf(
         "scorecard.html",
         card=card,
         chart_uri="data:image/png;base64," + base64.b64encode(chart).decode("ascii"),
         issued=format_date(issued) if issued else "",
+        notice=notice,
     )

@@ -419,8 +419,13 @@ def require_transition(
 
 
 def transitions_for(user: Viewer, assessment: Assessment, now: dt.datetime) -> list[Transition]:
-    """The transitions ``user`` may take on ``assessment`` now, in the table's order."""
-    return [t for t in TRANSITIONS.values() if transition_refusal(user, assessment, t, now) is None]
+    """The transitions ``user`` may take on ``assessment`` now, in the table's order (not the
+    whole-group ones: the period's page publishes a group whole)."""
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if not t.whole_group and transition_refusal(user, assessment, t, now) is None
+    ]
 
 
 def can_download_template(user: Viewer, assessment: Assessment) -> bool:
@@ -740,3 +745,57 @@ def gets_recovery_tokens(user: Viewer) -> bool:
     """Administrators get single-use recovery tokens with their second factor: no one else
     could let them back in without a shell."""
     return has_role(user, Role.ADMIN)
+
+
+# -- publication and its decision (dti.web.results.publication) ------------------------------
+# The admin drafts the decision (number, date, signer; the appendix comes from the results),
+# the leader approves it, and the admin publishes it with the results. The states each step
+# needs are the service's to check; who may take it is written here.
+
+
+def _in_period_as(user: Viewer, period: Period, role: Role, message: str) -> ServiceError | None:
+    """``user`` has ``role`` in the period's province (another province's: refused)."""
+    if not has_role(user, role):
+        return Forbidden(message)
+    return role_refusal(user, (role,), period.province_id)
+
+
+def decision_draft_refusal(user: Viewer, period: Period) -> ServiceError | None:
+    return _in_period_as(user, period, Role.ADMIN, _("Only an administrator drafts the decision."))
+
+
+def decision_approve_refusal(user: Viewer, period: Period) -> ServiceError | None:
+    return _in_period_as(user, period, Role.LEADER, _("Only a leader approves the decision."))
+
+
+def publish_refusal(user: Viewer, period: Period) -> ServiceError | None:
+    return _in_period_as(user, period, Role.ADMIN, _("Only an administrator publishes results."))
+
+
+def can_draft_decision(user: Viewer, period: Period) -> bool:
+    return decision_draft_refusal(user, period) is None
+
+
+def can_approve_decision(user: Viewer, period: Period) -> bool:
+    return decision_approve_refusal(user, period) is None
+
+
+def can_publish_results(user: Viewer, period: Period) -> bool:
+    return publish_refusal(user, period) is None
+
+
+def can_open_decision(user: Viewer, period: Period) -> bool:
+    """The decision page: who drafts it and who approves it."""
+    return can_draft_decision(user, period) or can_approve_decision(user, period)
+
+
+def require_draft_decision(user: Viewer, period: Period) -> None:
+    _raise(decision_draft_refusal(user, period))
+
+
+def require_approve_decision(user: Viewer, period: Period) -> None:
+    _raise(decision_approve_refusal(user, period))
+
+
+def require_publish_results(user: Viewer, period: Period) -> None:
+    _raise(publish_refusal(user, period))

@@ -12,7 +12,9 @@ from dti.web.api.errors import READ_ERRORS, not_found
 from dti.web.api.schemas import MAX_ID, Code, RankingOut, ResultOut, ScorecardOut
 from dti.web.api.selectors import ResultLine, results_for, scorecard_for
 from dti.web.assessments.models import Period
+from dti.web.assessments.workflow import PUBLISHED
 from dti.web.registry.models import Unit, UnitGroup
+from dti.web.results.coverage import GroupCoverage, period_coverage
 
 router = Router(tags=["results"])
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -26,7 +28,12 @@ def _period(period_id: int) -> Period:
     return period
 
 
-def _line(group: str, line: ResultLine) -> dict[str, Any]:
+def _coverage(period: Period) -> dict[str, GroupCoverage]:
+    """How much of each group is published (the same marks as the public pages)."""
+    return period_coverage(period, PUBLISHED)
+
+
+def _line(group: str, line: ResultLine, provisional: bool = False) -> dict[str, Any]:
     a = line.assessment
     return {
         "assessment_id": a.pk,
@@ -41,19 +48,26 @@ def _line(group: str, line: ResultLine) -> dict[str, Any]:
         "band": line.band,
         "rank": line.rank,
         "verified": line.verified,
+        "provisional": provisional,
     }
 
 
 @router.get(
     "/periods/{period_id}/results",
     response={200: list[ResultOut], **READ_ERRORS},
-    description="Every unit's result you may see: published ones without a token.",
+    description=(
+        "Every unit's result you may see: published ones without a token — open data, like "
+        "the CSV/JSON files and their Frictionless Data package on the public page. A row of "
+        "a group published in part says `provisional`."
+    ),
 )
 def period_results(request: HttpRequest, period_id: PathId, group: GroupFilter = None) -> Any:
     user = caller(request)
-    _, groups = results_for(user, _period(period_id))
+    period = _period(period_id)
+    _, groups = results_for(user, period)
+    coverage = _coverage(period)
     return [
-        _line(code, line)
+        _line(code, line, code in coverage and coverage[code].provisional)
         for code, lines in groups.items()
         if group is None or code == group
         for line in lines
@@ -63,11 +77,18 @@ def period_results(request: HttpRequest, period_id: PathId, group: GroupFilter =
 @router.get(
     "/periods/{period_id}/rankings",
     response={200: list[RankingOut], **READ_ERRORS},
-    description="The ranking of each unit group (published results without a token).",
+    description=(
+        "The ranking of each unit group (published results without a token: open data). "
+        "`group_size` counts the whole group; a group published in part is `provisional` and "
+        "lists the units still `missing`."
+    ),
 )
 def period_rankings(request: HttpRequest, period_id: PathId, group: GroupFilter = None) -> Any:
     user = caller(request)
-    published_only, groups = results_for(user, _period(period_id))
+    period = _period(period_id)
+    published_only, groups = results_for(user, period)
+    coverage = _coverage(period)
+    empty = GroupCoverage("", "", 0, 0, ())
     names = dict(UnitGroup.objects.values_list("code", "name"))
     order = {code: i for i, code in enumerate(UnitGroup.objects.values_list("code", flat=True))}
     return [
@@ -75,7 +96,11 @@ def period_rankings(request: HttpRequest, period_id: PathId, group: GroupFilter 
             "group": code,
             "group_name": names.get(code, code),
             "published_only": published_only,
-            "rows": [_line(code, line) for line in lines],
+            "rows": [_line(code, line, coverage.get(code, empty).provisional) for line in lines],
+            "group_size": coverage.get(code, empty).total,
+            "published": coverage.get(code, empty).shown,
+            "provisional": coverage.get(code, empty).provisional,
+            "missing": list(coverage.get(code, empty).missing),
         }
         for code, lines in sorted(groups.items(), key=lambda kv: order.get(kv[0], len(order)))
         if group is None or code == group
@@ -98,6 +123,9 @@ def unit_scorecard(request: HttpRequest, period_id: PathId, unit_id: PathId) -> 
     if view is None:
         raise not_found("No scorecard you may see for this unit and period.")
     card = view.card
+    mark = _coverage(period).get(card.group)
+    if mark is not None and any(m.startswith(f"{card.unit} — ") for m in mark.missing):
+        mark = None  # an unpublished card (staff, or the unit's own) is no publication
     return {
         "unit": card.unit,
         "name": card.name,
@@ -109,7 +137,9 @@ def unit_scorecard(request: HttpRequest, period_id: PathId, unit_id: PathId) -> 
         "decimals": card.decimals,
         "scale_total": card.scale_total,
         "rank": card.rank,
-        "group_size": card.group_size,
+        "group_size": mark.total if mark is not None else card.group_size,
+        "provisional": mark is not None and mark.provisional,
+        "missing": list(mark.missing) if mark is not None else [],
         "band_name": card.band_name,
         "leader_name": card.leader_name,
         "leader_score": card.leader_score,

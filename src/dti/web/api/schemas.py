@@ -131,6 +131,9 @@ class ResultOut(Schema):
     band: str
     rank: int | None = Field(description="Rank within the group; null when not ranked for you.")
     verified: bool
+    provisional: bool = Field(
+        False, description="The unit's group is published in part: its ranks are provisional."
+    )
 
 
 class RankingOut(Schema):
@@ -138,6 +141,14 @@ class RankingOut(Schema):
     group_name: str
     published_only: bool
     rows: list[ResultOut]
+    group_size: int = Field(0, description="Units the period assesses in the group.")
+    published: int = Field(0, description="Of them, the published ones.")
+    provisional: bool = Field(
+        False, description="Published in part: ranks and means are provisional (see missing)."
+    )
+    missing: list[str] = Field(
+        default_factory=list, description="Units of the group not published yet (code — name)."
+    )
 
 
 class PillarLineOut(Schema):
@@ -184,7 +195,13 @@ class ScorecardOut(Schema):
     decimals: int
     scale_total: float | None
     rank: int
-    group_size: int
+    group_size: int = Field(description="Units the period assesses in the group, published or not.")
+    provisional: bool = Field(
+        False, description="The group is published in part: the rank is provisional."
+    )
+    missing: list[str] = Field(
+        default_factory=list, description="Units of the group not published yet."
+    )
     band_name: str
     leader_name: str
     leader_score: float

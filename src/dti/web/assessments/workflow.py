@@ -157,6 +157,9 @@ class Transition:
     # Whether it takes the assessment back the way it came (the unit's withdrawal) without
     # being a reopening: not a step of the forward path.
     goes_back: bool = False
+    # Taken only for a whole unit group at once, by the period's publication
+    # (dti.web.results.publication): a ranking published in part misleads every reader.
+    whole_group: bool = False
 
     def leaves_publication(self, old: Status) -> bool:
         """Whether taking it from ``old`` enters or leaves the published state."""
@@ -230,6 +233,7 @@ TRANSITIONS: dict[TransitionName, Transition] = {
             S.PUBLISHED,
             frozenset({Role.ADMIN}),
             stamp="published_at",
+            whole_group=True,
         ),
         Transition(
             T.REOPEN_TO_DRAFT,

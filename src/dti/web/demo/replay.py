@@ -93,6 +93,9 @@ def _assessment_replay(
             now=before_self if transition.deadline == Deadline.SELF else before_verify,
             # The demo's working group accepts what it did not adjust as the unit declared it.
             accept_rest=transition.accepts_pending,
+            # A replay of what was published, as it was: the public pages mark a group
+            # published in part as provisional whatever route published it.
+            within_group=True,
         )
         if transition.name != TransitionName.START_VERIFICATION:
             continue

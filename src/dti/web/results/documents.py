@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import polars as pl
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from dti.reports import DecisionHeader, appendix_pdf, appendix_xlsx, render
 from dti.reports.charts import (
@@ -21,9 +23,10 @@ from dti.reports.charts import (
     score_histogram,
     unit_trend,
 )
-from dti.reports.scorecard import scorecard_pdf
+from dti.reports.scorecard import Scorecard, scorecard_pdf
 from dti.web.assessments.models import Period, Status
 from dti.web.assessments.workflow import FROZEN
+from dti.web.results.coverage import GroupCoverage
 from dti.web.results.models import Decision
 from dti.web.results.scoring import PeriodScores, cached, published_history, raw_scores
 
@@ -32,6 +35,39 @@ from dti.web.results.scoring import PeriodScores, cached, published_history, raw
 APPENDIX_PREVIEW = FROZEN
 
 ChartFormat = Literal["png", "svg"]
+
+
+# -- the provisional mark ---------------------------------------------------------------------
+
+
+def provisional_lines(groups: list[GroupCoverage], language: str = "vi") -> tuple[str, ...]:
+    """What every document of a provisional publication prints: which groups are shown in
+    part, how many of their units, and which are still missing (the documents are Vietnamese
+    unless ``language`` says otherwise)."""
+    if not groups:
+        return ()
+    with translation.override(language):
+        head = _("PROVISIONAL RESULTS: not every unit of the group has been published yet.")
+        return (
+            head,
+            *(
+                _("%(group)s: %(shown)s of %(total)s units; still missing: %(missing)s.")
+                % {
+                    "group": g.name,
+                    "shown": g.shown,
+                    "total": g.total,
+                    "missing": "; ".join(g.missing),
+                }
+                for g in groups
+            ),
+        )
+
+
+def _chart_provisional(scores: PeriodScores, name: str) -> list[GroupCoverage]:
+    if name == "pillars":
+        return scores.provisional
+    group = name.split("-", 1)[1]
+    return [c for c in scores.provisional if c.code == group]
 
 
 # -- charts -----------------------------------------------------------------------------------
@@ -64,6 +100,21 @@ def chart_spec(scores: PeriodScores, name: str, language: str = "vi") -> dict[st
     return build(scores.result, scores.period, key, frameworks=frameworks, language=language)
 
 
+def _marked(
+    spec: dict[str, Any], provisional: list[GroupCoverage], language: str = "vi"
+) -> dict[str, Any]:
+    """The chart's title with the provisional mark as its subtitle."""
+    if not provisional:
+        return spec
+    title = spec.get("title", "")
+    text = title.get("text", "") if isinstance(title, dict) else title
+    with translation.override(language):
+        subtitle = _("PROVISIONAL — %(groups)s published in part") % {
+            "groups": ", ".join(c.name for c in provisional)
+        }
+    return {**spec, "title": {"text": text, "subtitle": subtitle, "subtitleColor": "#9c2b00"}}
+
+
 def chart(
     period: Period,
     scores: PeriodScores,
@@ -78,7 +129,11 @@ def chart(
         f"chart:{name}:{fmt}:{language}:{width}",
         [period],
         scores.statuses,
-        lambda: render(chart_spec(scores, name, language), fmt, width=width),
+        lambda: render(
+            _marked(chart_spec(scores, name, language), _chart_provisional(scores, name), language),
+            fmt,
+            width=width,
+        ),
     )
 
 
@@ -139,26 +194,38 @@ def unit_charts(
     return cached(f"unit-charts:{unit}:{language}", [period], scores.statuses, build)
 
 
-def unit_pdf(scores: PeriodScores, unit: str) -> bytes:
+def unit_pdf(scores: PeriodScores, unit: str, card: Scorecard | None = None) -> bytes:
+    """The scorecard PDF (``card``: the web's, whose group size counts the whole group)."""
     assert scores.result is not None
+    group = card.group if card is not None else None
     return scorecard_pdf(
         scores.result,
         unit,
         scores.period,
         frameworks=scores.frameworks,
         adjustments=scores.adjustments,
+        card=card,
+        notice=provisional_lines([c for c in scores.provisional if c.code == group]),
     )
 
 
 # -- the decision appendix --------------------------------------------------------------------
 
 
-def decision_header(period: Period) -> DecisionHeader:
+def decision_header(
+    period: Period, provisional: list[GroupCoverage] | None = None
+) -> DecisionHeader:
     decision = Decision.objects.filter(period=period).first()
+    notice = provisional_lines(provisional or [])
     if decision is None:
-        return DecisionHeader()
+        return DecisionHeader(notice=notice)
     return DecisionHeader(
-        issuer=decision.issuer, number=decision.number, date=decision.date, title=decision.title
+        issuer=decision.issuer,
+        number=decision.number,
+        date=decision.date,
+        title=decision.title,
+        signer=decision.signer,
+        notice=notice,
     )
 
 
@@ -167,6 +234,6 @@ def appendix(period: Period, statuses: frozenset[Status], fmt: Literal["xlsx", "
     scores = raw_scores(period, statuses)
     if scores.result is None:
         raise KeyError(period.code)
-    header = decision_header(period)
+    header = decision_header(period, scores.provisional)
     build = appendix_xlsx if fmt == "xlsx" else appendix_pdf
     return build(scores.result, scores.period, header, frameworks=scores.frameworks)

@@ -9,6 +9,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class DecisionStatus(models.TextChoices):
+    """The decision's own workflow: the admin drafts it, the leader approves it, and it is
+    published with the results (publication refuses a decision not approved)."""
+
+    DRAFT = "draft", _("draft")
+    APPROVED = "approved", _("approved")
+    PUBLISHED = "published", _("published")
+
+
 class Decision(models.Model):
     """The province's decision announcing the ranking (printed on the appendix header)."""
 
@@ -19,6 +28,19 @@ class Decision(models.Model):
     number = models.CharField(_("decision number"), max_length=60, blank=True)
     date = models.DateField(_("decision date"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=500, blank=True)
+    signer = models.CharField(_("signer"), max_length=255, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=DecisionStatus.choices, default=DecisionStatus.DRAFT
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

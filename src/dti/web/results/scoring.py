@@ -15,7 +15,7 @@ every publication and reopening; previews of unpublished states are never cached
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import polars as pl
@@ -34,13 +34,14 @@ from dti.web.frameworks.models import FrameworkVersion
 from dti.web.frameworks.selectors import framework_compiled
 from dti.web.registry import selectors as registry_selectors
 from dti.web.registry.models import UnitGroup
+from dti.web.results.coverage import GroupCoverage, period_coverage, provisional_groups
 from dti.web.results.models import PublishedVersion
 
 # Names and lineage can change after publication without a bump: bound how long they linger.
 CACHE_SECONDS = 3600
 # Part of every key: bump it when a cached class moves or changes shape, so that entries a
 # running release stored are never unpickled by the next one.
-CACHE_LAYOUT = 2
+CACHE_LAYOUT = 3
 ADJUSTMENT_SCHEMA = {
     "unit": pl.String,
     "period": pl.String,
@@ -159,6 +160,23 @@ class GroupInfo:
     pillars: tuple[tuple[str, str, float], ...]  # code, name, max
     bands: tuple[str, ...]  # best first
     decimals: int
+    # English names where the framework (and the registry) has them, else the Vietnamese.
+    name_en: str = ""
+    pillar_names_en: tuple[str, ...] = ()
+    band_names_en: tuple[str, ...] = ()
+
+    def localised(self, language: str) -> GroupInfo:
+        """The same group with its names in ``language`` (Vietnamese unless English)."""
+        if not language.startswith("en"):
+            return self
+        pillars = tuple(
+            (code, en or name, top)
+            for (code, name, top), en in zip(self.pillars, self.pillar_names_en, strict=False)
+        )
+        bands = tuple(en or vi for vi, en in zip(self.bands, self.band_names_en, strict=False))
+        return replace(
+            self, name=self.name_en or self.name, pillars=pillars or self.pillars, bands=bands
+        )
 
 
 @dataclass(frozen=True)
@@ -175,10 +193,21 @@ class PeriodScores:
     adjustments: pl.DataFrame  # unit, period, indicator, assessed, verified, reason
     previous_period: str | None = None
     statuses: frozenset[Status] = field(default=PUBLISHED)
+    # Group code → how much of the group these results cover (see .coverage).
+    coverage: dict[str, GroupCoverage] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
         return self.result is None
+
+    @property
+    def provisional(self) -> list[GroupCoverage]:
+        """The groups shown in part (each page, chart and export says so)."""
+        return [
+            c
+            for c in provisional_groups(self.coverage)
+            if any(g.code == c.code for g in self.groups)
+        ]
 
     def group(self, code: str) -> GroupInfo | None:
         return next((g for g in self.groups if g.code == code), None)
@@ -261,13 +290,17 @@ def _applies(node: Node, group: str) -> bool:
 
 
 def _group_info(group: UnitGroup, fw: Framework) -> GroupInfo:
+    pillars = [p for p in fw.tree if _applies(p, group.code)]
     return GroupInfo(
         group.code,
         group.name,
         fw,
-        tuple((p.code, p.name.vi, float(p.max)) for p in fw.tree if _applies(p, group.code)),
+        tuple((p.code, p.name.vi, float(p.max)) for p in pillars),
         tuple(b.name.vi for b in fw.bands),
         fw.scale.decimals,
+        name_en=group.name_en,
+        pillar_names_en=tuple(p.name.get("en") for p in pillars),
+        band_names_en=tuple(b.name.get("en") for b in fw.bands),
     )
 
 
@@ -314,6 +347,7 @@ def _score_period(
         by_framework[fw.code] = result
         frameworks.update((a.unit.group.code, fw) for a in part)
     adjustment_frame = pl.DataFrame(adjustments, schema=ADJUSTMENT_SCHEMA)
+    coverage = period_coverage(period, statuses)
     if not results:
         return PeriodScores(
             period.code, period.year, None, {}, {}, (), {}, adjustment_frame, None, statuses
@@ -331,6 +365,7 @@ def _score_period(
         adjustments=adjustment_frame,
         previous_period=previous.period if previous and previous.result is not None else None,
         statuses=statuses,
+        coverage=coverage,
     )
 
 

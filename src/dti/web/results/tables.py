@@ -62,18 +62,28 @@ class RankRow:
 class GroupTable:
     info: GroupInfo
     rows: tuple[RankRow, ...]
-    size: int
-    mean: float
+    size: int  # units of the whole group in the period, shown or not
+    mean: float  # of the shown units' scores
     bands: tuple[tuple[str, int], ...]
+    shown: int = 0  # units these results include
+    missing: tuple[str, ...] = ()  # "code — name" of the group's units not included
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.missing)
 
 
 def _rank_rows(
-    info: GroupInfo, part: pl.DataFrame, pillar_points: dict[tuple[str, str], float]
+    info: GroupInfo,
+    part: pl.DataFrame,
+    pillar_points: dict[tuple[str, str], float],
+    band_names: tuple[str, ...],
 ) -> tuple[RankRow, ...]:
     ranks = Counter(part["rank"].to_list())
     rows = []
     for r in part.iter_rows(named=True):
         band = str(r["band_name"])
+        band_index = info.bands.index(band) if band in info.bands else 0
         rows.append(
             RankRow(
                 unit=str(r["unit"]),
@@ -82,8 +92,8 @@ def _rank_rows(
                 shared=ranks[r["rank"]] > 1,
                 score=float(r["score"]),
                 percent=float(r["percent"]),
-                band=band,
-                band_index=info.bands.index(band) if band in info.bands else 0,
+                band=band_names[band_index] if band in info.bands else band,
+                band_index=band_index,
                 pillars=tuple(
                     pillar_points.get((str(r["unit"]), code)) for code, _, _ in info.pillars
                 ),
@@ -96,7 +106,9 @@ def _rank_rows(
     return tuple(rows)
 
 
-def group_tables(scores: PeriodScores) -> list[GroupTable]:
+def group_tables(scores: PeriodScores, language: str = "vi") -> list[GroupTable]:
+    """One table per group, names in ``language``; sizes count the whole group (a group shown
+    in part says how many of its units are in and lists the others)."""
     if scores.result is None:
         return []
     units = scores.result.units.sort("group", "rank", "name")
@@ -106,15 +118,20 @@ def group_tables(scores: PeriodScores) -> list[GroupTable]:
     }
     tables = []
     for info in scores.groups:
-        rows = _rank_rows(info, units.filter(pl.col("group") == info.code), pillar_points)
+        shown = info.localised(language)
+        part = units.filter(pl.col("group") == info.code)
+        rows = _rank_rows(info, part, pillar_points, shown.bands)
         counts = Counter(row.band for row in rows)
+        coverage = scores.coverage.get(info.code)
         tables.append(
             GroupTable(
-                info=info,
+                info=shown,
                 rows=rows,
-                size=len(rows),
+                size=coverage.total if coverage else len(rows),
                 mean=sum(r.score for r in rows) / len(rows) if rows else 0.0,
-                bands=tuple((b, counts[b]) for b in info.bands if counts[b]),
+                bands=tuple((b, counts[b]) for b in shown.bands if counts[b]),
+                shown=len(rows),
+                missing=coverage.missing if coverage else (),
             )
         )
     return tables
@@ -181,11 +198,15 @@ def unit_card(scores: PeriodScores, unit: str, upto: Period) -> Scorecard:
     years = trend(unit, upto) if scores.statuses == PUBLISHED else []
     if len(years) > len(card.trend):
         card = replace(card, trend=tuple(years))
+    coverage = scores.coverage.get(card.group)
+    if coverage is not None:
+        # "6/12" in a group of 30 read as a whole ranking: the size is the whole group's.
+        card = replace(card, group_size=coverage.total)
     return card
 
 
-def unit_row(scores: PeriodScores, unit: str) -> RankRow | None:
-    for table in group_tables(scores):
+def unit_row(scores: PeriodScores, unit: str, language: str = "vi") -> RankRow | None:
+    for table in group_tables(scores, language):
         for row in table.rows:
             if row.unit == unit:
                 return row

@@ -41,5 +41,10 @@ urlpatterns = [
         {"fmt": "pdf"},
         name="results_appendix_pdf",
     ),
+    path(
+        "public/open-data/<slug:province>/<int:year>/<str:name>",
+        v.open_data_file,
+        name="results_open_data",
+    ),
     path("periods/<int:pk>/decision/", v.decision_edit, name="results_decision"),
 ]

@@ -11,23 +11,33 @@ from typing import Literal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dti.web.accounts.actors import actor_of
 from dti.web.accounts.models import Role
-from dti.web.accounts.policy import can_preview_appendix, can_preview_results, visible_periods
+from dti.web.accounts.policy import (
+    can_approve_decision,
+    can_draft_decision,
+    can_open_decision,
+    can_preview_appendix,
+    can_preview_results,
+    has_role,
+    visible_periods,
+)
 from dti.web.assessments.models import Period
 from dti.web.assessments.workflow import FINAL, PUBLISHED
-from dti.web.errors import ServiceError
-from dti.web.results import documents, scoring, services
+from dti.web.errors import Forbidden, ServiceError
+from dti.web.results import documents, open_data, publication, scoring
 from dti.web.results.comparison import comparison
 from dti.web.results.forms import DecisionForm
+from dti.web.results.models import Decision, DecisionStatus
 from dti.web.results.page_cache import cached_public_page
 from dti.web.results.tables import filter_tables, group_tables, summary_text, unit_card, unit_row
-from dti.web.views_common import role_required
 
 CONTENT_TYPES = {
     "svg": "image/svg+xml",
@@ -89,7 +99,7 @@ def public_results(request: HttpRequest, year: int) -> HttpResponse:
     """Published results only; the page open to everyone."""
     period = _published(request, year)
     scores = scoring.period_scores(period)
-    tables = group_tables(scores)
+    tables = group_tables(scores, get_language() or "vi")
     group = request.GET.get("group", "")
     band = request.GET.get("band", "")
     query = request.GET.get("q", "")[:100]
@@ -121,6 +131,12 @@ def public_results(request: HttpRequest, year: int) -> HttpResponse:
             "charts": charts,
             "summary": [p for p in summary_text(scores).split("\n\n") if p],
             "can_appendix": True,
+            "provisional": scores.provisional,
+            "decision": documents.decision_header(period),
+            "open_data": [
+                (name, reverse("results_open_data", args=[open_data.folder_of(period), year, name]))
+                for name in open_data.FILES
+            ],
         },
     )
 
@@ -160,14 +176,16 @@ def _card_scores(request: HttpRequest, year: int, unit: str) -> tuple[Period, sc
 def scorecard(request: HttpRequest, year: int, unit: str) -> HttpResponse:
     period, scores = _card_scores(request, year, unit)
     card = unit_card(scores, unit, period)
+    language = get_language() or "vi"
     return render(
         request,
         "results/scorecard.html",
         {
             "period": period,
             "card": card,
-            "row": unit_row(scores, unit),
+            "row": unit_row(scores, unit, language),
             "group": scores.group(card.group),
+            "coverage": next((c for c in scores.provisional if c.code == card.group), None),
             "charts": documents.unit_charts(period, scores, unit, get_language() or "vi"),
             "preview": scores.statuses != PUBLISHED,
             "pq": f"?province={period.province.code}" if period.province else "",
@@ -178,10 +196,11 @@ def scorecard(request: HttpRequest, year: int, unit: str) -> HttpResponse:
 
 @login_not_required
 def scorecard_pdf(request: HttpRequest, year: int, unit: str) -> HttpResponse:
-    _, scores = _card_scores(request, year, unit)
+    period, scores = _card_scores(request, year, unit)
     public = scores.statuses == PUBLISHED
+    card = unit_card(scores, unit, period)
     return _download(
-        documents.unit_pdf(scores, unit), "pdf", f"the-diem-{unit}-{year}.pdf", public=public
+        documents.unit_pdf(scores, unit, card), "pdf", f"the-diem-{unit}-{year}.pdf", public=public
     )
 
 
@@ -245,29 +264,87 @@ def appendix_download(request: HttpRequest, year: int, fmt: Literal["xlsx", "pdf
     return _download(content, fmt, f"phu-luc-xep-hang-{year}.{fmt}", public=not preview)
 
 
-@role_required(Role.ADMIN)
 def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The decision's workflow: the admin drafts it, the leader approves it (see
+    :mod:`.publication`); both see its state and the appendix generated from the results."""
+    if not has_role(request.user, Role.ADMIN, Role.LEADER):
+        raise PermissionDenied  # (a role that never opens it: refused before any lookup)
     period = get_object_or_404(visible_periods(request.user, Period.objects.all()), pk=pk)
+    if not can_open_decision(request.user, period):
+        raise PermissionDenied
     header = documents.decision_header(period)
+    decision = Decision.objects.filter(period=period).first()
+    approving = request.POST.get("action") == "approve"
     form = DecisionForm(
-        request.POST or None,
+        request.POST if request.method == "POST" and not approving else None,
         initial={
             "issuer": header.issuer,
             "number": header.number,
             "date": header.date,
+            "signer": header.signer,
             "title": header.title,
         },
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         try:
-            services.decision_save(actor=actor_of(request), period=period, **form.cleaned_data)
+            if approving:
+                publication.decision_approve(actor=actor_of(request), period=period)
+                messages.success(request, _("Decision approved; the results can be published."))
+                return redirect("results_decision", pk=pk)
+            if form.is_valid():
+                publication.decision_save(
+                    actor=actor_of(request), period=period, **form.cleaned_data
+                )
+                messages.success(request, _("Decision saved."))
+                return redirect("results_decision", pk=pk)
+        except Forbidden as refusal:
+            raise PermissionDenied(refusal.message) from None
         except ServiceError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Decision saved."))
-            return redirect("results_decision", pk=pk)
+            messages.error(request, " ".join([error.message, *error.problems]))
     return render(
         request,
         "results/decision.html",
-        {"period": period, "form": form, "header": header},
+        {
+            "period": period,
+            "form": form,
+            "header": header,
+            "decision": decision,
+            "can_draft": can_draft_decision(request.user, period),
+            "can_approve": can_approve_decision(request.user, period)
+            and decision is not None
+            and decision.status == DecisionStatus.DRAFT,
+            "plan": publication.publication_plan(period),
+        },
     )
+
+
+# -- open data --------------------------------------------------------------------------------
+
+OPEN_DATA_TYPES = {
+    "datapackage.json": "application/json",
+    "results.csv": "text/csv; charset=utf-8",
+    "results.json": "application/json",
+    "pillars.csv": "text/csv; charset=utf-8",
+}
+
+
+@login_not_required
+def open_data_file(request: HttpRequest, province: str, year: int, name: str) -> HttpResponse:
+    """A file of the period's open data; published results only (404 otherwise)."""
+    period = open_data.published_period(province, year)
+    if period is None or name not in OPEN_DATA_TYPES:
+        raise Http404
+    if name == "datapackage.json":
+        home = request.build_absolute_uri(reverse("public_results", args=[year]))
+        content = open_data.descriptor_json(period, base_url=home)
+    elif name == "results.json":
+        content = open_data.results_json(period)
+    elif name == "results.csv":
+        content = open_data.results_csv(period)
+    else:
+        content = open_data.pillars_csv(period)
+    response = HttpResponse(content, content_type=OPEN_DATA_TYPES[name])
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=300"
+    response["Access-Control-Allow-Origin"] = "*"  # open data: any site may read it
+    return response

@@ -6,7 +6,6 @@ the publication hook), audited in the same transaction."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
@@ -114,17 +113,27 @@ def assessment_transition(
     new_deadline: dt.datetime | None = None,
     accept_rest: bool = False,
     confirm_gaps: bool = True,
+    within_group: bool = False,
 ) -> Assessment:
     """Move one assessment along the state machine (see :mod:`..workflow`). ``accept_rest``:
     the verifier's explicit choice to accept the indicators not yet verified as declared
     (finishing verification with any left is refused without it). With ``confirm_gaps``
     false, a transition that checks completeness (the submission) is refused with
-    :class:`ConfirmationNeeded` while gaps remain (the page shows them first)."""
+    :class:`ConfirmationNeeded` while gaps remain (the page shows them first). A whole-group
+    transition (publication) is taken only ``within_group``: by the service that takes it for
+    every unit of the group at once (dti.web.results.publication) or a replay of one."""
     now = now or timezone.now()
     transition = _known(name)
     with transaction.atomic():
         assessment = locked(assessment)
         require_transition(actor, assessment, transition, now)
+        if transition.whole_group and not within_group:
+            raise InvalidInput(
+                _(
+                    "A group's results are published whole: publish them from the period's "
+                    "page (every unit of the group approved, or a provisional publication)."
+                )
+            )
         reason = reason.strip()
         if transition.needs_reason and not reason:
             raise InvalidInput(_("A reason is required."))
@@ -169,16 +178,35 @@ def assessment_transition(
 
 
 def period_transition_all(
-    *, actor: Actor, period: Period, name: str, reason: str = "", now: dt.datetime | None = None
+    *,
+    actor: Actor,
+    period: Period,
+    name: str,
+    reason: str = "",
+    now: dt.datetime | None = None,
+    confirm: bool = True,
 ) -> int:
-    """Apply one transition to every assessment of the period where it is possible."""
+    """Apply one transition to every assessment of the period where it is possible. With
+    ``confirm`` false, refused with the list of the units it would move (the page asks first)."""
     transition = _known(name)
     require_role_in(actor, period.province_id, *transition.roles)
     count = 0
     with transaction.atomic():
-        targets: Iterable[Assessment] = period.assessments.filter(
-            status__in=list(transition.sources)
-        ).select_related("period", "unit__group", "framework")
+        targets: list[Assessment] = list(
+            period.assessments.filter(status__in=list(transition.sources))
+            .select_related("period", "unit__group", "framework")
+            .order_by("unit__group__order", "unit__code")
+        )
+        if not confirm and targets:
+            raise ConfirmationNeeded(
+                _("%(action)s: %(n)s units will change; confirm to go on.")
+                % {"action": transition.label, "n": len(targets)},
+                problems=[
+                    f"{a.unit.group.name}: {a.unit.code} — {a.unit.name} "
+                    f"({Status(a.status).label} → {transition.target.label})"
+                    for a in targets
+                ],
+            )
         for assessment in targets:
             assessment_transition(
                 actor=actor, assessment=assessment, name=name, reason=reason, now=now

@@ -32,6 +32,7 @@ from dti.web.assessments.models import Period, Status
 from dti.web.assessments.workflow import TRANSITIONS, TransitionName
 from dti.web.errors import ConfirmationNeeded, ServiceError
 from dti.web.registry.models import Province, UnitGroup
+from dti.web.results import publication
 from dti.web.views_common import error_response, role_required
 
 # The transitions the period page applies to every assessment where possible.
@@ -157,6 +158,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assessments": assessments,
             "bulk": [TRANSITIONS[name] for name in BULK_TRANSITIONS],
             "frameworks": period.frameworks.select_related("group", "framework"),
+            "plan": publication.publication_plan(period),
         },
     )
 
@@ -164,13 +166,39 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*ADMINS)
 @require_POST
 def period_bulk(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve every verified unit, or publish (whole groups, or provisionally): the first
+    request answers with what would happen to how many units, the confirmed one does it."""
     period = _period(request, pk, ADMINS)
     name = request.POST.get("name", "")
     if name not in BULK_TRANSITIONS:
         raise Http404
+    confirm = request.POST.get("confirm") == "1"
+    provisional = request.POST.get("provisional") == "1"
+    reason = request.POST.get("reason", "")
     try:
-        count = services.period_transition_all(
-            actor=actor_of(request), period=period, name=name, reason=request.POST.get("reason", "")
+        if name == TransitionName.PUBLISH:
+            count = publication.period_publish(
+                actor=actor_of(request),
+                period=period,
+                provisional=provisional,
+                confirm=confirm,
+                reason=reason,
+            )
+        else:
+            count = services.period_transition_all(
+                actor=actor_of(request), period=period, name=name, reason=reason, confirm=confirm
+            )
+    except ConfirmationNeeded as question:
+        return render(
+            request,
+            "assessments/period_confirm.html",
+            {
+                "period": period,
+                "question": question,
+                "action": TRANSITIONS[TransitionName(name)],
+                "provisional": provisional,
+                "reason": reason,
+            },
         )
     except ServiceError as error:
         return error_response(request, error, reverse("period_detail", args=[pk]))
