@@ -62,7 +62,7 @@ def has_role(user: Viewer, *roles: Role) -> bool:
 def require_role(user: Viewer, *roles: Role) -> Membership:
     membership = membership_of(user)
     if membership is None or membership.role not in roles:
-        raise Forbidden("Your role does not allow this action.")
+        raise Forbidden(_("Your role does not allow this action."))
     return membership
 
 
@@ -110,7 +110,7 @@ def visible_assessments(user: Viewer, qs: QuerySet[Assessment]) -> QuerySet[Asse
 
 def require_view(user: Viewer, assessment: Assessment) -> Membership:
     if not can_view_assessment(user, assessment):
-        raise Forbidden("You cannot see this assessment.")
+        raise Forbidden(_("You cannot see this assessment."))
     membership = membership_of(user)
     assert membership is not None
     return membership
@@ -119,9 +119,9 @@ def require_view(user: Viewer, assessment: Assessment) -> Membership:
 def _not_reporter_of(user: Viewer, assessment: Assessment) -> Forbidden | None:
     membership = membership_of(user)
     if membership is None or membership.role != Role.REPORTER:
-        return Forbidden("Your role does not allow this action.")
+        return Forbidden(_("Your role does not allow this action."))
     if assessment.unit_id not in membership.unit_ids:
-        return Forbidden("You report for another unit.")
+        return Forbidden(_("You report for another unit."))
     return None
 
 
@@ -157,7 +157,7 @@ def self_edit_refusal(
 def verify_refusal(user: Viewer, assessment: Assessment, now: dt.datetime) -> ServiceError | None:
     """Why ``user`` may not verify indicators now (role, state and deadline)."""
     if not has_role(user, Role.VERIFIER):
-        return Forbidden("Your role does not allow this action.")
+        return Forbidden(_("Your role does not allow this action."))
     if assessment.status not in VERIFY_EDITABLE:
         return InvalidState(_("Indicators can only be verified while verification is open."))
     return _deadline_refusal(assessment, Deadline.VERIFICATION, now)
@@ -168,7 +168,7 @@ def transition_refusal(
 ) -> ServiceError | None:
     """Why ``user`` may not take ``transition`` now (role, unit, state, deadline)."""
     if not has_role(user, *transition.roles):
-        return Forbidden("Your role does not allow this action.")
+        return Forbidden(_("Your role does not allow this action."))
     if Role.REPORTER in transition.roles:
         refusal = _not_reporter_of(user, assessment)
         if refusal is not None:

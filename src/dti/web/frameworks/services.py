@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dti.engine import FrameworkError, load_framework
 from dti.web.accounts.actors import Actor
@@ -14,10 +15,11 @@ from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_record
 from dti.web.errors import InvalidInput
 from dti.web.frameworks.models import FrameworkVersion
+from dti.web.problems import problem_texts
 
 
 def framework_problems(exc: FrameworkError) -> list[str]:
-    return [str(p) for p in exc.problems]
+    return problem_texts(exc.problems)
 
 
 def framework_store(
@@ -35,7 +37,7 @@ def framework_store(
         framework = load_framework(yaml_text, file=file_name)
     except FrameworkError as exc:
         raise InvalidInput(
-            "The framework file has problems.", problems=framework_problems(exc)
+            _("The framework file has problems."), problems=framework_problems(exc)
         ) from exc
     digest = hashlib.sha256(yaml_text.encode()).hexdigest()
     version = framework.version or digest[:12]
@@ -44,8 +46,11 @@ def framework_store(
         if existing is not None:
             if existing.sha256 != digest:
                 raise InvalidInput(
-                    f"Framework {framework.code} version {version} already exists with "
-                    "different content; change its 'version' field."
+                    _(
+                        "Framework %(code)s version %(version)s already exists with different "
+                        "content; change its “version” field."
+                    )
+                    % {"code": framework.code, "version": version}
                 )
             return existing
         stored = FrameworkVersion.objects.create(

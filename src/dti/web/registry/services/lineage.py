@@ -13,12 +13,15 @@ from collections.abc import Set
 
 import polars as pl
 from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from dti.engine import DataError, Registry
 from dti.web.accounts.actors import Actor
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_changes, audit_record
 from dti.web.errors import InvalidInput
+from dti.web.problems import problem_message
 from dti.web.registry.models import Lineage, LineageKind, Unit
 from dti.web.registry.selectors import EDGE_SCHEMA, lineage_frame, units_frame
 
@@ -42,7 +45,8 @@ def _check(new: list[tuple[str, str, str, float | None]], date: dt.date | None) 
         Registry.build(units_frame(), edges)
     except DataError as exc:
         raise InvalidInput(
-            "The reorganisation was refused.", problems=[p.message for p in exc.problems]
+            _("The reorganisation was refused."),
+            problems=[problem_message(p) for p in exc.problems],
         ) from exc
 
 
@@ -67,7 +71,7 @@ def record_lineage(
             ).values_list("predecessor_id", "successor_id")
         }
         if any((p.pk, s.pk) in taken for p, s, _ in edges):
-            raise InvalidInput("This lineage edge is already recorded.")
+            raise InvalidInput(_("This lineage edge is already recorded."))
         created = [_edge_write(actor, kind, edge, date, basis) for edge in edges]
         for unit in ending:
             last_day = date - dt.timedelta(days=1) if date else unit.valid_to
@@ -116,7 +120,12 @@ def set_validity(
     unit.valid_from, unit.valid_to, unit.active = valid_from, valid_to, active
     if valid_from and valid_to and valid_to < valid_from:
         raise InvalidInput(
-            f"{unit.code}: its last day {valid_to} would fall before its first day {valid_from}."
+            _("%(unit)s: its last day %(last)s would fall before its first day %(first)s.")
+            % {
+                "unit": unit.code,
+                "last": date_format(valid_to, "SHORT_DATE_FORMAT"),
+                "first": date_format(valid_from, "SHORT_DATE_FORMAT"),
+            }
         )
     unit.full_clean()
     unit.save(update_fields=["valid_from", "valid_to", "active"])

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dti.web.accounts.actors import Actor
 from dti.web.accounts.models import Role
@@ -72,8 +73,11 @@ def _several_with_one(
     weights = _weights(several)
     merge = kind == LineageKind.MERGE
     if len(weights) < 2:
-        side = "predecessors" if merge else "successors"
-        raise InvalidInput(f"A {kind.value} needs at least two {side}.")
+        raise InvalidInput(
+            _("A merge needs at least two predecessors.")
+            if merge
+            else _("A split needs at least two successors.")
+        )
     return record_lineage(
         actor=actor,
         kind=kind,

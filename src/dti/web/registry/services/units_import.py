@@ -25,6 +25,7 @@ from dti.web.accounts.policy import require_role
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_changes, audit_record
 from dti.web.errors import InvalidInput
+from dti.web.problems import problem_texts
 from dti.web.registry.models import Lineage, LineageKind, Province, Unit, UnitGroup
 from dti.web.registry.services.lineage import record_lineage
 
@@ -81,7 +82,7 @@ def _read_tables(path: Path, lineage_path: Path | None) -> tuple[pl.DataFrame, p
             lineage = read_lineage(path, sheet_name=sheet) if sheet else None
     except DataError as exc:
         raise InvalidInput(
-            "The units file has problems.", problems=[str(p) for p in exc.problems]
+            _("The units file has problems."), problems=problem_texts(exc.problems)
         ) from exc
     return frame, lineage
 
@@ -136,7 +137,10 @@ def _parents_set(rows: list[dict[str, Any]], by_code: dict[str, Unit]) -> None:
         unit = by_code[row["unit"]]
         parent = by_code.get(row["parent"] or "")
         if row["parent"] and parent is None:
-            raise InvalidInput(f"row {row['row']}: unknown parent {row['parent']!r}")
+            raise InvalidInput(
+                _("row %(row)s: unknown parent “%(parent)s”")
+                % {"row": row["row"], "parent": row["parent"]}
+            )
         if parent is not None and unit.parent_id != parent.pk:
             unit.parent = parent
             unit.save(update_fields=["parent"])
@@ -171,16 +175,21 @@ def _table_edges(lineage: pl.DataFrame | None, by_code: dict[str, Unit]) -> list
     for n, row in enumerate(rows, start=2):
         src, dst = by_code.get(row["from"]), by_code.get(row["to"])
         if src is None or dst is None:
-            problems.append(f"lineage row {n}: unknown unit {row['from']!r} or {row['to']!r}")
+            problems.append(
+                _("lineage row %(row)s: unknown unit “%(from)s” or “%(to)s”")
+                % {"row": n, "from": row["from"], "to": row["to"]}
+            )
             continue
         if row["kind"] not in LineageKind.values:
-            problems.append(f"lineage row {n}: unknown kind {row['kind']!r}")
+            problems.append(
+                _("lineage row %(row)s: unknown kind “%(kind)s”") % {"row": n, "kind": row["kind"]}
+            )
             continue
         edges.append(
             (LineageKind(row["kind"]), src, dst, row["weight"], row["date"], row["basis"] or "")
         )
     if problems:
-        raise InvalidInput("The lineage table has problems.", problems=problems)
+        raise InvalidInput(_("The lineage table has problems."), problems=problems)
     return edges
 
 
