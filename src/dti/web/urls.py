@@ -85,6 +85,7 @@ urlpatterns = [
     path("evidence/<int:evidence_pk>/", a.evidence_download, name="evidence_download"),
     path("evidence/<int:evidence_pk>/delete/", a.evidence_delete, name="evidence_delete"),
     path("audit/", audit.audit_list, name="audit_list"),
+    path("audit/export.xlsx", audit.audit_export, name="audit_export"),
     # Published results, scorecards, comparison, charts and the decision appendix.
     path("", include("dti.web.results.urls")),
     # The REST API: token authentication, its own 401/404 answers (see dti.web.api).
