@@ -60,4 +60,6 @@ _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 def english_words(text: str) -> list[str]:
     """The common English words in ``text`` outside quotes (in order)."""
     unquoted = _QUOTED.sub(" ", text)
-    return [w for w in re.findall(r"[A-Za-z]+", unquoted) if w.lower() in ENGLISH_WORDS]
+    # Identifiers (valid_from, self_value) are codes, not words of a sentence.
+    words = re.findall(r"[A-Za-z_]+", unquoted)
+    return [w for w in words if "_" not in w and w.lower() in ENGLISH_WORDS]
