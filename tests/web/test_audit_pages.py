@@ -12,14 +12,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
+from tests.web.conftest import entry
+from tests.web.english_detector import english_words, visible_text
 
 from dti.web.assessments.services import assessment_transition, entry_save_self
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.labels import ACTION_LABELS, value_text
 from dti.web.audit.models import AuditEvent
 from dti.web.audit.services import audit_record
-from tests.web.conftest import entry
-from tests.web.english_detector import english_words, visible_text
 
 
 def _admin(world: dict[str, Any]) -> Client:
@@ -155,7 +155,7 @@ def test_the_export_holds_the_filtered_rows_as_text(world: dict[str, Any]) -> No
         action=AuditAction.UNIT_END,
         obj=unit,
         new="2025-06-30",
-        reason="=HYPERLINK(\"http://x\",\"y\")",
+        reason='=HYPERLINK("http://x","y")',
     )
     response = _admin(world).get(reverse("audit_export"), {"unit": unit.pk})
     assert response.status_code == 200
@@ -168,7 +168,7 @@ def test_the_export_holds_the_filtered_rows_as_text(world: dict[str, Any]) -> No
     assert len(rows) == own.count() + of_assessment.count() < AuditEvent.objects.count()
     ended = next(r for r in rows if r[2] == "Đơn vị ngừng hoạt động")
     assert ended[8] == "30/06/2025"
-    assert ended[9] == "=HYPERLINK(\"http://x\",\"y\")"  # text, not a formula
+    assert ended[9] == '\'=HYPERLINK("http://x","y")'  # text, not a formula
     assert sheet.cell(row=2, column=10).data_type == "s"
 
 

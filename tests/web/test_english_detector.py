@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from tests.web.english_detector import english_words, visible_text
 
 

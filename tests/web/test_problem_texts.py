@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from django.utils import translation
+from tests.web.english_detector import english_words
 
 from dti.engine import DataError, Problem
 from dti.engine.messages import ENGLISH, say
 from dti.web.problems import TEXTS, problem_text
-from tests.web.english_detector import english_words
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "dti"
 
@@ -60,7 +60,10 @@ def test_the_command_line_keeps_its_english_text() -> None:
         node="1.2",
     )
     text = str(DataError([problem]))
-    assert "values.csv, row 4, column 'value', node 1.2: numerator 150 exceeds the denominator 139" in text
+    assert (
+        "values.csv, row 4, column 'value', node 1.2: numerator 150 exceeds the denominator 139"
+        in text
+    )
 
 
 def test_a_page_in_vietnamese_says_it_with_vietnamese_numbers() -> None:

@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
-
-from dti.web.assessments.period_import.jobs import values_import_run, values_import_start
 from tests.web.conftest import entry
 from tests.web.english_detector import english_words, visible_text
+
+from dti.web.assessments.period_import.jobs import values_import_run, values_import_start
 
 ROLES = ("admin", "reporter", "outsider", "verifier", "leader")
 
@@ -83,7 +83,9 @@ def test_an_entry_refused_by_the_engine_is_said_in_vietnamese(world: dict[str, A
     assert "tử số 150 lớn hơn mẫu số 139" in page
     assert not _english(response)
     fetched = client.post(
-        url, {"version": 1, "value": "150", "denominator": "139"}, headers={"X-Requested-With": "fetch"}
+        url,
+        {"version": 1, "value": "150", "denominator": "139"},
+        headers={"X-Requested-With": "fetch"},
     ).json()
     assert not english_words(" ".join([fetched["message"], *fetched["problems"]]))
 

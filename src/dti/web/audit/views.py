@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dti.io.cells import neutralise
 from dti.web.accounts.policy import ADMINS
 from dti.web.audit.selectors import AuditFilterForm, AuditRow, audit_events_filtered, audit_rows
 from dti.web.views_common import role_required
@@ -35,7 +36,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 def _workbook(rows: list[AuditRow]) -> bytes:
     out = io.BytesIO()
-    # User text is never a formula or a link in the file (see SECURITY.md).
+    # User text is never a formula or a link in the file, nor one when a user edits the cell
+    # (neutralised, as in every export; see SECURITY.md).
     book = xlsxwriter.Workbook(
         out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )
@@ -60,7 +62,7 @@ def _workbook(rows: list[AuditRow]) -> bytes:
         values = [r.who, r.action, r.subject, r.indicator, r.indicator_name, r.field]
         values += [r.old, r.new, r.reason]
         for c, value in enumerate(values, start=1):
-            sheet.write_string(n, c, value)
+            sheet.write_string(n, c, neutralise(value))
     sheet.set_column(0, 0, 17)
     sheet.set_column(1, 9, 22)
     sheet.freeze_panes(1, 0)
