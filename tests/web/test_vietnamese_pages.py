@@ -158,3 +158,15 @@ def test_a_form_sent_without_its_security_token_is_said_in_vietnamese(
     response = client.post(reverse("framework_upload"), {"text": "code: x"})
     assert response.status_code == 403
     assert not _english(response)
+
+
+def test_the_english_pages_say_the_same_problem_in_english(
+    world: dict[str, Any], settings: Any
+) -> None:
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(world["users"]["reporter"])
+    e = entry(world["mine"], "1.2")
+    url = reverse("entry_save", args=[world["mine"].pk, e.pk])
+    response = _followed(client, url, {"version": 1, "value": "1500", "denominator": "139,5"})
+    assert "numerator 1,500 exceeds the denominator 139.5" in response.content.decode()

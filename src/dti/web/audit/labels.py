@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from dti.web.accounts.models import Role
 from dti.web.assessments.models import Status, Verdict
 from dti.web.audit.actions import AuditAction
 
@@ -88,9 +89,20 @@ FIELD_LABELS: dict[str, Promise] = {
     "number": _("Number"),
     "date": _("Date"),
     "note": _("Note"),
+    "year": _("Year"),
+    "frameworks": _("Frameworks by group"),
+    "username": _("Username"),
+    "role": _("Role"),
+    "units": _("Units"),
 }
 
-_CHOICES: dict[str, object] = {**dict(Status.choices), **dict(Verdict.choices)}
+_CHOICES: dict[str, object] = {
+    **dict(Status.choices),
+    **dict(Verdict.choices),
+    **dict(Role.choices),
+}
+# Numbers that are names rather than quantities: never grouped (2024, not 2.024).
+_PLAIN_NUMBERS = {"year", "version", "code"}
 _DATE_FIELDS = {"self_deadline", "verification_deadline", "self_deadline_override"}
 
 
@@ -124,6 +136,8 @@ def value_text(value: Any, field: str = "") -> str:
         return ""
     if isinstance(value, bool):
         return _g("Yes") if value else _g("No")
+    if isinstance(value, int | float) and field in _PLAIN_NUMBERS:
+        return str(value)
     if isinstance(value, int | float):
         number = int(value) if isinstance(value, float) and value.is_integer() else value
         return formats.number_format(number, use_l10n=True, force_grouping=True)

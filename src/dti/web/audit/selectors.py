@@ -40,8 +40,8 @@ class AuditFilterForm(forms.Form):
         queryset=Period.objects.order_by("-year"), required=False, label=_("Period")
     )
     action = forms.ChoiceField(required=False, label=_("Action"))
-    date_from = forms.DateField(required=False, label=_("From"))
-    date_to = forms.DateField(required=False, label=_("To"))
+    date_from = forms.DateField(required=False, label=_("From date"))
+    date_to = forms.DateField(required=False, label=_("To date"))
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
