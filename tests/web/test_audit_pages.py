@@ -78,6 +78,12 @@ def test_a_value_that_is_a_mapping_reads_as_labelled_fields() -> None:
     assert shown == "Đơn vị tiền thân: xa-a; Đơn vị kế thừa: xa-b; Trọng số: 0,6"
 
 
+def test_a_role_is_named_only_where_the_field_is_a_role() -> None:
+    with translation.override("vi"):
+        shown = value_text({"username": "admin", "role": "admin", "year": 2024})
+    assert shown == "Tên đăng nhập: admin; Vai trò: Quản trị viên; Năm: 2024"
+
+
 def test_a_unit_history_has_no_raw_dicts_or_field_names(world: dict[str, Any]) -> None:
     unit = world["units"]["a"]
     audit_record(

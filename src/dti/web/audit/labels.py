@@ -96,11 +96,9 @@ FIELD_LABELS: dict[str, Promise] = {
     "units": _("Units"),
 }
 
-_CHOICES: dict[str, object] = {
-    **dict(Status.choices),
-    **dict(Verdict.choices),
-    **dict(Role.choices),
-}
+_CHOICES: dict[str, object] = {**dict(Status.choices), **dict(Verdict.choices)}
+# A role's name only where the field is a role ("admin" is also a username).
+_ROLES: dict[str, object] = dict(Role.choices)
 # Numbers that are names rather than quantities: never grouped (2024, not 2.024).
 _PLAIN_NUMBERS = {"year", "version", "code"}
 _DATE_FIELDS = {"self_deadline", "verification_deadline", "self_deadline_override"}
@@ -150,6 +148,8 @@ def value_text(value: Any, field: str = "") -> str:
     if isinstance(value, list):
         return ", ".join(value_text(v, field) for v in value)
     text = str(value)
+    if field == "role" and text in _ROLES:
+        return str(_ROLES[text])
     if text in _CHOICES:
         return str(_CHOICES[text])
     if field in _DATE_FIELDS or (len(text) >= 10 and text[4:5] == "-" and text[7:8] == "-"):
