@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
-from tests.web.conftest import entry
+from tests.web.conftest import advance, entry
 from tests.web.english_detector import english_words, visible_text
 
 from dti.web.assessments.period_import.jobs import values_import_run, values_import_start
@@ -45,6 +45,9 @@ def _pages(world: dict[str, Any]) -> list[str]:
         reverse("assessment_detail", args=[world["theirs"].pk]),
         reverse("audit_list"),
         reverse("password_change"),
+        reverse("public_index"),
+        reverse("results_compare"),
+        reverse("results_decision", args=[period.pk]),
     ]
 
 
@@ -170,3 +173,19 @@ def test_the_english_pages_say_the_same_problem_in_english(
     url = reverse("entry_save", args=[world["mine"].pk, e.pk])
     response = _followed(client, url, {"version": 1, "value": "1500", "denominator": "139,5"})
     assert "numerator 1,500 exceeds the denominator 139.5" in response.content.decode()
+
+
+def test_a_refused_save_answers_the_page_script_in_vietnamese(world: dict[str, Any]) -> None:
+    client = Client()
+    advance(world, world["mine"], "submitted")
+    client.force_login(world["users"]["verifier"])  # sees it now, may not fill it in
+    e = entry(world["mine"], "1.1")
+    response = client.post(
+        reverse("entry_save", args=[world["mine"].pk, e.pk]),
+        {"version": 1, "value": "1"},
+        headers={"X-Requested-With": "fetch"},
+    )
+    assert response.status_code == 403
+    data = response.json()
+    assert data["code"] == "forbidden" and data["message"]
+    assert not english_words(data["message"])
