@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Path, Router
 
 from dti.web.accounts.policy import can_view_assessment
@@ -91,14 +92,14 @@ def _visible(request: HttpRequest, assessment_id: int) -> Assessment:
         .first()
     )
     if assessment is None or not can_view_assessment(auth_user(request), assessment):
-        raise not_found("No such assessment.")
+        raise not_found(_("No such assessment."))
     return assessment
 
 
 @router.get("/periods/{period_id}/assessments", response={200: list[AssessmentOut], **TOKEN_READ})
 def period_assessments(request: HttpRequest, period_id: PathId) -> Any:
     if not Period.objects.filter(pk=period_id).exists():
-        raise not_found("No such period.")
+        raise not_found(_("No such period."))
     qs = assessments_for(auth_user(request)).filter(period_id=period_id)
     return [_summary(a) for a in qs]
 
@@ -150,7 +151,9 @@ def entry_put(
     a = _visible(request, assessment_id)
     entry = a.entries.filter(indicator=indicator).first()
     if entry is None:
-        raise not_found(f"The assessment has no indicator {indicator}.")
+        raise not_found(
+            _("The assessment has no indicator %(indicator)s.") % {"indicator": indicator}
+        )
     entry.assessment = a
     _save(request, entry, data, ["indicator", indicator])
     return _saved(a.pk, [indicator])
@@ -178,7 +181,7 @@ def entries_put(request: HttpRequest, assessment_id: PathId, data: BatchIn) -> A
         if code in codes[:i]
     ]
     if problems:
-        raise ApiError(ErrorCode.INVALID, "The batch was refused; nothing was saved.", problems)
+        raise ApiError(ErrorCode.INVALID, _("The batch was refused; nothing was saved."), problems)
     with transaction.atomic():
         for i, item in enumerate(data.entries):
             entry = entries[item.indicator]
