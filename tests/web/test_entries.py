@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import translation
 from tests.web.conftest import advance, entry
 
 from dti.web.assessments.models import Verdict
@@ -80,7 +81,7 @@ def test_every_save_is_audited_with_old_and_new(world: dict[str, Any]) -> None:
 def test_bad_values_are_refused_with_the_engines_reason(
     world: dict[str, Any], code: str, kw: dict[str, Any], fragment: str
 ) -> None:
-    with pytest.raises(InvalidInput) as info:
+    with pytest.raises(InvalidInput) as info, translation.override("en"):
         save(world, code, **kw)
     assert any(fragment in p for p in info.value.problems), info.value.problems
     assert entry(world["mine"], code).version == 1

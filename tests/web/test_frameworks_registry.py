@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from tests.web.conftest import FIXTURES
 
 from dti.web.errors import InvalidInput
@@ -22,17 +23,18 @@ def test_a_broken_framework_lists_problems_by_node_and_field(world: dict[str, An
         .replace("max: 20\n        rule: {type: ratio", "max: 25\n        rule: {type: ratio")
     )
     text = text.replace("type: count, per_item: 2", "type: counter, per_item: 2")
-    with pytest.raises(InvalidInput) as info:
+    with pytest.raises(InvalidInput) as info, translation.override("en"):
         framework_store(actor=world["users"]["admin"], yaml_text=text, file_name="bad.yaml")
     problems = "\n".join(info.value.problems)
-    assert "node 1.3" in problems and "unknown rule 'counter'" in problems
+    assert "indicator 1.3" in problems and "unknown rule “counter”" in problems
 
 
 def test_upload_page_shows_problems(world: dict[str, Any], client: Any) -> None:
     client.force_login(world["users"]["admin"])
     response = client.post(reverse("framework_upload"), {"text": "code: x\nname: {vi: X}\n"})
     assert response.status_code == 200
-    assert "is required but missing" in response.content.decode()
+    # In Vietnamese, the default (English on the English pages: test_problem_texts).
+    assert "trường “years”: bắt buộc nhưng chưa có" in response.content.decode()
 
 
 def test_framework_tree_is_readable(world: dict[str, Any], client: Any) -> None:

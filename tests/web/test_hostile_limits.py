@@ -30,7 +30,7 @@ def test_an_api_body_over_the_limit_is_413_in_the_error_shape(world: dict[str, A
     )
     assert response.status_code == 413
     error = response.json()["error"]
-    assert error["code"] == "too_large" and "bytes" in error["message"]
+    assert error["code"] == "too_large" and "byte" in error["message"]
     assert AuditEvent.objects.count() == before
 
 

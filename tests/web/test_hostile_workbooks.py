@@ -91,12 +91,12 @@ def unknown_indicator(wb: Any) -> None:
 
 
 CASES: list[tuple[str, Edit, str]] = [
-    ("values sheet renamed", rename_values_sheet, "sheet 'Tự đánh giá' is missing"),
-    ("info sheet renamed", rename_info_sheet, "sheet 'Thông tin' is missing"),
+    ("values sheet renamed", rename_values_sheet, "sheet “Tự đánh giá” is missing"),
+    ("info sheet renamed", rename_info_sheet, "sheet “Thông tin” is missing"),
     ("merged cells", merge_value_cells, "merged cells"),
     ("a date where a number belongs", date_for_a_number, "a date"),
     ("a number above the maximum", out_of_range, "exceed the maximum"),
-    ("a negative number", negative, "node 1.2"),
+    ("a negative number", negative, "indicator 1.2"),
     ("a duplicate row", duplicate_row, "1.1"),
     ("another framework", another_framework, "framework is ict-2020"),
     ("another unit", another_unit, "unit is so-b"),
@@ -200,5 +200,5 @@ def test_a_template_reaching_past_the_bound_is_refused_naming_the_sheet(
             file_name="tu-danh-gia.xlsx",
         )
     text = " | ".join(info.value.problems)
-    assert says in text and "tu-danh-gia.xlsx, sheet 'Tự đánh giá'" in text, text
+    assert says in text and "tu-danh-gia.xlsx, sheet “Tự đánh giá”" in text, text
     assert _state() == before

@@ -43,9 +43,13 @@ def csv(*rows: str) -> SimpleUploadedFile:
 
 
 def started(world: dict[str, Any], upload: SimpleUploadedFile) -> ValuesImport:
-    """Start an import as the admin and run it here (the view runs it in a thread)."""
-    job = values_import_start(actor=world["users"]["admin"], period=world["period"], upload=upload)
-    return values_import_run(job.pk)
+    """Start an import as the admin and run it here (the view runs it in a thread), its
+    messages in English (the pages' own language is tested in test_vietnamese_pages)."""
+    with translation.override("en"):
+        job = values_import_start(
+            actor=world["users"]["admin"], period=world["period"], upload=upload
+        )
+        return values_import_run(job.pk)
 
 
 def test_values_of_several_units_are_written_audited_and_scored(world: dict[str, Any]) -> None:
@@ -89,7 +93,7 @@ def test_an_unchanged_value_is_neither_written_nor_audited(world: dict[str, Any]
 @pytest.mark.parametrize(
     ("rows", "expected"),
     [
-        (["so-a,2023,9.9,1,,"], "unknown indicator '9.9'"),
+        (["so-a,2023,9.9,1,,"], "unknown indicator “9.9”"),
         (["so-a,2023,1.1,2,,"], "must be 1 (done) or 0 (not done)"),
         (["so-a,2023,1.1,1,,", "so-a,2023,1.1,0,,"], "duplicate row"),
         (["so-a,2023,2.3,50,,"], "does not apply to group so"),
@@ -358,7 +362,7 @@ def test_binary_posing_as_csv_fails_with_a_message(world: dict[str, Any]) -> Non
     job = started(world, SimpleUploadedFile("so-lieu.csv", EXE))
     job.refresh_from_db()  # stored as shown: no NUL (PostgreSQL's JSON refuses it)
     assert job.state == ImportState.FAILED
-    assert "required column 'unit' is missing" in job.problems[0]
+    assert "required column “unit” is missing" in job.problems[0]
     assert all("\x00" not in p and len(p) <= 500 for p in job.problems)
     assert not AuditEvent.objects.filter(action="entry_import").exists()
 
@@ -373,5 +377,5 @@ def test_a_values_table_reaching_past_the_bound_fails_naming_the_sheet(
     job = started(world, SimpleUploadedFile("so-lieu.xlsx", path.read_bytes()))
     assert job.state == ImportState.FAILED
     text = " ".join([job.step, *job.problems])
-    assert "sheet 'values'" in text and "reaches XFD1048576" in text, text
+    assert "sheet “values”" in text and "reaches XFD1048576" in text, text
     assert entry(world["mine"], "1.1").self_value is None

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 from tests.web.conftest import entry
 
@@ -86,7 +87,7 @@ def test_bad_cells_are_all_listed_and_nothing_is_saved(
             "2.1": (7, 5, None, None),
         },
     )
-    with pytest.raises(InvalidInput) as info:
+    with pytest.raises(InvalidInput) as info, translation.override("en"):
         assessment_import_workbook(
             actor=world["users"]["reporter"],
             assessment=world["mine"],
@@ -95,7 +96,7 @@ def test_bad_cells_are_all_listed_and_nothing_is_saved(
         )
     problems = info.value.problems
     assert any(
-        "sheet 'Tự đánh giá'" in p and "column 'E (Giá trị)'" in p and "'nhiều'" in p
+        "sheet “Tự đánh giá”" in p and "column “E (Giá trị)”" in p and "“nhiều”" in p
         for p in problems
     ), problems
     assert entry(world["mine"], "1.1").self_value is None
@@ -105,7 +106,7 @@ def test_bad_cells_are_all_listed_and_nothing_is_saved(
         tmp_path,
         {"1.1": (1, None, None, None), "2.2": (25, None, None, None), "2.1": (7, 5, None, None)},
     )
-    with pytest.raises(InvalidInput) as info:
+    with pytest.raises(InvalidInput) as info, translation.override("en"):
         assessment_import_workbook(
             actor=world["users"]["reporter"],
             assessment=world["mine"],
@@ -114,8 +115,8 @@ def test_bad_cells_are_all_listed_and_nothing_is_saved(
         )
     problems = info.value.problems
     assert len(problems) == 2, problems
-    assert all("sheet 'Tự đánh giá', row" in p for p in problems)
-    assert any("node 2.2" in p and "exceed the maximum" in p for p in problems)
+    assert all("sheet “Tự đánh giá”, row" in p for p in problems)
+    assert any("indicator 2.2" in p and "exceed the maximum" in p for p in problems)
     assert entry(world["mine"], "1.1").self_value is None
 
 
@@ -136,7 +137,7 @@ def test_a_docx_posing_as_xlsx_is_refused(world: dict[str, Any], tmp_path: Path)
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<document/>")
-    with pytest.raises(InvalidInput) as info:
+    with pytest.raises(InvalidInput) as info, translation.override("en"):
         assessment_import_workbook(
             actor=world["users"]["reporter"],
             assessment=world["mine"],

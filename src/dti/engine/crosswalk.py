@@ -27,6 +27,7 @@ from dti.engine.errors import FrameworkError, Problem
 from dti.engine.framework import Framework, HistoryMethod, Node
 from dti.engine.history import derive_previous
 from dti.engine.lineage import Registry
+from dti.engine.messages import say
 from dti.engine.safe_yaml import load_yaml
 from dti.engine.scoring import ScoreResult
 
@@ -55,7 +56,9 @@ class Crosswalk(BaseModel):
             if fw.code != expected:
                 problems.append(
                     Problem(
-                        f"crosswalk is for {expected!r}, not {fw.code!r}", file=file, field=side
+                        say("crosswalk_wrong_framework", expected=expected, framework=fw.code),
+                        file=file,
+                        field=side,
                     )
                 )
                 continue
@@ -64,7 +67,12 @@ class Crosswalk(BaseModel):
             for code in codes:
                 if code not in known:
                     problems.append(
-                        Problem(f"no node {code!r} in {fw.code}", file=file, node=code, field=side)
+                        Problem(
+                            say("crosswalk_unknown_node", code=code, framework=fw.code),
+                            file=file,
+                            node=code,
+                            field=side,
+                        )
                     )
             seen: set[str] = set()
             for code in codes:
@@ -73,7 +81,7 @@ class Crosswalk(BaseModel):
                     if below & seen:
                         problems.append(
                             Problem(
-                                "mapped twice (itself or with an ancestor/descendant)",
+                                say("crosswalk_mapped_twice"),
                                 file=file,
                                 node=code,
                                 field=side,
@@ -105,7 +113,11 @@ def load_crosswalk(path: str | Path) -> Crosswalk:
     except ValidationError as exc:
         raise FrameworkError(
             [
-                Problem(e["msg"], file=path.name, field=".".join(str(p) for p in e["loc"]))
+                Problem(
+                    say("field_invalid", detail=e["msg"]),
+                    file=path.name,
+                    field=".".join(str(p) for p in e["loc"]),
+                )
                 for e in exc.errors()
             ],
             title="invalid crosswalk",

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from dti.engine.errors import Problem
 from dti.engine.framework import HistoryMethod
 from dti.engine.lineage import CONTINUING_KINDS, SHARING_KINDS, Absorption, EventKind, Registry
+from dti.engine.messages import say
 
 __all__ = ["Derived", "Resolver"]
 
@@ -181,10 +182,7 @@ class Resolver:
         if not alongside:
             return None
         return Problem(
-            f"unit {unit!r} has its own value for {period} and is also formed by a merge of "
-            f"{', '.join(alongside)}, which have theirs: if {unit!r} went on under its code and "
-            f"took them in, record the event as 'absorb' (or add a merge row from {unit!r} to "
-            f"{unit!r}); if it is a new unit, give it a new code",
+            say("own_value_and_merge", unit=unit, period=period, units=tuple(alongside)),
             file="lineage",
             column="kind",
             node=rest[0] if rest else None,

@@ -17,6 +17,7 @@ import polars as pl
 
 from dti.engine.compiled import EPS, F64, I64, CompiledFramework
 from dti.engine.errors import Problem
+from dti.engine.messages import Message, say
 
 __all__ = ["DirectRows", "expand_direct"]
 
@@ -87,7 +88,7 @@ class _Expander:
         self.problems: list[Problem] = []
         self.codes = direct["indicator"].cast(pl.String).to_list()
 
-    def problem(self, i: int, column: str, message: str) -> None:
+    def problem(self, i: int, column: str, message: Message) -> None:
         row = self.direct["row"][i]
         self.problems.append(
             Problem(message, file=self.source, row=int(row), column=column, node=self.codes[i])
@@ -104,23 +105,27 @@ class _Expander:
             self.problem(
                 i,
                 "applicable_max",
-                f"applicable maximum {applicable_max:g} of node {code} must lie between 0 and "
-                f"its maximum {node_max:g}",
+                say(
+                    "applicable_max_out_of_range",
+                    applicable_max=applicable_max,
+                    node=code,
+                    maximum=node_max,
+                ),
             )
             applicable_max = node_max
         total = cf.framework.scale.total
         if v < 0:
-            self.problem(i, "value", f"value {v:g} is negative")
+            self.problem(i, "value", say("value_negative", value=v))
         elif node.input == "index" and v > 1 + EPS:
-            self.problem(i, "value", f"index {v:g} of node {code} must lie between 0 and 1")
+            self.problem(i, "value", say("index_out_of_range", value=v, node=code))
         elif node.input == "points" and v > applicable_max + EPS:
             self.problem(
                 i,
                 "value",
-                f"points {v:g} exceed node {code}'s applicable maximum {applicable_max:g}",
+                say("points_exceed_node", points=v, node=code, maximum=applicable_max),
             )
         elif node.input == "scale" and v > total + EPS:
-            self.problem(i, "value", f"score {v:g} of {code} exceeds the scale total {total:g}")
+            self.problem(i, "value", say("score_exceeds_scale", score=v, node=code, total=total))
         if np.isnan(v):
             share = 0.0  # nothing entered
         elif node.input == "index":
@@ -166,7 +171,7 @@ def expand_direct(
     if "denominator" in direct.columns:
         for at in np.flatnonzero(direct["denominator"].is_not_null().to_numpy()).tolist():
             expander.problem(
-                at, "denominator", f"node {expander.codes[at]} is given directly: no denominator"
+                at, "denominator", say("direct_without_denominator", node=expander.codes[at])
             )
     keys = direct.select(pl.col("unit").cast(pl.String), pl.col("period").cast(pl.String)).rows()
     rows_out: list[int] = []

@@ -5,12 +5,15 @@
     └── DataError        input data is malformed (every problem listed)
 
 Each error carries a list of :class:`Problem`; each problem says *where* (file, sheet, row,
-column, indicator code, field) and *what*. Messages are meant for officials, not programmers.
+column, indicator code, field) and *what*. Messages are meant for officials, not programmers:
+the *what* is a :class:`~dti.engine.messages.Message` (English, with the code and parameters
+another layer renders in the user's language).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = ["DataError", "DtiError", "FrameworkError", "Problem"]
 
@@ -26,6 +29,16 @@ class Problem:
     column: str | None = None
     node: str | None = None
     field: str | None = None
+
+    @property
+    def code(self) -> str | None:
+        """The message's code (see :data:`dti.engine.messages.ENGLISH`); ``None`` for plain
+        text (the command line's own refusals)."""
+        return getattr(self.message, "code", None)
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(getattr(self.message, "params", {}))
 
     def location(self) -> str:
         parts: list[str] = []

@@ -25,6 +25,7 @@ from dti.engine.derivation import Resolver
 from dti.engine.errors import DataError, Problem
 from dti.engine.framework import HistoryMethod
 from dti.engine.lineage import Registry
+from dti.engine.messages import say
 from dti.engine.rounding import round_column, round_published
 
 __all__ = ["attach_previous", "derive_previous"]
@@ -134,9 +135,7 @@ def _partial_problem(
     unit: str, period: str, missing: tuple[str, ...], rest: Sequence[object]
 ) -> Problem:
     return Problem(
-        f"the {period} value of {unit!r} cannot be derived: its predecessor(s) "
-        f"{', '.join(missing)} have none, and the framework refuses partial history "
-        "(history_partial: refuse)",
+        say("history_partial_refused", period=period, unit=unit, missing=tuple(missing)),
         file="lineage",
         column="from",
         node=str(rest[0]) if rest else None,

@@ -26,6 +26,7 @@ from enum import StrEnum
 import polars as pl
 
 from dti.engine.errors import DataError, Problem
+from dti.engine.messages import Message, say
 
 __all__ = ["LINEAGE_COLUMNS", "Absorption", "EventKind", "Registry", "edges_from_predecessors"]
 
@@ -143,26 +144,30 @@ class Registry:
         kinds = {k.value for k in EventKind}
         problems: list[Problem] = []
 
-        def add(row: int, column: str, message: str) -> None:
+        def add(row: int, column: str, message: Message) -> None:
             problems.append(Problem(message, file="lineage", row=row, column=column))
 
         for row, edge in enumerate(self.edges.iter_rows(named=True), start=1):
             for side in ("from", "to"):
                 if edge[side] not in codes:
-                    add(row, side, f"unit {edge[side]!r} is not in the units table")
+                    add(row, side, say("unit_not_in_units_table", unit=edge[side]))
             if edge["kind"] not in kinds:
-                add(row, "kind", f"unknown kind {edge['kind']!r} (use {', '.join(sorted(kinds))})")
+                add(
+                    row,
+                    "kind",
+                    say("lineage_kind_unknown", kind=edge["kind"], kinds=tuple(sorted(kinds))),
+                )
             if edge["from"] == edge["to"] and not self._continues(edge):
-                add(row, "to", _SELF_EDGE)
+                add(row, "to", say("self_succession"))
             if edge["weight"] is not None and edge["weight"] <= 0:
-                add(row, "weight", "weight must be positive")
+                add(row, "weight", say("weight_not_positive"))
         problems += self._mixed_continuation_problems()
         if problems:
             raise DataError(problems, title="invalid lineage")
         cycle = self._find_cycle()
         if cycle:
             raise DataError(
-                Problem(f"lineage has a cycle: {' → '.join(cycle)}", file="lineage"),
+                Problem(say("lineage_cycle", cycle=" → ".join(cycle)), file="lineage"),
                 title="invalid lineage",
             )
 
@@ -189,10 +194,11 @@ class Registry:
             if merged.height:
                 problems.append(
                     Problem(
-                        f"unit {unit!r} absorbs some units but is formed by a merge of "
-                        f"{', '.join(sorted(merged['from'].to_list()))}: record every edge into "
-                        f"{unit!r} as 'absorb' (it goes on under its code) or every one as "
-                        "'merge' (a new unit)",
+                        say(
+                            "absorb_and_merge",
+                            unit=unit,
+                            units=tuple(sorted(merged["from"].to_list())),
+                        ),
                         file="lineage",
                         column="kind",
                     )
@@ -275,11 +281,6 @@ class Registry:
         descendants = _reach({unit}, self.successor_map())
         members = _reach({unit}, preds) | _reach(descendants, preds) | descendants
         return self.edges.filter(pl.col("from").is_in(members) & pl.col("to").is_in(members))
-
-
-_SELF_EDGE = (
-    "a unit cannot succeed itself, except in a merge or absorption that takes other units in"
-)
 
 
 def _reach(start: set[str], graph: dict[str, list[str]]) -> set[str]:

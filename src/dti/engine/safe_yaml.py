@@ -16,6 +16,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import Node
 
 from dti.engine.errors import FrameworkError, Problem
+from dti.engine.messages import say
 
 __all__ = ["MAX_YAML_BYTES", "load_yaml"]
 
@@ -65,19 +66,23 @@ _NoAliasLoader.add_constructor("tag:yaml.org,2002:int", _NoAliasLoader.construct
 def load_yaml(text: str | bytes, *, file: str | None = None) -> Any:
     """Parse YAML text safely; any failure becomes a :class:`FrameworkError`."""
     if len(text) > MAX_YAML_BYTES:
-        raise FrameworkError(Problem(f"file is larger than {MAX_YAML_BYTES:,} bytes", file=file))
+        raise FrameworkError(Problem(say("yaml_too_large", limit=MAX_YAML_BYTES), file=file))
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise FrameworkError(Problem(f"not UTF-8 text ({exc.reason})", file=file)) from exc
+            raise FrameworkError(Problem(say("not_utf8", reason=exc.reason), file=file)) from exc
     try:
         return yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise FrameworkError(Problem(f"not valid YAML{where}: {problem}", file=file)) from exc
+        message = (
+            say("yaml_invalid_at", line=mark.line + 1, column=mark.column + 1, detail=problem)
+            if mark
+            else say("yaml_invalid", detail=problem)
+        )
+        raise FrameworkError(Problem(message, file=file)) from exc
     except (ValueError, OverflowError) as exc:
         # A scalar PyYAML resolves but cannot build (a date such as 2025-02-30).
-        raise FrameworkError(Problem(f"not valid YAML: {exc}", file=file)) from exc
+        raise FrameworkError(Problem(say("yaml_invalid", detail=str(exc)), file=file)) from exc

@@ -12,6 +12,7 @@ import polars as pl
 from openpyxl.utils import get_column_letter
 
 from dti.engine.errors import DataError, Problem
+from dti.engine.messages import say
 from dti.io.cells import AMBIGUOUS_NUMBER, parse_flag_expr, parse_number_expr
 from dti.io.workbook import TEMPORAL, Sheet, cell_number, cell_text
 
@@ -41,7 +42,7 @@ def select_columns(
         raise DataError(
             [
                 sheet.problem(
-                    f"required column {c!r} is missing (found: {', '.join(sheet.header)})",
+                    say("column_required_found", column=c, found=tuple(sheet.header)),
                     row=sheet.first_row - 1,
                     column=c,
                 )
@@ -66,7 +67,7 @@ def select_columns(
             if isinstance(cell, TEMPORAL):
                 problems.append(
                     sheet.problem(
-                        f"a date ({cell}) where text or a number belongs",
+                        say("date_in_cell", value=str(cell)),
                         row=sheet.row_number(n),
                         column=column_label(i, name, sheet),
                     )
@@ -109,13 +110,15 @@ def column_label(i: int, name: str, sheet: Sheet) -> str:
 
 
 def bad_cells(
-    frame: pl.DataFrame, sheet: Sheet, bad: pl.Expr, column: str, message: str
+    frame: pl.DataFrame, sheet: Sheet, bad: pl.Expr, column: str, code: str
 ) -> list[Problem]:
+    """A problem ``code`` (its ``value``: the cell's text) for each cell of ``column`` where
+    ``bad`` holds."""
     index = {h: i for i, h in enumerate(sheet.header)}
     label = column_label(index.get(column, 0), column, sheet)
     hits = frame.filter(bad).select("row", pl.col(column).alias("text"))
     return [
-        sheet.problem(message.format(text=text), row=row, column=label)
+        sheet.problem(say(code, value=text), row=row, column=label)
         for row, text in hits.head(50).iter_rows()
     ]
 
@@ -151,10 +154,9 @@ def parse_values(
             sheet,
             ambiguous,
             text_col,
-            "{text!r} is ambiguous: write it without the dot for thousands (1800) "
-            "or with a decimal comma (1,8)",
+            "number_ambiguous",
         )
-        problems += bad_cells(parsed, sheet, bad & ~ambiguous, text_col, "{text!r} is not a number")
+        problems += bad_cells(parsed, sheet, bad & ~ambiguous, text_col, "not_a_number")
     if "applicable" in frame.columns:
         text = pl.col("applicable")
         bad = (
@@ -162,9 +164,7 @@ def parse_values(
             & (text.str.strip_chars() != "")
             & parse_flag_expr("applicable").is_null()
         )
-        problems += bad_cells(
-            frame, sheet, bad, "applicable", "{text!r} is not yes/no (use 1/0, có/không, x)"
-        )
+        problems += bad_cells(frame, sheet, bad, "applicable", "not_yes_no")
     if problems:
         raise DataError(problems)
     dropped = ("value", "denominator", "applicable", typed(value_col), typed(denominator_col))
@@ -177,7 +177,7 @@ def check_key_cells(frame: pl.DataFrame, sheet: Sheet, columns: Iterable[str]) -
     problems: list[Problem] = []
     for c in columns:
         bad = pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "")
-        problems += bad_cells(frame, sheet, bad, c, "is empty")
+        problems += bad_cells(frame, sheet, bad, c, "cell_empty")
     if problems:
         raise DataError(problems)
 
@@ -203,9 +203,7 @@ def parse_dates(frame: pl.DataFrame, sheet: Sheet, columns: Iterable[str]) -> pl
     for c in columns:
         text = pl.col(c)
         bad = text.is_not_null() & (text.str.strip_chars() != "") & _date_expr(c).is_null()
-        problems += bad_cells(
-            frame, sheet, bad, c, "{text!r} is not a date (use 2025-07-01 or 01/07/2025)"
-        )
+        problems += bad_cells(frame, sheet, bad, c, "not_a_date")
     if problems:
         raise DataError(problems)
     return frame.with_columns(_date_expr(c).alias(c) for c in columns)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dti.engine.errors import DataError, Problem
+from dti.engine.messages import say
 from dti.io.cells import parse_flag_expr
 from dti.io.columns import bad_cells, parse_values, select_columns
 from dti.io.workbook import Rows, cell_text, sheet_from_rows
@@ -62,7 +63,9 @@ def read_template(file: str, sheets: Rows) -> tuple[pl.DataFrame, TemplateInfo]:
     if missing:
         raise DataError(
             [
-                Problem(f"{label!r} is missing", file=file, sheet=TEMPLATE_INFO_SHEET)
+                Problem(
+                    say("template_field_missing", label=label), file=file, sheet=TEMPLATE_INFO_SHEET
+                )
                 for label in missing
             ]
         )
@@ -92,7 +95,7 @@ def read_template(file: str, sheets: Rows) -> tuple[pl.DataFrame, TemplateInfo]:
         sheet,
         bad_flag,
         "Không áp dụng",
-        "{text!r} is not yes/no (use x to mark not applicable)",
+        "not_yes_no_template",
     )
     if problems:
         raise DataError(problems)

@@ -120,6 +120,21 @@ MESSAGES: Final = (
     WRONG_MAIN_TYPE,
 )
 
+# Each refusal's code in the problem catalogue (dti.engine.messages), where a workbook's
+# refusal is reported as a problem.
+CODES: Final = {
+    NOT_A_PACKAGE: "office_not_a_package",
+    TOO_MANY_PARTS: "office_too_many_parts",
+    UNSAFE_PATH: "office_unsafe_path",
+    ENCRYPTED_PART: "office_encrypted_part",
+    MACROS: "office_macros",
+    EXECUTABLE: "office_executable",
+    NO_CONTENT_TYPES: "office_no_content_types",
+    BAD_CONTENT_TYPES: "office_bad_content_types",
+    MISSING_MAIN_PART: "office_missing_main_part",
+    WRONG_MAIN_TYPE: "office_wrong_main_type",
+}
+
 
 class OfficeDocumentError(Exception):
     """Why an Office upload was refused: ``message`` (one of :data:`MESSAGES`) and ``params``."""
@@ -128,6 +143,10 @@ class OfficeDocumentError(Exception):
         self.message = message
         self.params = params
         super().__init__(message % params)
+
+    @property
+    def code(self) -> str:
+        return CODES[self.message]
 
 
 # What a damaged archive raises while its directory or a member's first bytes are read.

@@ -9,6 +9,7 @@ import polars as pl
 
 from dti.engine.errors import DataError
 from dti.engine.lineage import LINEAGE_COLUMNS
+from dti.engine.messages import say
 from dti.io.columns import bad_cells, check_key_cells, number_expr, parse_dates, select_columns
 from dti.io.workbook import read_sheet
 
@@ -36,7 +37,7 @@ def read_units(path: str | Path, *, check_predecessors: bool = True) -> pl.DataF
     if duplicated.height:
         raise DataError(
             [
-                sheet.problem(f"duplicate unit code {code!r}", row=row, column="unit")
+                sheet.problem(say("duplicate_unit_code", unit=code), row=row, column="unit")
                 for code, row in duplicated.select("unit", "row").iter_rows()
             ]
         )
@@ -53,7 +54,7 @@ def read_units(path: str | Path, *, check_predecessors: bool = True) -> pl.DataF
             if pred and pred not in codes:
                 problems.append(
                     sheet.problem(
-                        f"predecessor {pred!r} of {code!r} is not a known unit",
+                        say("predecessor_unknown", predecessor=pred, unit=code),
                         row=row,
                         column="predecessors",
                     )
@@ -83,7 +84,7 @@ def read_lineage(path: str | Path, *, sheet_name: str | None = None) -> pl.DataF
     frame = parse_dates(frame, sheet, ("date",))
     weight = number_expr(frame, "weight")
     bad = pl.col("weight").is_not_null() & (pl.col("weight") != "") & weight.is_null()
-    problems = bad_cells(frame, sheet, bad, "weight", "{text!r} is not a number")
+    problems = bad_cells(frame, sheet, bad, "weight", "not_a_number")
     if problems:
         raise DataError(problems)
     return frame.select(

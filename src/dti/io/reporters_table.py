@@ -12,6 +12,7 @@ from pathlib import Path
 import xlsxwriter
 
 from dti.engine.errors import DataError
+from dti.engine.messages import say
 from dti.io.workbook import cell_text, read_sheet
 from dti.io.workbook_safety import column_letters
 
@@ -65,8 +66,11 @@ def read_reporters(path: Path) -> list[ReporterRow]:
         raise DataError(
             [
                 sheet.problem(
-                    f"required column {REPORTER_HEADERS[f]!r} is missing "
-                    f"(found: {', '.join(h for h in sheet.header if h)})",
+                    say(
+                        "column_required_found",
+                        column=REPORTER_HEADERS[f],
+                        found=", ".join(h for h in sheet.header if h),
+                    ),
                     row=sheet.first_row - 1,
                     column=REPORTER_HEADERS[f],
                 )

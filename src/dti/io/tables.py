@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from dti.engine.errors import DataError, Problem
+from dti.engine.messages import say
 from dti.io.cells import parse_number_expr
 from dti.io.columns import bad_cells, check_key_cells, parse_values, select_columns
 from dti.io.filled_template import (
@@ -57,7 +58,7 @@ def _applicable_max(frame: pl.DataFrame, sheet: Sheet) -> pl.DataFrame:
     number = parse_number_expr("applicable_max")
     text = pl.col("applicable_max")
     bad = text.is_not_null() & (text.str.strip_chars() != "") & number.is_null()
-    problems = bad_cells(frame, sheet, bad, "applicable_max", "{text!r} is not a number")
+    problems = bad_cells(frame, sheet, bad, "applicable_max", "not_a_number")
     if problems:
         raise DataError(problems)
     return frame.with_columns(number.alias("applicable_max"))
@@ -88,8 +89,7 @@ def read_values(
             missing = next(name for name in template_sheets if name not in sheets)
             raise DataError(
                 Problem(
-                    f"the self-assessment template's sheet {missing!r} is missing (found: "
-                    f"{', '.join(sheets)}); do not rename or delete the template's sheets",
+                    say("template_sheet_missing", sheet=missing, found=tuple(sheets)),
                     file=path.name,
                 )
             )

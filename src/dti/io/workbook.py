@@ -15,6 +15,7 @@ import polars as pl
 from python_calamine import CalamineSheet, CalamineWorkbook, SheetTypeEnum
 
 from dti.engine.errors import DataError, Problem
+from dti.engine.messages import Message, say
 from dti.io.workbook_safety import column_letters, scan_workbook, unreadable
 
 __all__ = [
@@ -49,7 +50,7 @@ class Sheet:
         """The row number in the user's file of ``rows[index]``."""
         return self.numbers[index] if self.numbers is not None else self.first_row + index
 
-    def problem(self, message: str, *, row: int, column: str) -> Problem:
+    def problem(self, message: Message, *, row: int, column: str) -> Problem:
         """A problem located at a cell of this sheet."""
         return Problem(message, file=self.file, sheet=self.sheet, row=row, column=column)
 
@@ -171,8 +172,7 @@ def _merged_cells(sheets: dict[str, CalamineSheet], file: str) -> list[Problem]:
         ranges = data.merged_cell_ranges or []
         problems += [
             Problem(
-                f"merged cells {_ref(start)}:{_ref(end)} are not allowed: unmerge them and "
-                "fill in each cell",
+                say("merged_cells", cells=f"{_ref(start)}:{_ref(end)}"),
                 file=file,
                 sheet=name,
             )
@@ -191,7 +191,7 @@ def sheet_from_rows(
     """A sheet from its rows: the header as text, the body's cells as the workbook typed them
     (rows with nothing in them dropped, the user's row numbers kept in :class:`Sheet`)."""
     if len(rows) < header_row:
-        raise DataError(Problem("the sheet is empty", file=file, sheet=sheet))
+        raise DataError(Problem(say("sheet_empty"), file=file, sheet=sheet))
     header = [
         str(h).strip() if (h := cell_text(v)) is not None else "" for v in rows[header_row - 1]
     ]
@@ -217,13 +217,15 @@ def read_sheet(
         try:
             frame = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
         except pl.exceptions.NoDataError as exc:
-            raise DataError(Problem("the file is empty", file=path.name)) from exc
+            raise DataError(Problem(say("file_empty"), file=path.name)) from exc
         except (pl.exceptions.PolarsError, OSError) as exc:
-            raise DataError(Problem(f"cannot read CSV: {exc}", file=path.name)) from exc
+            raise DataError(
+                Problem(say("csv_unreadable", detail=str(exc)), file=path.name)
+            ) from exc
         return Sheet(path.name, None, frame.columns, [list(r) for r in frame.rows()], 2)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         if sheets is None:
             sheets = xlsx_sheets(path)
         name = preferred_sheet if preferred_sheet in sheets else next(iter(sheets))
         return sheet_from_rows(path.name, name, sheets[name])
-    raise DataError(Problem("unsupported file type (use .csv or .xlsx)", file=path.name))
+    raise DataError(Problem(say("unsupported_file_type"), file=path.name))

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import IO
 
 from dti.engine.errors import DataError, Problem
+from dti.engine.messages import say
 from dti.io.ooxml import OfficeDocumentError, check_office_zip
 
 __all__ = [
@@ -80,7 +81,7 @@ def unreadable(name: str, exc: BaseException, sheet: str | None = None) -> DataE
         kind = f"{type(exc).__module__}.error"
     reason = f"{kind}: {detail}" if detail else kind
     return DataError(
-        Problem(f"not a readable workbook ({reason})", file=name, sheet=sheet),
+        Problem(say("workbook_unreadable", reason=reason), file=name, sheet=sheet),
     )
 
 
@@ -90,11 +91,11 @@ def check_workbook_archive(source: str | Path | IO[bytes], *, name: str) -> None
         with zipfile.ZipFile(source) as archive:
             _check_open_archive(archive, name)
     except (zipfile.BadZipFile, FileNotFoundError) as exc:
-        raise DataError(Problem(f"not an Excel .xlsx workbook ({exc})", file=name)) from exc
+        raise DataError(Problem(say("not_xlsx", detail=str(exc)), file=name)) from exc
     except OfficeDocumentError as exc:
         if isinstance(exc.__cause__, ARCHIVE_ERRORS):  # damaged, rather than not Office
             raise unreadable(name, exc.__cause__) from exc
-        raise DataError(Problem(str(exc), file=name)) from exc
+        raise DataError(Problem(say(exc.code, **exc.params), file=name)) from exc
     except ARCHIVE_ERRORS as exc:  # a ZIP, damaged
         raise unreadable(name, exc) from exc
     finally:
@@ -106,15 +107,14 @@ def _check_open_archive(archive: zipfile.ZipFile, name: str) -> None:
     infos = archive.infolist()
     names = {info.filename for info in infos}
     if not all(marker in names for marker in _XLSX_MARKERS):
-        kind = "a Word document" if "word/document.xml" in names else "not an Excel workbook"
-        raise DataError(Problem(f"the file is {kind}: expected an .xlsx workbook", file=name))
+        code = "file_is_word_document" if "word/document.xml" in names else "file_not_excel"
+        raise DataError(Problem(say(code), file=name))
     inflated = sum(info.file_size for info in infos)
     packed = sum(info.compress_size for info in infos) or 1
     if inflated > MAX_INFLATED_BYTES or inflated / packed > MAX_RATIO:
         raise DataError(
             Problem(
-                f"the workbook inflates to {inflated:,} bytes (ratio {inflated / packed:.0f}:1); "
-                "refused as a possible zip bomb",
+                say("zip_bomb", inflated=inflated, ratio=inflated / packed),
                 file=name,
             )
         )
@@ -253,8 +253,7 @@ def _extent(archive: zipfile.ZipFile, member: str, sheet: str, file: str) -> She
 def _xxe(file: str) -> DataError:
     return DataError(
         Problem(
-            "the workbook cannot be read: it declares XML entities or a DTD, which are refused "
-            "(possible XXE attack)",
+            say("xml_entities"),
             file=file,
         )
     )
@@ -323,9 +322,14 @@ def scan_workbook(path: Path, *, name: str) -> dict[str, SheetExtent]:
         raise unreadable(name, exc) from exc
     problems = [
         Problem(
-            f"the sheet reaches {column_letters(e.columns)}{e.rows} ({e.rows:,} rows × "
-            f"{e.columns:,} columns): at most {MAX_ROWS:,} rows and {MAX_COLUMNS} columns "
-            "are read; delete the rows and columns past the table",
+            say(
+                "sheet_too_large",
+                corner=f"{column_letters(e.columns)}{e.rows}",
+                rows=e.rows,
+                columns=e.columns,
+                max_rows=MAX_ROWS,
+                max_columns=MAX_COLUMNS,
+            ),
             file=name,
             sheet=e.sheet,
         )
@@ -338,9 +342,14 @@ def scan_workbook(path: Path, *, name: str) -> dict[str, SheetExtent]:
     if total > MAX_CELLS:
         raise DataError(
             Problem(
-                f"the sheets span {total:,} cells from A1 to their last cells "
-                f"({', '.join(f'{e.sheet}: {e.rows:,} × {e.columns:,}' for e in extents.values())}"
-                f"): at most {MAX_CELLS:,} are read",
+                say(
+                    "cells_too_many",
+                    total=total,
+                    sheets=tuple(
+                        f"{e.sheet}: {e.rows:,} × {e.columns:,}" for e in extents.values()
+                    ),
+                    max_cells=MAX_CELLS,
+                ),
                 file=name,
             )
         )

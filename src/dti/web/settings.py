@@ -199,6 +199,8 @@ DTI_STORAGE_GRACE_MINUTES = int(os.environ.get("DTI_STORAGE_GRACE_MINUTES", str(
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the fetch() helper reads it to send X-CSRFToken
+# A refused form says so in the user's language (Django's page is "403 Forbidden" in English).
+CSRF_FAILURE_VIEW = "dti.web.csrf.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

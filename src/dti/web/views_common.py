@@ -42,9 +42,11 @@ def error_response(request: HttpRequest, error: ServiceError, redirect_to: str) 
     """Forbidden → 403; other refusals → a message (or JSON for the fetch helper)."""
     from django.shortcuts import redirect
 
-    if isinstance(error, Forbidden):
+    if isinstance(error, Forbidden) and not wants_json(request):
         raise PermissionDenied(error.message)
     if wants_json(request):
+        # The page's script shows the message, a refusal's too (an HTML 403 page would reach
+        # it as an answer it cannot read).
         return JsonResponse(
             {"ok": False, "code": error.code, "message": error.message, "problems": error.problems},
             status=error.http_status,

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from dti.engine.errors import FrameworkError, Problem
 from dti.engine.framework.models import RULE_TYPES, Framework
 from dti.engine.framework.semantics import semantic_problems
+from dti.engine.messages import Message, say
 from dti.engine.safe_yaml import load_yaml
 
 __all__ = ["load_framework", "parse_framework"]
@@ -46,29 +47,46 @@ def _locate(raw: Any, loc: tuple[int | str, ...]) -> tuple[str | None, str]:
     return code, ".".join(field_parts) or "(node)"
 
 
+# pydantic's error types by the code of the problem they are (the English detail stays
+# pydantic's own message; the web says the kind of problem in the user's language).
+_PYDANTIC_KINDS = {
+    "too_small": ("greater_than", "greater_than_equal", "too_short"),
+    "too_large": ("less_than", "less_than_equal", "too_long"),
+    "not_allowed": ("literal_error", "enum"),
+}
+
+
+def _pydantic_message(err: Any) -> Message:
+    kind: str = err["type"]
+    if kind == "union_tag_invalid":
+        tag = err.get("ctx", {}).get("tag")
+        return say("rule_unknown", rule=tag, rules=tuple(RULE_TYPES))
+    if kind == "union_tag_not_found":
+        return say("rule_without_type", rules=tuple(RULE_TYPES))
+    if kind == "missing":
+        return say("field_required")
+    if kind == "extra_forbidden":
+        return say("field_unknown")
+    for code, kinds in _PYDANTIC_KINDS.items():
+        if kind in kinds:
+            return say(f"field_{code}", detail=err["msg"])
+    if kind.endswith(("_type", "_parsing")):
+        return say("field_wrong_type", detail=err["msg"])
+    return say("field_invalid", detail=err["msg"])
+
+
 def _pydantic_problems(exc: ValidationError, raw: Any, file: str | None) -> list[Problem]:
     problems = []
     for err in exc.errors():
         node, field = _locate(raw, tuple(err["loc"]))
-        if err["type"] == "union_tag_invalid":
-            tag = err.get("ctx", {}).get("tag")
-            message = f"unknown rule {tag!r} (expected one of {', '.join(RULE_TYPES)})"
-        elif err["type"] == "union_tag_not_found":
-            message = f"the rule has no 'type' (expected one of {', '.join(RULE_TYPES)})"
-        elif err["type"] == "missing":
-            message = "is required but missing"
-        elif err["type"] == "extra_forbidden":
-            message = "is not a known field (check the spelling)"
-        else:
-            message = err["msg"]
-        problems.append(Problem(message, file=file, node=node, field=field))
+        problems.append(Problem(_pydantic_message(err), file=file, node=node, field=field))
     return problems
 
 
 def parse_framework(raw: Any, *, file: str | None = None) -> Framework:
     """Validate an already-parsed document; raise :class:`FrameworkError` listing every problem."""
     if not isinstance(raw, dict):
-        raise FrameworkError(Problem("the file must be a mapping of fields", file=file))
+        raise FrameworkError(Problem(say("framework_not_mapping"), file=file))
     try:
         framework = Framework.model_validate(raw)
     except ValidationError as exc:
@@ -89,7 +107,9 @@ def load_framework(source: str | Path | bytes, *, file: str | None = None) -> Fr
         try:
             data: str | bytes = path.read_bytes()
         except OSError as exc:
-            raise FrameworkError(Problem(f"cannot read file: {exc.strerror}", file=file)) from exc
+            raise FrameworkError(
+                Problem(say("file_unreadable", reason=exc.strerror), file=file)
+            ) from exc
     else:
         data = source
     return parse_framework(load_yaml(data, file=file), file=file)

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from dti.engine.errors import Problem
 from dti.engine.framework.models import Framework, Level, Node, RatioRule, TiersRule
+from dti.engine.messages import Message, say
 
 __all__ = ["semantic_problems"]
 
@@ -18,7 +19,7 @@ _TOLERANCE = 1e-6
 class _Add(Protocol):
     """Records one problem about a node's field (or the whole framework's)."""
 
-    def __call__(self, message: str, node: str | None = None, field: str | None = None) -> None:
+    def __call__(self, message: Message, node: str | None = None, field: str | None = None) -> None:
         """Record the problem."""
 
 
@@ -26,12 +27,12 @@ def semantic_problems(fw: Framework, file: str | None) -> list[Problem]:
     """Every semantic problem of a structurally valid framework, in the order of the file."""
     problems: list[Problem] = []
 
-    def add(message: str, node: str | None = None, field: str | None = None) -> None:
+    def add(message: Message, node: str | None = None, field: str | None = None) -> None:
         problems.append(Problem(message, file=file, node=node, field=field))
 
     groups = fw.group_codes()
     for code in _duplicates(groups):
-        add(f"duplicate group code {code!r}", field="groups")
+        add(say("duplicate_group_code", code=code), field="groups")
     _check_unique_codes(fw, add)
     for pillar in fw.tree:
         _check_node(pillar, None, groups, add)
@@ -41,13 +42,12 @@ def semantic_problems(fw: Framework, file: str | None) -> list[Problem]:
         for item in block.items:
             _check_node(item, None, groups, add, adjustment=True)
             if item.max > block.cap + _TOLERANCE:
-                add(f"max exceeds the {label} cap {block.cap:g}", item.code, "max")
+                add(say(f"{label}_exceeds_cap", cap=block.cap), item.code, "max")
 
     pillar_total = sum(p.max for p in fw.tree)
     if abs(pillar_total - fw.scale.total) > _TOLERANCE:
         add(
-            f"pillars' max points add up to {pillar_total:g}, not the scale total "
-            f"{fw.scale.total:g}",
+            say("pillars_total_mismatch", total=pillar_total, scale_total=fw.scale.total),
             field="scale.total",
         )
     for name, levels in (("bands", fw.bands), ("completion_levels", fw.completion_levels)):
@@ -72,7 +72,7 @@ def _check_unique_codes(fw: Framework, add: _Add) -> None:
     all_nodes += fw.adjustment_items("bonus") + fw.adjustment_items("penalty")
     for node in all_nodes:
         if node.code in seen:
-            add(f"duplicate code {node.code!r}", node=node.code, field="code")
+            add(say("duplicate_code", code=node.code), node=node.code, field="code")
         seen.add(node.code)
 
 
@@ -85,26 +85,26 @@ def _check_node(
     if node.applies_to is not None:
         unknown = sorted(set(node.applies_to) - set(groups))
         if unknown:
-            add(f"unknown group(s) {', '.join(unknown)}", node.code, "applies_to")
+            add(say("unknown_groups", groups=tuple(unknown)), node.code, "applies_to")
         if inherited is not None and not set(node.applies_to) <= inherited:
-            add("applies to groups its parent does not", node.code, "applies_to")
+            add(say("applies_beyond_parent"), node.code, "applies_to")
         applies = set(node.applies_to)
     if node.direct_input is not None and (node.is_leaf or adjustment):
         add(
-            "direct_input is for nodes with children (a leaf's own rule takes its value)",
+            say("direct_input_on_leaf"),
             node.code,
             "direct_input",
         )
     if node.is_leaf:
         if node.rule is None:
-            add("a leaf needs a scoring rule", node.code, "rule")
+            add(say("leaf_without_rule"), node.code, "rule")
         else:
             _check_rule(node, add)
         return
     if adjustment:
-        add("bonus and penalty items cannot have children", node.code, "children")
+        add(say("adjustment_with_children"), node.code, "children")
     if node.rule is not None:
-        add("a node with children cannot have its own rule", node.code, "rule")
+        add(say("parent_with_rule"), node.code, "rule")
     _check_children_add_up(node, applies if applies is not None else set(groups), add)
     for child in node.children:
         _check_node(child, applies, groups, add)
@@ -125,7 +125,7 @@ def _check_children_add_up(node: Node, reach: set[str], add: _Add) -> None:
     fullest = max(totals.values())
     if abs(fullest - node.max) > _TOLERANCE:
         add(
-            f"children's max points add up to {fullest:g}, not the node's {node.max:g}",
+            say("children_max_mismatch", total=fullest, maximum=node.max),
             node.code,
             "max",
         )
@@ -134,29 +134,32 @@ def _check_children_add_up(node: Node, reach: set[str], add: _Add) -> None:
 def _check_rule(node: Node, add: _Add) -> None:
     rule = node.rule
     if isinstance(rule, RatioRule) and rule.floor >= rule.target:
-        add(f"floor {rule.floor:g} must be below target {rule.target:g}", node.code, "rule.floor")
+        add(
+            say("floor_not_below_target", floor=rule.floor, target=rule.target),
+            node.code,
+            "rule.floor",
+        )
     if isinstance(rule, TiersRule):
         mins = [t.min for t in rule.tiers]
         points = [t.points for t in rule.tiers]
         if any(b <= a for a, b in pairwise(mins)):
-            add("tier thresholds (min) must be strictly increasing", node.code, "rule.tiers")
+            add(say("tiers_not_increasing"), node.code, "rule.tiers")
         if any(b < a for a, b in pairwise(points)):
-            add("tier points must not decrease as thresholds rise", node.code, "rule.tiers")
+            add(say("tier_points_decrease"), node.code, "rule.tiers")
         if max(points) > node.max + _TOLERANCE:
-            add(f"a tier gives more than the node's max {node.max:g}", node.code, "rule.tiers")
+            add(say("tier_exceeds_max", maximum=node.max), node.code, "rule.tiers")
 
 
 def _check_levels(name: str, levels: list[Level], add: _Add) -> None:
     for code in _duplicates([lv.code for lv in levels]):
-        add(f"duplicate {name} code {code!r}", field=name)
+        add(say("duplicate_level_code", levels=name, code=code), field=name)
     # A level "above x" (strict) ranks higher than "at least x", so (0, strict) > (0, not strict).
     keys = [(lv.min_percent, lv.strict) for lv in levels]
     if any(b >= a for a, b in pairwise(keys)):
-        add("thresholds must be listed from highest to lowest, strictly decreasing", field=name)
+        add(say("levels_not_decreasing"), field=name)
     last = levels[-1]
     if last.min_percent != 0 or last.strict:
         add(
-            f"the last level {last.code!r} must start at min_percent 0 (not strict) "
-            "so that every score gets one",
+            say("last_level_not_zero", code=last.code),
             field=name,
         )

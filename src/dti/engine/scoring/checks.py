@@ -11,6 +11,7 @@ import polars as pl
 
 from dti.engine.compiled import EPS, I64, CompiledFramework
 from dti.engine.direct import GIVEN_AS
+from dti.engine.messages import Message, say
 from dti.engine.scoring.blocks import FRACTION_KINDS, Block, Kind
 from dti.engine.scoring.problems import Problems
 
@@ -38,13 +39,15 @@ def check_keys(
     known_unit = bool(unit.min(initial=0) >= 0)
     known_period = bool(period.min(initial=0) >= 0)
     if not known_ind:
-        problems.check(ind < 0, "indicator", lambda i: f"unknown indicator {ind_raw[i]!r}")
+        problems.check(
+            ind < 0, "indicator", lambda i: say("unknown_indicator", indicator=ind_raw[i])
+        )
     if not known_unit:
         problems.check(
-            unit < 0, "unit", lambda i: f"unit {unit_raw[i]!r} is not in the units table", ind
+            unit < 0, "unit", lambda i: say("unit_not_in_units_table", unit=unit_raw[i]), ind
         )
     if not known_period:
-        problems.check(period < 0, "period", lambda i: "period is empty", ind)
+        problems.check(period < 0, "period", lambda i: say("period_empty"), ind)
     group: I64 | None = None
     if not cf.applies.all() or unit_group.min(initial=0) < 0:
         group = unit_group[np.maximum(unit, 0)]
@@ -53,10 +56,7 @@ def check_keys(
         problems.check(
             (unit >= 0) & (group < 0),
             "unit",
-            lambda i: (
-                f"unit {unit_raw[i]!r} belongs to a group this framework does not cover "
-                f"({', '.join(cf.group_codes)})"
-            ),
+            lambda i: say("unit_group_not_covered", unit=unit_raw[i], groups=tuple(cf.group_codes)),
             ind,
         )
     return known_ind and known_unit and known_period, group
@@ -85,7 +85,7 @@ def check_values(
         problems.check(
             negative & (ind >= 0) & applicable,
             "value",
-            lambda i: f"value {value[i]:g} is negative",
+            lambda i: say("value_negative", value=float(value[i])),
             ind,
         )
 
@@ -95,40 +95,41 @@ def check_values(
     problems.report(
         bad([Kind.BOOLEAN], lambda b: (b.value != 0) & (b.value != 1) & ~np.isnan(b.value)),
         "value",
-        lambda i: f"value {value[i]:g} must be 1 (done) or 0 (not done)",
+        lambda i: say("boolean_not_0_1", value=float(value[i])),
         ind,
     )
     problems.report(
         bad([Kind.POINTS], lambda b: b.value > cf.max[b.leaf] + EPS),
         "value",
-        lambda i: f"points {value[i]:g} exceed the maximum {cf.max[ind[i]]:g}",
+        lambda i: say("points_exceed_max", points=float(value[i]), maximum=float(cf.max[ind[i]])),
         ind,
     )
     problems.report(
         bad(FRACTION_KINDS, lambda b: ~np.isnan(b.value) & (b.denom <= 0)),
         "denominator",
-        lambda i: (
-            f"denominator {denom[i]:g} must be positive "
-            "(mark the indicator not applicable if there is nothing to count)"
-        ),
+        lambda i: say("denominator_not_positive", denominator=float(denom[i])),
         ind,
     )
     problems.report(
         bad(FRACTION_KINDS, lambda b: (b.denom > 0) & (b.value > b.denom + EPS)),
         "value",
-        lambda i: f"numerator {value[i]:g} exceeds the denominator {denom[i]:g}",
+        lambda i: say(
+            "numerator_exceeds_denominator",
+            numerator=float(value[i]),
+            denominator=float(denom[i]),
+        ),
         ind,
     )
     problems.report(
         bad(FRACTION_KINDS, lambda b: np.isnan(b.denom) & (b.value > 1 + EPS)),
         "denominator",
-        lambda i: f"value {value[i]:g} needs a denominator (or give a fraction between 0 and 1)",
+        lambda i: say("value_needs_denominator", value=float(value[i])),
         ind,
     )
     problems.report(
         bad([Kind.RATIO_PERCENT], lambda b: b.value > 100 + EPS),
         "value",
-        lambda i: f"percentage {value[i]:g} exceeds 100",
+        lambda i: say("percentage_exceeds_100", value=float(value[i])),
         ind,
     )
 
@@ -151,8 +152,10 @@ def _check_applicability(
         problems.check(
             known & ~cf.applies.ravel()[flat],
             "indicator",
-            lambda i: (
-                f"indicator {codes[ind[i]]} does not apply to group {cf.group_codes[group[i]]}"
+            lambda i: say(
+                "indicator_not_for_group",
+                indicator=codes[ind[i]],
+                group=cf.group_codes[group[i]],
             ),
             ind,
         )
@@ -160,7 +163,7 @@ def _check_applicability(
         problems.check(
             ok_ind & ~applicable & ~cf.na_allowed[safe_ind],
             "applicable",
-            lambda i: f"indicator {codes[ind[i]]} cannot be marked not applicable",
+            lambda i: say("indicator_na_not_allowed", indicator=codes[ind[i]]),
             ind,
         )
 
@@ -210,15 +213,10 @@ def check_duplicates(
     unit_raw = values["unit"]
     given_as = values[GIVEN_AS] if given_directly else None
 
-    def duplicate(i: int) -> str:
-        where = (
-            f"unit {unit_raw[i]!r}, period {values['period'][i]!r}, indicator {cf.codes[ind[i]]}"
-        )
+    def duplicate(i: int) -> Message:
+        where = {"unit": unit_raw[i], "period": values["period"][i], "indicator": cf.codes[ind[i]]}
         if given_as is not None and given_as[i] is not None:
-            return (
-                f"{where} is part of node {given_as[i]}, which is given directly: "
-                f"give either {given_as[i]} or its components, not both"
-            )
-        return f"duplicate row for {where}"
+            return say("given_directly_and_components", node=given_as[i], **where)
+        return say("duplicate_row", **where)
 
     problems.check(counts[cell] > 1, "indicator", duplicate, ind)

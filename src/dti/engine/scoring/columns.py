@@ -10,6 +10,7 @@ import polars as pl
 
 from dti.engine.compiled import F64, I64
 from dti.engine.errors import DataError, Problem
+from dti.engine.messages import say
 
 __all__ = ["distinct", "encode", "float_column", "require_columns"]
 
@@ -69,5 +70,5 @@ def require_columns(frame: pl.DataFrame, columns: Sequence[str], source: str | N
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise DataError(
-            [Problem(f"required column {c!r} is missing", file=source, column=c) for c in missing]
+            [Problem(say("column_required", column=c), file=source, column=c) for c in missing]
         )

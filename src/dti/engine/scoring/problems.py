@@ -10,6 +10,7 @@ import polars as pl
 
 from dti.engine.compiled import I64
 from dti.engine.errors import Problem
+from dti.engine.messages import say
 
 __all__ = ["MAX_PROBLEMS_PER_CHECK", "Problems"]
 
@@ -61,7 +62,7 @@ class Problems:
         if len(where) > MAX_PROBLEMS_PER_CHECK:
             self.items.append(
                 Problem(
-                    f"… {len(where) - MAX_PROBLEMS_PER_CHECK} more rows with the same problem",
+                    say("more_rows_same_problem", count=len(where) - MAX_PROBLEMS_PER_CHECK),
                     file=self.source,
                     column=column,
                 )

@@ -8,6 +8,7 @@ from typing import TypeAlias
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from dti.web.errors import Forbidden
 
@@ -19,5 +20,5 @@ def actor_of(request: HttpRequest) -> Actor:
     """The signed-in user of a request that reached a view behind a login check."""
     user = request.user
     if not isinstance(user, User) or not user.is_authenticated:
-        raise Forbidden("Sign in first.")
+        raise Forbidden(_("Sign in first."))
     return user

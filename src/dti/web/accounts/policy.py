@@ -76,7 +76,7 @@ def has_role(user: Viewer, *roles: Role) -> bool:
 def require_role(user: Viewer, *roles: Role) -> Membership:
     membership = membership_of(user)
     if membership is None or membership.role not in roles:
-        raise Forbidden("Your role does not allow this action.")
+        raise Forbidden(_("Your role does not allow this action."))
     return membership
 
 
@@ -292,7 +292,7 @@ def visible_assessments(user: Viewer, qs: QuerySet[Assessment]) -> QuerySet[Asse
 
 def require_view(user: Viewer, assessment: Assessment) -> Membership:
     if not can_view_assessment(user, assessment):
-        raise Forbidden("You cannot see this assessment.")
+        raise Forbidden(_("You cannot see this assessment."))
     membership = membership_of(user)
     assert membership is not None
     return membership
@@ -301,9 +301,9 @@ def require_view(user: Viewer, assessment: Assessment) -> Membership:
 def _not_reporter_of(user: Viewer, assessment: Assessment) -> Forbidden | None:
     membership = membership_of(user)
     if membership is None or membership.role != Role.REPORTER:
-        return Forbidden("Your role does not allow this action.")
+        return Forbidden(_("Your role does not allow this action."))
     if assessment.unit_id not in membership.unit_ids:
-        return Forbidden("You report for another unit.")
+        return Forbidden(_("You report for another unit."))
     return province_refusal(user, _assessment_province(assessment))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -51,25 +53,27 @@ def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespons
         )
         for e in exc.errors
     ]
-    return _respond(request, ApiError(ErrorCode.INVALID, "The request was refused.", details))
+    return _respond(request, ApiError(ErrorCode.INVALID, _("The request was refused."), details))
 
 
 @api.exception_handler(RequestDataTooBig)
 def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    message = f"The request body is larger than {limit:,} bytes; send fewer entries at a time."
+    message = _(
+        "The request body is larger than %(limit)s bytes; send fewer entries at a time."
+    ) % {"limit": number_format(limit, force_grouping=True)}
     return _respond(request, ApiError(ErrorCode.TOO_LARGE, message))
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _respond(request, ApiError(ErrorCode.NOT_FOUND, "Not found."))
+    return _respond(request, ApiError(ErrorCode.NOT_FOUND, _("Not found.")))
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if isinstance(exc, AuthenticationError) or exc.status_code == 401:
-        return _respond(request, ApiError(ErrorCode.NOT_AUTHENTICATED, "A token is required."))
+        return _respond(request, ApiError(ErrorCode.NOT_AUTHENTICATED, _("A token is required.")))
     if exc.status_code == 403:
         return _respond(request, ApiError(ErrorCode.FORBIDDEN, str(exc.message)))
     if exc.status_code == 404:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from dti.web.api.errors import ApiError, ErrorCode
@@ -23,9 +24,9 @@ def _bearer(request: HttpRequest) -> str | None:
     value = request.headers.get("Authorization")
     if not value:
         return None
-    scheme, _, token = value.partition(" ")
+    scheme, _space, token = value.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise ApiError(ErrorCode.NOT_AUTHENTICATED, "Send 'Authorization: Bearer <token>'.")
+        raise ApiError(ErrorCode.NOT_AUTHENTICATED, _("Send “Authorization: Bearer <token>”."))
     return token.strip()
 
 
@@ -36,7 +37,7 @@ def token_user(request: HttpRequest) -> User | None:
         return None
     user = token_authenticate(secret)
     if user is None:
-        raise ApiError(ErrorCode.NOT_AUTHENTICATED, _BAD_TOKEN)
+        raise ApiError(ErrorCode.NOT_AUTHENTICATED, _(_BAD_TOKEN))
     return user
 
 
@@ -51,7 +52,7 @@ class TokenAuth(HttpBearer):
     def __call__(self, request: HttpRequest) -> Any:
         user = token_user(request)
         if user is None:
-            raise ApiError(ErrorCode.NOT_AUTHENTICATED, "An API token is required.")
+            raise ApiError(ErrorCode.NOT_AUTHENTICATED, _("An API token is required."))
         return user
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:  # pragma: no cover

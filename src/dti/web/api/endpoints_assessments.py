@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Path, Router
 
 from dti.web.accounts.policy import view_refusal, visible_periods
@@ -91,12 +92,12 @@ def _visible(request: HttpRequest, assessment_id: int) -> Assessment:
         .first()
     )
     if assessment is None:
-        raise not_found("No such assessment.")
+        raise not_found(_("No such assessment."))
     refusal = view_refusal(auth_user(request), assessment)
     if isinstance(refusal, Forbidden):  # a verifier not assigned the unit
         raise from_service(refusal)
     if refusal is not None:
-        raise not_found("No such assessment.")
+        raise not_found(_("No such assessment."))
     return assessment
 
 
@@ -104,7 +105,7 @@ def _visible(request: HttpRequest, assessment_id: int) -> Assessment:
 def period_assessments(request: HttpRequest, period_id: PathId) -> Any:
     user = auth_user(request)
     if not visible_periods(user, Period.objects.filter(pk=period_id)).exists():
-        raise not_found("No such period.")  # nor one of another province
+        raise not_found(_("No such period."))  # nor one of another province
     qs = assessments_for(auth_user(request)).filter(period_id=period_id)
     return [_summary(a) for a in qs]
 
@@ -156,7 +157,9 @@ def entry_put(
     a = _visible(request, assessment_id)
     entry = a.entries.filter(indicator=indicator).first()
     if entry is None:
-        raise not_found(f"The assessment has no indicator {indicator}.")
+        raise not_found(
+            _("The assessment has no indicator %(indicator)s.") % {"indicator": indicator}
+        )
     entry.assessment = a
     _save(request, entry, data, ["indicator", indicator])
     return _saved(a.pk, [indicator])
@@ -184,7 +187,7 @@ def entries_put(request: HttpRequest, assessment_id: PathId, data: BatchIn) -> A
         if code in codes[:i]
     ]
     if problems:
-        raise ApiError(ErrorCode.INVALID, "The batch was refused; nothing was saved.", problems)
+        raise ApiError(ErrorCode.INVALID, _("The batch was refused; nothing was saved."), problems)
     with transaction.atomic():
         for i, item in enumerate(data.entries):
             entry = entries[item.indicator]

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 
 from dti.web.accounts.policy import can_see_progress
@@ -53,7 +54,7 @@ def framework_detail(request: HttpRequest, framework_id: PathId) -> Any:
     caller(request)
     version = FrameworkVersion.objects.filter(pk=framework_id).first()
     if version is None:
-        raise not_found("No such framework.")
+        raise not_found(_("No such framework."))
     return {
         **_framework(version),
         "groups": framework_groups(version),
@@ -142,7 +143,7 @@ def period_detail(request: HttpRequest, period_id: PathId) -> Any:
     user = caller(request)
     period = Period.objects.filter(pk=period_id).first()
     if period is None:
-        raise not_found("No such period.")
+        raise not_found(_("No such period."))
     progress = None
     if can_see_progress(user, period):  # the counts say how far drafts are: the province's
         p = period_progress(period)

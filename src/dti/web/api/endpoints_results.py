@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Path, Query, Router
 
 from dti.web.api.auth import caller
@@ -24,7 +25,7 @@ GroupFilter = Annotated[Code | None, Query(description="only this unit group")]
 def _period(period_id: int) -> Period:
     period = Period.objects.filter(pk=period_id).first()
     if period is None:
-        raise not_found("No such period.")
+        raise not_found(_("No such period."))
     return period
 
 
@@ -121,7 +122,7 @@ def unit_scorecard(request: HttpRequest, period_id: PathId, unit_id: PathId) -> 
     unit = Unit.objects.select_related("group").filter(pk=unit_id).first()
     view = scorecard_for(user, period, unit) if unit is not None else None
     if view is None:
-        raise not_found("No scorecard you may see for this unit and period.")
+        raise not_found(_("No scorecard you may see for this unit and period."))
     card = view.card
     mark = _coverage(period).get(card.group)
     if mark is not None and any(m.startswith(f"{card.unit} — ") for m in mark.missing):

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 
 from dti.web.errors import HTTP_STATUS, ErrorCode, ServiceError
@@ -73,8 +74,8 @@ def from_service(error: ServiceError, loc: Sequence[str | int] = ()) -> ApiError
     return ApiError(error.code, error.message, details)
 
 
-def not_found(what: str = "Not found.") -> ApiError:
-    return ApiError(ErrorCode.NOT_FOUND, what)
+def not_found(what: str | None = None) -> ApiError:
+    return ApiError(ErrorCode.NOT_FOUND, what if what is not None else _("Not found."))
 
 
 # The responses every operation may give besides its success, for the OpenAPI schema.

@@ -17,10 +17,11 @@ from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_record
 from dti.web.errors import InvalidInput
 from dti.web.frameworks.models import FrameworkVersion
+from dti.web.problems import problem_texts
 
 
 def framework_problems(exc: FrameworkError | DataError) -> list[str]:
-    return [str(p) for p in exc.problems]
+    return problem_texts(exc.problems)
 
 
 def framework_store(
@@ -38,7 +39,7 @@ def framework_store(
         framework = load_framework(yaml_text, file=file_name)
     except FrameworkError as exc:
         raise InvalidInput(
-            "The framework file has problems.", problems=framework_problems(exc)
+            _("The framework file has problems."), problems=framework_problems(exc)
         ) from exc
     digest = hashlib.sha256(yaml_text.encode()).hexdigest()
     version = framework.version or digest[:12]
@@ -47,8 +48,11 @@ def framework_store(
         if existing is not None:
             if existing.sha256 != digest:
                 raise InvalidInput(
-                    f"Framework {framework.code} version {version} already exists with "
-                    "different content; change its 'version' field."
+                    _(
+                        "Framework %(code)s version %(version)s already exists with different "
+                        "content; change its “version” field."
+                    )
+                    % {"code": framework.code, "version": version}
                 )
             return existing
         stored = FrameworkVersion.objects.create(

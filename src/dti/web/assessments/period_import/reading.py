@@ -19,6 +19,7 @@ from dti.web.assessments.models import Assessment, ValuesImport
 from dti.web.assessments.period_import.progress import mark
 from dti.web.assessments.workflow import SELF_EDITABLE
 from dti.web.errors import InvalidInput
+from dti.web.problems import problem_texts
 
 EXTENSIONS = (".xlsx", ".csv")
 MAX_PROBLEMS = 200
@@ -28,7 +29,7 @@ def refused(exc: DataError) -> InvalidInput:
     """The engine's or the reader's problems as the import's refusal."""
     return InvalidInput(
         _("The file has problems; nothing was written."),
-        problems=[str(p) for p in exc.problems[:MAX_PROBLEMS]],
+        problems=problem_texts(exc.problems, limit=MAX_PROBLEMS),
     )
 
 

@@ -16,6 +16,7 @@ from dti.web.assessments.models import Assessment, IndicatorEntry
 from dti.web.assessments.workflow import counted_values
 from dti.web.errors import InvalidInput, NotFound, StaleVersion
 from dti.web.frameworks.selectors import framework_compiled
+from dti.web.problems import problem_message
 
 RowOf = Callable[[Assessment, IndicatorEntry], ValueRow]
 
@@ -88,7 +89,7 @@ def validate(
         )
     except DataError as exc:
         raise InvalidInput(
-            _("The data were refused."), problems=[p.message for p in exc.problems]
+            _("The data were refused."), problems=[problem_message(p) for p in exc.problems]
         ) from exc
 
 

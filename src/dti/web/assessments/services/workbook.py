@@ -31,6 +31,7 @@ from dti.web.frameworks.selectors import framework_compiled, framework_parsed
 from dti.web.ops.faults import pause_point
 from dti.web.ops.names import checked_upload_name
 from dti.web.ops.scan import scan_upload
+from dti.web.problems import problem_texts
 
 # Where the template's columns are, for messages about an uploaded workbook.
 _TEMPLATE_COLUMNS = {
@@ -51,7 +52,7 @@ def _read_template(path: Path, file_name: str) -> tuple[list[dict[str, Any]], Te
     except DataError as exc:
         raise InvalidInput(
             _("The workbook has problems; nothing was saved."),
-            problems=[str(dataclasses.replace(p, file=file_name)) for p in exc.problems],
+            problems=problem_texts(dataclasses.replace(p, file=file_name) for p in exc.problems),
         ) from exc
     if meta is None:
         raise InvalidInput(_("This is not the self-assessment template of this platform."))
@@ -102,7 +103,7 @@ def _judge(
     except DataError as exc:
         raise InvalidInput(
             _("The workbook has problems; nothing was saved."),
-            problems=[str(_in_template(p)) for p in exc.problems],
+            problems=problem_texts(_in_template(p) for p in exc.problems),
         ) from exc
 
 

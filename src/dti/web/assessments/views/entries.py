@@ -23,7 +23,12 @@ from dti.web.views_common import error_response, wants_json
 
 
 def _form_problems(form: forms.Form) -> list[str]:
-    return [f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()]
+    # A field's label (a field without one: its name made readable, then translated), not
+    # its name: the name is code.
+    return [
+        f"{_(str(form[k].label)) if k in form.fields else k}: {' '.join(str(m) for m in v)}"
+        for k, v in form.errors.items()
+    ]
 
 
 def _entry(request: HttpRequest, pk: int, entry_pk: int) -> IndicatorEntry:

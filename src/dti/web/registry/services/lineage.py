@@ -13,6 +13,7 @@ from collections.abc import Set
 
 import polars as pl
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from dti.engine import DataError, Registry
@@ -20,6 +21,7 @@ from dti.web.accounts.actors import Actor
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_changes, audit_record
 from dti.web.errors import InvalidInput
+from dti.web.problems import problem_message
 from dti.web.registry.models import Lineage, LineageKind, Unit
 from dti.web.registry.selectors import EDGE_SCHEMA, lineage_frame, units_frame
 
@@ -43,7 +45,8 @@ def _check(new: list[tuple[str, str, str, float | None]], date: dt.date | None) 
         Registry.build(units_frame(), edges)
     except DataError as exc:
         raise InvalidInput(
-            _("The reorganisation was refused."), problems=[p.message for p in exc.problems]
+            _("The reorganisation was refused."),
+            problems=[problem_message(p) for p in exc.problems],
         ) from exc
 
 
@@ -123,11 +126,11 @@ def set_validity(
     unit.valid_from, unit.valid_to, unit.active = valid_from, valid_to, active
     if valid_from and valid_to and valid_to < valid_from:
         raise InvalidInput(
-            _("%(code)s: its last day %(last)s would fall before its first day %(first)s.")
+            _("%(unit)s: its last day %(last)s would fall before its first day %(first)s.")
             % {
-                "code": unit.code,
-                "last": valid_to.strftime("%d/%m/%Y"),
-                "first": valid_from.strftime("%d/%m/%Y"),
+                "unit": unit.code,
+                "last": date_format(valid_to, "SHORT_DATE_FORMAT"),
+                "first": date_format(valid_from, "SHORT_DATE_FORMAT"),
             }
         )
     unit.full_clean()

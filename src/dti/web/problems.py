@@ -1,0 +1,267 @@
+"""The engine's and the readers' problems said in the user's language.
+
+The engine reports each problem as a code with parameters (:mod:`dti.engine.messages`) and
+keeps English for the command line; pages render the code here, in the active language
+(Vietnamese by default), numbers in that language's format (1.800, 0,85) and the location
+(file, sheet, row, column, indicator, field) in words. A problem without a code (plain text)
+is shown as it is. ``tests/web/test_problem_texts.py`` fails when a code lacks a text here or
+a Vietnamese translation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.utils import formats
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+
+from dti.engine import Problem
+
+__all__ = ["TEXTS", "problem_message", "problem_text", "problem_texts"]
+
+TEXTS: dict[str, Promise] = {
+    "unknown_indicator": _("unknown indicator “%(indicator)s”"),
+    "unit_not_in_units_table": _("unit “%(unit)s” is not in the units table"),
+    "period_empty": _("the period is empty"),
+    "unit_group_not_covered": _(
+        "unit “%(unit)s” belongs to a group this framework does not cover (%(groups)s)"
+    ),
+    "value_negative": _("value %(value)s is negative"),
+    "boolean_not_0_1": _("value %(value)s must be 1 (done) or 0 (not done)"),
+    "points_exceed_max": _("points %(points)s exceed the maximum %(maximum)s"),
+    "denominator_not_positive": _(
+        "denominator %(denominator)s must be positive (mark the indicator not applicable "
+        "if there is nothing to count)"
+    ),
+    "numerator_exceeds_denominator": _(
+        "numerator %(numerator)s exceeds the denominator %(denominator)s"
+    ),
+    "value_needs_denominator": _(
+        "value %(value)s needs a denominator (or give a fraction between 0 and 1)"
+    ),
+    "percentage_exceeds_100": _("percentage %(value)s exceeds 100"),
+    "indicator_not_for_group": _("indicator %(indicator)s does not apply to group %(group)s"),
+    "indicator_na_not_allowed": _("indicator %(indicator)s cannot be marked not applicable"),
+    "duplicate_row": _(
+        "duplicate row for unit “%(unit)s”, period %(period)s, indicator %(indicator)s"
+    ),
+    "given_directly_and_components": _(
+        "unit “%(unit)s”, period %(period)s, indicator %(indicator)s is part of %(node)s,"
+        " which is given directly: give either %(node)s or its components, not both"
+    ),
+    "more_rows_same_problem": _("… %(count)s more rows with the same problem"),
+    "column_required": _("the required column “%(column)s” is missing"),
+    "applicable_max_out_of_range": _(
+        "applicable maximum %(applicable_max)s of %(node)s must lie between 0 and its "
+        "maximum %(maximum)s"
+    ),
+    "index_out_of_range": _("index %(value)s of %(node)s must lie between 0 and 1"),
+    "points_exceed_node": _(
+        "points %(points)s exceed the applicable maximum %(maximum)s of %(node)s"
+    ),
+    "score_exceeds_scale": _("score %(score)s of %(node)s exceeds the scale total %(total)s"),
+    "direct_without_denominator": _("%(node)s is given directly: no denominator"),
+    "column_required_found": _("the required column “%(column)s” is missing (found: %(found)s)"),
+    "date_in_cell": _("a date (%(value)s) where text or a number belongs"),
+    "number_ambiguous": _(
+        "“%(value)s” is ambiguous: write it without the dot for thousands (1800) or with "
+        "a decimal comma (1,8)"
+    ),
+    "not_a_number": _("“%(value)s” is not a number"),
+    "not_yes_no": _("“%(value)s” is not yes/no (use 1/0, có/không, x)"),
+    "not_yes_no_template": _("“%(value)s” is not yes/no (use x to mark not applicable)"),
+    "cell_empty": _("is empty"),
+    "not_a_date": _("“%(value)s” is not a date (use 2025-07-01 or 01/07/2025)"),
+    "template_sheet_missing": _(
+        "the self-assessment template's sheet “%(sheet)s” is missing (found: %(found)s); "
+        "do not rename or delete the template's sheets"
+    ),
+    "template_field_missing": _("“%(label)s” is missing"),
+    "duplicate_unit_code": _("duplicate unit code “%(unit)s”"),
+    "predecessor_unknown": _("predecessor “%(predecessor)s” of “%(unit)s” is not a known unit"),
+    "merged_cells": _("merged cells %(cells)s are not allowed: unmerge them and fill in each cell"),
+    "sheet_empty": _("the sheet is empty"),
+    "file_empty": _("the file is empty"),
+    "csv_unreadable": _("cannot read the CSV file (“%(detail)s”)"),
+    "unsupported_file_type": _("unsupported file type (use .csv or .xlsx)"),
+    "workbook_unreadable": _("not a readable workbook: the file is damaged (“%(reason)s”)"),
+    "not_xlsx": _("not an Excel .xlsx workbook (“%(detail)s”)"),
+    "file_is_word_document": _("the file is a Word document: expected an .xlsx workbook"),
+    "file_not_excel": _("the file is not an Excel workbook: expected an .xlsx workbook"),
+    "zip_bomb": _(
+        "the workbook inflates to %(inflated)s bytes (ratio %(ratio)s:1); refused as a "
+        "possible zip bomb"
+    ),
+    "xml_entities": _(
+        "the workbook cannot be read: it declares XML entities or a DTD, which are "
+        "refused (possible XXE attack)"
+    ),
+    "sheet_too_large": _(
+        "the sheet reaches %(corner)s (%(rows)s rows × %(columns)s columns): at most "
+        "%(max_rows)s rows and %(max_columns)s columns are read; delete the rows and "
+        "columns past the table"
+    ),
+    "cells_too_many": _(
+        "the sheets span %(total)s cells from A1 to their last cells: at most "
+        "%(max_cells)s are read"
+    ),
+    "office_not_a_package": _(
+        "%(name)s is not a valid Office document: it cannot be opened as an Office Open "
+        "XML package."
+    ),
+    "office_too_many_parts": _("%(name)s has too many parts (%(count)s) to be checked."),
+    "office_unsafe_path": _("%(name)s contains a part with an unsafe path (%(member)s)."),
+    "office_encrypted_part": _(
+        "%(name)s contains an encrypted part (%(member)s) that cannot be checked."
+    ),
+    "office_macros": _(
+        "%(name)s contains macros (%(member)s). Save it as a document without macros "
+        "(.docx, .xlsx, .pptx) and upload it again."
+    ),
+    "office_executable": _("%(name)s contains an executable file (%(member)s) and was refused."),
+    "office_no_content_types": _(
+        "%(name)s is not a valid Office document: [Content_Types].xml is missing."
+    ),
+    "office_bad_content_types": _(
+        "%(name)s is not a valid Office document: [Content_Types].xml cannot be read safely."
+    ),
+    "office_missing_main_part": _(
+        "%(name)s is not a valid %(kind)s document: its main part %(member)s is missing."
+    ),
+    "office_wrong_main_type": _(
+        "%(name)s is not a valid %(kind)s document: its main part has the content type %(type)s."
+    ),
+    "file_unreadable": _("cannot read the file (“%(reason)s”)"),
+    "yaml_too_large": _("the file is larger than %(limit)s bytes"),
+    "not_utf8": _("not UTF-8 text (“%(reason)s”)"),
+    "yaml_invalid_at": _("not valid YAML at line %(line)s, column %(column)s (“%(detail)s”)"),
+    "yaml_invalid": _("not valid YAML (“%(detail)s”)"),
+    "framework_not_mapping": _("the file must be a mapping of fields"),
+    "rule_unknown": _("unknown rule “%(rule)s” (expected one of %(rules)s)"),
+    "rule_without_type": _("the rule has no “type” (expected one of %(rules)s)"),
+    "field_required": _("is required but missing"),
+    "field_unknown": _("is not a known field (check the spelling)"),
+    "field_wrong_type": _("has a value of the wrong kind (“%(detail)s”)"),
+    "field_too_small": _("the value is too small (“%(detail)s”)"),
+    "field_too_large": _("the value is too large (“%(detail)s”)"),
+    "field_not_allowed": _("the value is not one of those allowed (“%(detail)s”)"),
+    "field_invalid": _("the value is not valid (“%(detail)s”)"),
+    "duplicate_group_code": _("duplicate group code “%(code)s”"),
+    "duplicate_code": _("duplicate code “%(code)s”"),
+    "unknown_groups": _("unknown group(s) %(groups)s"),
+    "applies_beyond_parent": _("applies to groups its parent does not"),
+    "direct_input_on_leaf": _(
+        "direct_input is for nodes with children (a leaf's own rule takes its value)"
+    ),
+    "leaf_without_rule": _("a leaf needs a scoring rule"),
+    "adjustment_with_children": _("bonus and penalty items cannot have children"),
+    "parent_with_rule": _("a node with children cannot have its own rule"),
+    "children_max_mismatch": _(
+        "the children's maximum points add up to %(total)s, not the node's %(maximum)s"
+    ),
+    "bonus_exceeds_cap": _("the maximum exceeds the bonus cap %(cap)s"),
+    "penalty_exceeds_cap": _("the maximum exceeds the penalty cap %(cap)s"),
+    "pillars_total_mismatch": _(
+        "the pillars' maximum points add up to %(total)s, not the scale total %(scale_total)s"
+    ),
+    "floor_not_below_target": _("floor %(floor)s must be below target %(target)s"),
+    "tiers_not_increasing": _("tier thresholds (min) must be strictly increasing"),
+    "tier_points_decrease": _("tier points must not decrease as thresholds rise"),
+    "tier_exceeds_max": _("a tier gives more than the node's maximum %(maximum)s"),
+    "duplicate_level_code": _("duplicate %(levels)s code “%(code)s”"),
+    "levels_not_decreasing": _(
+        "thresholds must be listed from highest to lowest, strictly decreasing"
+    ),
+    "last_level_not_zero": _(
+        "the last level “%(code)s” must start at min_percent 0 (not strict) so that every"
+        " score gets one"
+    ),
+    "crosswalk_wrong_framework": _("the crosswalk is for “%(expected)s”, not “%(framework)s”"),
+    "crosswalk_unknown_node": _("no node “%(code)s” in %(framework)s"),
+    "crosswalk_mapped_twice": _("mapped twice (itself or with an ancestor/descendant)"),
+    "lineage_kind_unknown": _("unknown kind “%(kind)s” (use %(kinds)s)"),
+    "self_succession": _(
+        "a unit cannot succeed itself, except in a merge or absorption that takes other units in"
+    ),
+    "weight_not_positive": _("the weight must be positive"),
+    "lineage_cycle": _("the lineage has a cycle: %(cycle)s"),
+    "absorb_and_merge": _(
+        "unit “%(unit)s” absorbs some units but is formed by a merge of %(units)s: record"
+        " every edge into “%(unit)s” as absorb (it goes on under its code) or every one "
+        "as merge (a new unit)"
+    ),
+    "history_partial_refused": _(
+        "the %(period)s value of “%(unit)s” cannot be derived: its predecessor(s) "
+        "%(missing)s have none, and the framework refuses partial history"
+    ),
+    "own_value_and_merge": _(
+        "unit “%(unit)s” has its own value for %(period)s and is also formed by a merge "
+        "of %(units)s, which have theirs: if it went on under its code and took them in, "
+        "record the event as absorb; if it is a new unit, give it a new code"
+    ),
+}
+
+
+def _number(value: float | int) -> str:
+    """A number as the language writes it (1.800; 0,727), without a trailing ",0"."""
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            value = int(value)
+        else:
+            value = round(value, 6)
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        return _number(value)
+    if isinstance(value, tuple | list):
+        return ", ".join(_shown(v) for v in value)
+    return str(value)
+
+
+def _params(params: Mapping[str, Any]) -> dict[str, str]:
+    return {name: _shown(value) for name, value in params.items()}
+
+
+def _location(problem: Problem) -> str:
+    parts: list[str] = []
+    if problem.file:
+        parts.append(_g("file %(file)s") % {"file": problem.file})
+    if problem.sheet:
+        parts.append(_g("sheet “%(sheet)s”") % {"sheet": problem.sheet})
+    if problem.row is not None:
+        parts.append(_g("row %(row)s") % {"row": _number(problem.row)})
+    if problem.column:
+        parts.append(_g("column “%(column)s”") % {"column": problem.column})
+    if problem.node:
+        parts.append(_g("indicator %(node)s") % {"node": problem.node})
+    if problem.field:
+        parts.append(_g("field “%(field)s”") % {"field": problem.field})
+    return ", ".join(parts)
+
+
+def problem_message(problem: Problem) -> str:
+    """What is wrong, in the active language (without the location)."""
+    code = problem.code
+    if code is None or code not in TEXTS:
+        return problem.message
+    return str(TEXTS[code]) % _params(problem.params)
+
+
+def problem_text(problem: Problem) -> str:
+    """The problem with its location, in the active language."""
+    where = _location(problem)
+    what = problem_message(problem)
+    return f"{where}: {what}" if where else what
+
+
+def problem_texts(problems: Iterable[Problem], limit: int | None = None) -> list[str]:
+    """Each problem rendered (the first ``limit`` of them)."""
+    listed = list(problems)
+    return [problem_text(p) for p in (listed if limit is None else listed[:limit])]
