@@ -16,6 +16,8 @@ import pytest
 
 # Configured here (not in pyproject) so that the engine's own tests never import Django.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dti.web.settings")
+# Tasks run in the caller (huey's immediate mode) unless a test starts a real consumer.
+os.environ.setdefault("DTI_TASKS", "immediate")
 django.setup()
 
 from tests.web.smtp import smtp  # noqa: E402, F401 - the SMTP server fixture, for every web test

@@ -9,8 +9,10 @@ raises it. So the actions a page offers are exactly the ones the services accept
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -28,7 +30,7 @@ from dti.web.assessments.workflow import (
 from dti.web.errors import DeadlinePassed, Forbidden, InvalidState, ServiceError
 
 if TYPE_CHECKING:
-    from dti.web.assessments.models import Assessment
+    from dti.web.assessments.models import Assessment, Period
 
 from dti.web.assessments.models import Status
 
@@ -230,3 +232,30 @@ def can_preview_results(user: Viewer) -> bool:
 def can_preview_appendix(user: Viewer) -> bool:
     """The decision appendix before publication: admin and leader (who sign it off)."""
     return has_role(user, Role.ADMIN, Role.LEADER)
+
+
+# -- who is told of an event (dti.web.notifications) ------------------------------------------
+
+
+def unit_reporters(unit_ids: Collection[int]) -> dict[int, list[User]]:
+    """The active reporters of each unit (those ``reports_for`` answers yes for): they are
+    told of their unit's deadlines and workflow."""
+    found: dict[int, list[User]] = {pk: [] for pk in unit_ids}
+    rows = Membership.units.through.objects.filter(
+        unit_id__in=list(unit_ids), membership__role=Role.REPORTER, membership__user__is_active=True
+    ).select_related("membership__user")
+    for row in rows.order_by("membership__user_id"):
+        found[row.unit_id].append(row.membership.user)
+    return found
+
+
+def period_admins(period: Period) -> list[User]:
+    """The administrators who run ``period`` (those of its province, or national ones for a
+    national period): they are told of its submissions."""
+    return list(
+        User.objects.filter(
+            is_active=True,
+            membership__role=Role.ADMIN,
+            membership__province_id=period.province_id,
+        ).order_by("pk")
+    )

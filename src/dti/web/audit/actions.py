@@ -40,6 +40,7 @@ class AuditAction(StrEnum):
     TRANSITION_PUBLISH = "transition_publish"
     TRANSITION_REOPEN_TO_DRAFT = "transition_reopen_to_draft"
     TRANSITION_REOPEN_TO_VERIFICATION = "transition_reopen_to_verification"
+    NOTIFICATION_PREFERENCES = "notification_preferences"
 
     @classmethod
     def of_transition(cls, name: TransitionName) -> AuditAction:
