@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.urls import reverse
+from django.utils import timezone
 
 from dti.web.accounts.policy import period_admins, unit_reporters
 from dti.web.assessments.models import Assessment, Period, Status
@@ -24,7 +25,8 @@ def assessment_params(assessment: Assessment) -> dict[str, str]:
     return {
         "unit": assessment.unit.name,
         "period": assessment.period.name,
-        "deadline": self_deadline(assessment).date().isoformat(),
+        # The day as the province reads it (Asia/Ho_Chi_Minh), not UTC's.
+        "deadline": timezone.localdate(self_deadline(assessment)).isoformat(),
     }
 
 

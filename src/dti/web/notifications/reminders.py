@@ -17,6 +17,7 @@ from dti.web.notifications.kinds import REMINDERS
 from dti.web.notifications.models import ReminderSent
 from dti.web.notifications.services import notify
 
+
 def threshold_due(deadline: dt.datetime, now: dt.datetime) -> int | None:
     """The tightest threshold (in days) the deadline is within, or None (past, or far)."""
     if deadline <= now:

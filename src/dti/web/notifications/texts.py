@@ -36,7 +36,9 @@ def notification_email(notification: Notification, *, site: str) -> EmailMessage
             lines.append(_("Open: %(url)s") % {"url": site.rstrip("/") + notification.link})
         lines += [
             "",
-            _("You receive this e-mail because of your account on the DTI assessment system; "
-              "choose which e-mails you receive on its notifications page."),
+            _(
+                "You receive this e-mail because of your account on the DTI assessment system; "
+                "choose which e-mails you receive on its notifications page."
+            ),
         ]
     return EmailMessage(subject=subject, body="\n".join(lines), to=[notification.user.email])

@@ -6,55 +6,131 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('assessments', '0004_assessment_audit_head'),
+        ("assessments", "0004_assessment_audit_head"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EmailOptOut',
+            name="EmailOptOut",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('period_opened', 'A period is opened'), ('deadline_7_days', 'The deadline is 7 days away'), ('deadline_1_day', 'The deadline is 1 day away'), ('submission_received', 'A self-assessment is submitted'), ('clarification_asked', 'A verifier asks for clarification'), ('clarification_answered', 'A unit answers a clarification'), ('verification_finished', 'Verification is finished'), ('results_published', 'Results are published')], max_length=40)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='email_opt_outs', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("period_opened", "A period is opened"),
+                            ("deadline_7_days", "The deadline is 7 days away"),
+                            ("deadline_1_day", "The deadline is 1 day away"),
+                            ("submission_received", "A self-assessment is submitted"),
+                            ("clarification_asked", "A verifier asks for clarification"),
+                            ("clarification_answered", "A unit answers a clarification"),
+                            ("verification_finished", "Verification is finished"),
+                            ("results_published", "Results are published"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="email_opt_outs",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'kind'), name='email_opt_out_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "kind"), name="email_opt_out_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('period_opened', 'A period is opened'), ('deadline_7_days', 'The deadline is 7 days away'), ('deadline_1_day', 'The deadline is 1 day away'), ('submission_received', 'A self-assessment is submitted'), ('clarification_asked', 'A verifier asks for clarification'), ('clarification_answered', 'A unit answers a clarification'), ('verification_finished', 'Verification is finished'), ('results_published', 'Results are published')], max_length=40)),
-                ('params', models.JSONField(blank=True, default=dict)),
-                ('link', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('emailed_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("period_opened", "A period is opened"),
+                            ("deadline_7_days", "The deadline is 7 days away"),
+                            ("deadline_1_day", "The deadline is 1 day away"),
+                            ("submission_received", "A self-assessment is submitted"),
+                            ("clarification_asked", "A verifier asks for clarification"),
+                            ("clarification_answered", "A unit answers a clarification"),
+                            ("verification_finished", "Verification is finished"),
+                            ("results_published", "Results are published"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("params", models.JSONField(blank=True, default=dict)),
+                ("link", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                ("emailed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['user', 'read_at'], name='notification_unread')],
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [models.Index(fields=["user", "read_at"], name="notification_unread")],
             },
         ),
         migrations.CreateModel(
-            name='ReminderSent',
+            name="ReminderSent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('days', models.PositiveSmallIntegerField()),
-                ('deadline', models.DateTimeField()),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders_sent', to='assessments.assessment')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("days", models.PositiveSmallIntegerField()),
+                ("deadline", models.DateTimeField()),
+                ("sent_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reminders_sent",
+                        to="assessments.assessment",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('assessment', 'user', 'days', 'deadline'), name='reminder_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("assessment", "user", "days", "deadline"), name="reminder_once"
+                    )
+                ],
             },
         ),
     ]
