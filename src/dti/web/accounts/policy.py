@@ -252,10 +252,9 @@ def unit_reporters(unit_ids: Collection[int]) -> dict[int, list[User]]:
 def period_admins(period: Period) -> list[User]:
     """The administrators who run ``period`` (those of its province, or national ones for a
     national period): they are told of its submissions."""
-    return list(
-        User.objects.filter(
-            is_active=True,
-            membership__role=Role.ADMIN,
-            membership__province_id=period.province_id,
-        ).order_by("pk")
-    )
+    admins = User.objects.filter(is_active=True, membership__role=Role.ADMIN)
+    if period.province_id is None:
+        admins = admins.filter(membership__province__isnull=True)
+    else:
+        admins = admins.filter(membership__province_id=period.province_id)
+    return list(admins.order_by("pk"))

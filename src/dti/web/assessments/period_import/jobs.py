@@ -1,7 +1,8 @@
 """Room: values import — the job: storing the upload, starting it in the background, running it.
 
 The upload is checked and stored and answered at once; a task of the queue, run by a consumer
-process (:mod:`dti.web.assessments.tasks`), reads it (see :mod:`.reading`), then applies it (:mod:`.applying`) and records how it ended on the job row.
+process (:mod:`dti.web.assessments.tasks`), reads it (see :mod:`.reading`), then applies it
+(:mod:`.applying`) and records how it ended on the job row.
 Any problem fails the whole import with located messages and nothing written.
 """
 
