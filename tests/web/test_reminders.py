@@ -172,3 +172,16 @@ def test_a_reporter_who_turned_reminder_emails_off_finds_them_in_the_inbox_only(
     assert smtp.to("reporter@so-a.gov.vn") == []
     assert len(smtp.to("reporter2@so-a.gov.vn")) == 1
     assert Notification.objects.filter(user=reporter, kind=Kind.DEADLINE_7_DAYS).count() == 1
+
+
+def test_the_reminders_run_every_hour_on_the_queue(db: None) -> None:
+    from huey.contrib.djhuey import HUEY
+
+    hours = [dt.datetime(2024, 3, 1, h, 7) for h in range(24)]
+    assert all(
+        deadline_reminders_task.task_class in {type(t) for t in HUEY.read_periodic(at)}
+        for at in hours
+    )
+    assert deadline_reminders_task.task_class not in {
+        type(t) for t in HUEY.read_periodic(dt.datetime(2024, 3, 1, 9, 8))
+    }
