@@ -34,7 +34,9 @@ def notify(
     if ids:
         from dti.web.notifications.tasks import notifications_email_task
 
-        transaction.on_commit(lambda: notifications_email_task(ids))
+        # Robust: a broker that is down is logged, never turned into an error of the event
+        # that has already committed (the inbox holds the notification either way).
+        transaction.on_commit(lambda: notifications_email_task(ids), robust=True)
     return rows
 
 

@@ -79,7 +79,9 @@ def values_import_start(*, actor: Actor, period: Period, upload: UploadedFile) -
             written.append(job.file.name)
             make_durable(storage, job.file.name)
             job.save()
-            transaction.on_commit(lambda: _in_background(job.pk))
+            # Robust: with the broker down the upload is still stored and answered; the job
+            # then waits as queued and the page shows it interrupted once its heartbeat is old.
+            transaction.on_commit(lambda: _in_background(job.pk), robust=True)
     return job
 
 
