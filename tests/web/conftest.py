@@ -23,6 +23,8 @@ import pytest
 
 # Configured here (not in pyproject) so that the engine's own tests never import Django.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dti.web.settings")
+# Tasks run in the caller (huey's immediate mode) unless a test starts a real consumer.
+os.environ.setdefault("DTI_TASKS", "immediate")
 django.setup()
 
 from tests.web.accounts_world import other_province  # noqa: E402, F401 - a second province

@@ -1,4 +1,5 @@
-"""Application servers in subprocesses (gunicorn) for the fault, backup and two-process tests."""
+"""Application servers in subprocesses (gunicorn) for the fault, backup and two-process tests,
+and task-queue consumers (huey's ``run_huey``) beside them."""
 
 from __future__ import annotations
 
@@ -102,6 +103,53 @@ def running(env: dict[str, str], log: Path, *, workers: int = 1) -> Iterator[Ser
         yield server
     finally:
         server.stop()
+
+
+class Consumer:
+    """``manage.py run_huey`` in its own process group: the worker that runs the queue's tasks
+    for the servers started with the same environment."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.log = log
+        with log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "manage.py",
+                    "run_huey",
+                    "--workers",
+                    "1",
+                    "--worker-type",
+                    "thread",
+                ],
+                cwd=REPO,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGINT)  # huey's graceful shutdown
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@contextmanager
+def consuming(env: dict[str, str], log: Path) -> Iterator[Consumer]:
+    consumer = Consumer(env, log)
+    try:
+        yield consumer
+    finally:
+        consumer.stop()
 
 
 def csrf_token(client: httpx.Client, base: str, page: str = "/accounts/login/") -> str:

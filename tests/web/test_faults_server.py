@@ -24,7 +24,15 @@ import httpx
 import pytest
 from django.db import connection
 from tests.web.conftest import PASSWORD, advance, entry
-from tests.web.liveproc import database_url, login, post, running, server_env, use_argon2
+from tests.web.liveproc import (
+    consuming,
+    database_url,
+    login,
+    post,
+    running,
+    server_env,
+    use_argon2,
+)
 from tests.web.test_uploads import PDF, filled_template
 
 from dti.web.assessments.models import Assessment, IndicatorEntry
@@ -325,19 +333,28 @@ def test_sigkill_mid_period_import_writes_nothing_and_the_page_says_interrupted(
             files={"file": ("du-lieu.csv", table)},
         )
 
-    with running(env, tmp_path / "server1.log") as server:
+    # The import runs in the queue's consumer (huey on SQLite under DTI_VAR_DIR): the worker
+    # is what a SIGKILL mid-import hits, with the web server killed too (a deploy).
+    with (
+        running(env, tmp_path / "server1.log") as server,
+        consuming(env, tmp_path / "worker1.log") as worker,
+    ):
         assert upload(server).status_code == 302  # answered at once; the work goes on behind
         deadline = time.monotonic() + 20
         while not marker.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert marker.exists(), (tmp_path / "server1.log").read_text()[-3000:]
+        assert marker.exists(), (tmp_path / "worker1.log").read_text()[-3000:]
+        worker.kill()
         server.kill()
     assert _state() == before, "the killed import wrote something"
     job = ValuesImport.objects.get()
     assert job.state == ImportState.RUNNING  # as the dead process left it
     assert is_interrupted(job, now=job.heartbeat_at + STALE_AFTER + STALE_AFTER / 10)
     env.pop("DTI_FAULT_PAUSE")
-    with running(env, tmp_path / "server2.log") as server:
+    with (
+        running(env, tmp_path / "server2.log") as server,
+        consuming(env, tmp_path / "worker2.log"),
+    ):
         assert upload(server).status_code == 302
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

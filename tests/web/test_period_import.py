@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import threading
 import time
 import zipfile
 from pathlib import Path
@@ -43,7 +42,7 @@ def csv(*rows: str) -> SimpleUploadedFile:
 
 
 def started(world: dict[str, Any], upload: SimpleUploadedFile) -> ValuesImport:
-    """Start an import as the admin and run it here (the view runs it in a thread), its
+    """Start an import as the admin and run it here (the view queues it for the consumer), its
     messages in English (the pages' own language is tested in test_vietnamese_pages)."""
     with translation.override("en"):
         job = values_import_start(
@@ -253,9 +252,6 @@ def test_the_page_starts_the_import_in_the_background_and_shows_it_finish(
     assert entry(world["mine"], "1.1").self_value == 1
     listing = client.get(url).content.decode()
     assert "du-lieu.csv" in listing
-    for thread in threading.enumerate():  # let it close its connection before the teardown
-        if thread.name.startswith("values-import-"):
-            thread.join(10)
 
 
 def test_progress_goes_on_from_reading_to_writing(world: dict[str, Any]) -> None:

@@ -154,3 +154,21 @@ def test_the_command_corrects_and_reports(world: dict[str, Any]) -> None:
         )
     with pytest.raises(CommandError, match=r"role does not allow|Vai trò của bạn không được phép"):
         call_command("dti_recompute", period=world["period"].pk, user="reporter")
+
+
+def test_the_command_queues_the_rescoring_for_the_consumer(world: dict[str, Any]) -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    fill(world["mine"])
+    Assessment.objects.filter(pk=world["mine"].pk).update(self_score=1.0)  # stale
+    out = StringIO()
+    # The tests' queue runs in immediate mode: the task has run when the command returns.
+    call_command(
+        "dti_recompute", period=world["period"].pk, user="admin", background=True, stdout=out
+    )
+    assert "queued the rescoring" in out.getvalue()
+    assert scores()["so-a"][0] != 1.0
+    with pytest.raises(CommandError, match="role does not allow"):
+        call_command("dti_recompute", period=world["period"].pk, user="reporter", background=True)

@@ -98,6 +98,23 @@ def test_the_command_reports_and_honours_the_grace_period(
     assert _files(media) == set()
 
 
+def test_the_queue_sweeps_every_hour(world: dict[str, Any], settings: Any) -> None:
+    import datetime as dt
+
+    from huey.contrib.djhuey import HUEY
+
+    from dti.web.ops.tasks import storage_sweep_task
+
+    at_minute_23 = dt.datetime(2024, 3, 1, 9, 23)  # huey's schedule is in UTC
+    due = {type(t) for t in HUEY.read_periodic(at_minute_23)}
+    later = {type(t) for t in HUEY.read_periodic(at_minute_23 + dt.timedelta(minutes=1))}
+    assert storage_sweep_task.task_class in due and storage_sweep_task.task_class not in later
+    media = Path(settings.MEDIA_ROOT)
+    _make(media, "evidence/ab12cd34/orphan.pdf", age=2 * DAY)
+    storage_sweep_task()  # immediate mode in the tests: run now, as the consumer would
+    assert _files(media) == set()
+
+
 def test_a_failed_upload_deletes_its_own_file(
     world: dict[str, Any], settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

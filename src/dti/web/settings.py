@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     # django-ninja serves its API docs (Swagger UI) from these static files, never a CDN.
     "ninja",
     "dti.web.ops",
+    # The task queue (huey): the values import, recomputes, the storage sweep, reminders.
+    "huey.contrib.djhuey",
+    "dti.web.notifications",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dti.web.accounts.context.membership",
+                "dti.web.notifications.context.unread_count",
             ],
         },
     }
@@ -254,3 +258,38 @@ PASSWORD_RESET_TIMEOUT = 86_400
 # Two-factor sign-in (TOTP) for administrators and verifiers; off by default (the demo).
 DTI_TWO_FACTOR = os.environ.get("DTI_TWO_FACTOR", "0") == "1"
 OTP_TOTP_ISSUER = "DTI"
+
+# The task queue (huey, dti.web.tasks): long jobs run in a consumer process beside the web
+# processes (`manage.py run_huey`; scripts/serve starts one). DTI_TASKS chooses its storage:
+#   sqlite    (default) a file under var/: the embedded demo, one machine, no broker;
+#   redis     DTI_TASKS_REDIS_URL (else DTI_REDIS_URL, else 127.0.0.1:6379): production, any
+#             number of web servers and consumers;
+#   immediate tasks run in the caller, in memory (the tests that check a job's effect).
+DTI_TASKS = os.environ.get("DTI_TASKS", "sqlite").lower()
+_TASKS_NAME = os.environ.get("DTI_TASKS_NAME", "dti")
+_CONSUMER = {"workers": 2, "worker_type": "thread", "periodic": True, "check_worker_health": True}
+HUEY: dict[str, Any]
+if DTI_TASKS == "redis":
+    HUEY = {
+        "huey_class": "huey.RedisHuey",
+        "name": _TASKS_NAME,
+        "url": os.environ.get("DTI_TASKS_REDIS_URL") or _REDIS_URL or "redis://127.0.0.1:6379/0",
+        "immediate": False,
+        "consumer": _CONSUMER,
+    }
+elif DTI_TASKS == "sqlite":
+    # huey opens its SQLite file as soon as Django loads the tasks: the folder must exist.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": _TASKS_NAME,
+        "filename": str(VAR_DIR / "tasks.sqlite3"),
+        "immediate": False,
+        "consumer": _CONSUMER,
+    }
+elif DTI_TASKS == "immediate":
+    HUEY = {"huey_class": "huey.MemoryHuey", "name": _TASKS_NAME, "immediate": True}
+else:
+    raise ValueError(f"DTI_TASKS: expected sqlite, redis or immediate, not {DTI_TASKS!r}")
+# The address links in e-mails point to (the notifications' e-mail).
+DTI_SITE_URL = os.environ.get("DTI_SITE_URL", "http://127.0.0.1:8000")

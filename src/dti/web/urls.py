@@ -12,6 +12,7 @@ from dti.web.assessments import import_views as imports
 from dti.web.assessments import views as a
 from dti.web.audit import views as audit
 from dti.web.frameworks import views as fw
+from dti.web.notifications import views as notes
 from dti.web.ops import views as ops
 from dti.web.registry import views as reg
 from dti.web.registry import views_changes as reg_changes
@@ -20,6 +21,15 @@ from dti.web.results import dashboard_views as dashboard
 
 urlpatterns = [
     path("", a.home, name="home"),
+    # Each user's own inbox and e-mail choices (dti.web.notifications).
+    path("notifications/", notes.notification_inbox, name="notification_inbox"),
+    path("notifications/<int:pk>/open/", notes.notification_open, name="notification_open"),
+    path("notifications/read/", notes.notification_read_all, name="notification_read_all"),
+    path(
+        "notifications/preferences/",
+        notes.notification_preferences,
+        name="notification_preferences",
+    ),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Password change for everyone signed in; reset by e-mail (Django's one-time tokens).

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +70,3 @@ def test_admin_imports_values_and_sees_the_import_finish(
     assert (stored.self_value, stored.self_denominator) == (539, 1800)
     admin.click("text=Quay lại kỳ đánh giá")
     admin.wait_for_selector("text=Sở Xây dựng")
-    for thread in threading.enumerate():  # the import's thread closes its connection first
-        if thread.name.startswith("values-import-"):
-            thread.join(10)

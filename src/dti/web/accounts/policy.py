@@ -9,9 +9,11 @@ raises it. So the actions a page offers are exactly the ones the services accept
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
@@ -799,3 +801,29 @@ def require_approve_decision(user: Viewer, period: Period) -> None:
 
 def require_publish_results(user: Viewer, period: Period) -> None:
     _raise(publish_refusal(user, period))
+
+
+# -- who is told of an event (dti.web.notifications) ------------------------------------------
+
+
+def unit_reporters(unit_ids: Collection[int]) -> dict[int, list[User]]:
+    """The active reporters of each unit (those ``reports_for`` answers yes for): they are
+    told of their unit's deadlines and workflow."""
+    found: dict[int, list[User]] = {pk: [] for pk in unit_ids}
+    rows = Membership.units.through.objects.filter(
+        unit_id__in=list(unit_ids), membership__role=Role.REPORTER, membership__user__is_active=True
+    ).select_related("membership__user")
+    for row in rows.order_by("membership__user_id"):
+        found[row.unit_id].append(row.membership.user)
+    return found
+
+
+def period_admins(period: Period) -> list[User]:
+    """The administrators who run ``period`` (those of its province, or national ones for a
+    national period): they are told of its submissions."""
+    admins = User.objects.filter(is_active=True, membership__role=Role.ADMIN)
+    if period.province_id is None:
+        admins = admins.filter(membership__province__isnull=True)
+    else:
+        admins = admins.filter(membership__province_id=period.province_id)
+    return list(admins.order_by("pk"))

@@ -31,7 +31,7 @@ from dti.web.accounts.models import Role
 from dti.web.assessments.models import Status, Verdict
 
 if TYPE_CHECKING:
-    from dti.web.assessments.models import Assessment
+    from dti.web.assessments.models import Assessment, Period
 
 S = Status
 
@@ -300,3 +300,33 @@ def on_publication_change(listener: PublicationListener) -> None:
 def publication_changed(period_id: int) -> None:
     for listener in _publication_listeners:
         listener(period_id)
+
+
+# Notifications (dti.web.notifications) follow the workflow the same way: told of every
+# transition taken and every period opened, inside the transaction, after the change is written.
+TransitionListener = Callable[["Assessment", "Transition", Status], None]
+PeriodListener = Callable[["Period"], None]
+_transition_listeners: list[TransitionListener] = []
+_period_open_listeners: list[PeriodListener] = []
+
+
+def on_transition(listener: TransitionListener) -> None:
+    """Call ``listener(assessment, transition, old_status)`` after every transition."""
+    if listener not in _transition_listeners:
+        _transition_listeners.append(listener)
+
+
+def transitioned(assessment: Assessment, transition: Transition, old: Status) -> None:
+    for listener in _transition_listeners:
+        listener(assessment, transition, old)
+
+
+def on_period_open(listener: PeriodListener) -> None:
+    """Call ``listener(period)`` once a period and its assessments are created."""
+    if listener not in _period_open_listeners:
+        _period_open_listeners.append(listener)
+
+
+def period_opened(period: Period) -> None:
+    for listener in _period_open_listeners:
+        listener(period)

@@ -64,6 +64,7 @@ class AuditAction(StrEnum):
     DISPUTE_FILE = "dispute_file"
     DISPUTE_DECIDE = "dispute_decide"
     TRANSITION_WITHDRAW = "transition_withdraw"
+    NOTIFICATION_PREFERENCES = "notification_preferences"
 
     @classmethod
     def of_transition(cls, name: TransitionName) -> AuditAction:

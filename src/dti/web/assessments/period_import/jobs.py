@@ -1,7 +1,8 @@
 """Room: values import — the job: storing the upload, starting it in the background, running it.
 
-The upload is checked and stored and answered at once; a background thread reads it (see
-:mod:`.reading`), then applies it (:mod:`.applying`) and records how it ended on the job row.
+The upload is checked and stored and answered at once; a task of the queue, run by a consumer
+process (:mod:`dti.web.assessments.tasks`), reads it (see :mod:`.reading`), then applies it
+(:mod:`.applying`) and records how it ended on the job row.
 Any problem fails the whole import with located messages and nothing written.
 """
 
@@ -9,14 +10,13 @@ from __future__ import annotations
 
 import logging
 import tempfile
-import threading
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, connections, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,32 +78,20 @@ def values_import_start(*, actor: Actor, period: Period, upload: UploadedFile) -
             written.append(job.file.name)
             make_durable(storage, job.file.name)
             job.save()
-            transaction.on_commit(lambda: _in_background(job.pk))
+            # Robust: with the broker down the upload is still stored and answered; the job
+            # then waits as queued and the page shows it interrupted once its heartbeat is old.
+            transaction.on_commit(lambda: _in_background(job.pk), robust=True)
     return job
 
 
 def _in_background(job_id: int) -> None:
-    in_memory = getattr(connection, "is_in_memory_db", lambda: False)
-    if connection.vendor == "sqlite" and in_memory():
-        # An in-memory SQLite database (the SQLite test run) refuses a second connection's
-        # write while it is read ("database table is locked", no waiting): apply it here.
-        values_import_run(job_id)
-        return
-    thread = threading.Thread(
-        target=_run_and_close, args=(job_id,), name=f"values-import-{job_id}", daemon=True
-    )
-    thread.start()
+    from dti.web.assessments.tasks import values_import_task  # the task module imports this one
 
-
-def _run_and_close(job_id: int) -> None:
-    try:
-        values_import_run(job_id)
-    finally:
-        connections.close_all()  # this thread's own connections
+    values_import_task(job_id)
 
 
 def values_import_run(job_id: int) -> ValuesImport:
-    """Apply a stored import (the background thread's work; tests call it directly)."""
+    """Apply a stored import (the queue's task; tests call it directly)."""
     # Claimed by one conditional UPDATE: a second runner of the same job finds it taken.
     claimed = ValuesImport.objects.filter(pk=job_id, state=ImportState.QUEUED).update(
         state=ImportState.RUNNING, heartbeat_at=timezone.now()

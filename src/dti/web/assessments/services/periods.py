@@ -115,6 +115,7 @@ def period_open(
                     for i, leaf in enumerate(leaves)
                 )
                 assessment_recompute(assessment=assessment, actor=actor)
+        workflow.period_opened(period)  # notifications, sent once this commits
     return period
 
 

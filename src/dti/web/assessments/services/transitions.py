@@ -25,6 +25,7 @@ from dti.web.assessments.workflow import (
     publication_changed,
     self_deadline,
     transition_named,
+    transitioned,
 )
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.models import AuditEvent
@@ -173,6 +174,7 @@ def assessment_transition(
             # Published results are cached under a per-period counter: entering or leaving
             # "published" tells the listeners in this same transaction.
             publication_changed(assessment.period_id)
+        transitioned(assessment, transition, old)  # notifications, sent once this commits
         pause_point(transition.name)  # crash tests: written, not yet committed
     return assessment
 

@@ -1,6 +1,7 @@
 """``manage.py dti_recompute``: rescore a period, optionally on a corrected framework version.
 
     manage.py dti_recompute --period 3 --user admin
+    manage.py dti_recompute --period 3 --user admin --background    # on the task queue
     manage.py dti_recompute --period 3 --user admin --group huyen --framework 12 \\
         --reason "Đính chính ngưỡng chỉ số 2.3 theo Công văn 45/STTTT"
 
@@ -14,8 +15,11 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dti.web.accounts.models import Role
+from dti.web.accounts.policy import require_role
 from dti.web.assessments.models import Period
 from dti.web.assessments.services import period_framework_correct, period_recompute
+from dti.web.assessments.tasks import period_recompute_task
 from dti.web.errors import ServiceError
 from dti.web.frameworks.models import FrameworkVersion
 from dti.web.registry.models import UnitGroup
@@ -33,6 +37,11 @@ class Command(BaseCommand):
         parser.add_argument("--group", help="unit group code (with --framework)")
         parser.add_argument("--framework", type=int, help="id of the corrected version")
         parser.add_argument("--reason", default="", help="why (required with --framework)")
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="queue the rescoring for the task queue's consumer instead of running it here",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -42,6 +51,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if (options["group"] is None) != (options["framework"] is None):
             raise CommandError("--group and --framework go together")
+        if options["background"]:
+            self._queue(period, actor, options)
+            return
         try:
             if options["framework"] is not None:
                 group = UnitGroup.objects.get(code=options["group"], province=period.province)
@@ -63,3 +75,13 @@ class Command(BaseCommand):
             f"rescored {report.recomputed} assessments, {report.changed} changed; "
             f"{report.frozen} approved or published left as they are"
         )
+
+    def _queue(self, period: Period, actor: User, options: dict[str, Any]) -> None:
+        if options["framework"] is not None:
+            raise CommandError("--background rescores only; correct a framework in the foreground")
+        try:
+            require_role(actor, Role.ADMIN)  # refused now, not later in the consumer's log
+        except ServiceError as error:
+            raise CommandError(error.message) from error
+        result = period_recompute_task(period.pk, actor.pk, options["reason"])
+        self.stdout.write(f"queued the rescoring of period {period.pk} (task {result.id})")
