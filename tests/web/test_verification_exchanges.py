@@ -339,3 +339,20 @@ def test_the_page_shows_declared_verified_disputed_final_side_by_side(
         {"decision": "grant", "reason": "x"},
     )
     assert refused.status_code == 403
+
+
+def test_the_clarification_round_reaches_the_inbox_of_whom_it_concerns(
+    world: dict[str, Any], open_verification: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from dti.web.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        question = _ask(world, "1.2")
+    asked = Notification.objects.filter(kind="clarification_asked")
+    assert {n.user for n in asked} == {world["users"]["reporter"]}
+    with django_capture_on_commit_callbacks(execute=True):
+        clarification_answer(
+            actor=world["users"]["reporter"], clarification=question, text="Đã bổ sung"
+        )
+    answered = Notification.objects.filter(kind="clarification_answered")
+    assert {n.user for n in answered} == {world["users"]["verifier"]}

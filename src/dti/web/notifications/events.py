@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dti.web.accounts.policy import period_admins, unit_reporters
-from dti.web.assessments.models import Assessment, Period, Status
+from dti.web.assessments.models import Assessment, Clarification, Period, Status
+from dti.web.assessments.services.verification_notices import NoticeKind, VerificationNotice
 from dti.web.assessments.workflow import Transition, TransitionName, self_deadline
 from dti.web.notifications.kinds import Kind
 from dti.web.notifications.services import notify
@@ -62,3 +63,31 @@ def period_opened(period: Period) -> None:
                 params=assessment_params(assessment),
                 link=assessment_link(assessment),
             )
+
+
+def verification_noticed(notice: VerificationNotice) -> None:
+    """The clarification round told to whom it concerns: a question to the unit's reporters,
+    an answer to the verifiers who asked (after the action committed: see
+    :func:`~dti.web.assessments.services.verification_notices.verification_notify`)."""
+    kind = _ON_NOTICE.get(notice.kind)
+    if kind is None:
+        return  # (disputes: the chair and the unit see them on the assessment's page)
+    assessment = Assessment.objects.select_related("unit", "period").get(pk=notice.assessment_id)
+    if kind == Kind.CLARIFICATION_ASKED:
+        users = unit_reporters([assessment.unit_id])[assessment.unit_id]
+    else:
+        askers = Clarification.objects.filter(pk__in=notice.object_ids).values("asked_by_id")
+        users = list(User.objects.filter(pk__in=askers, is_active=True))
+    if users:
+        notify(
+            users=users,
+            kind=kind,
+            params={**assessment_params(assessment), "detail": ", ".join(notice.indicators)},
+            link=assessment_link(assessment),
+        )
+
+
+_ON_NOTICE = {
+    NoticeKind.CLARIFICATION_ASKED: Kind.CLARIFICATION_ASKED,
+    NoticeKind.CLARIFICATION_ANSWERED: Kind.CLARIFICATION_ANSWERED,
+}
