@@ -199,6 +199,24 @@ ENGLISH: dict[str, str] = {
         "record the event as 'absorb' (or add a merge row from {unit!r} to {unit!r}); if it "
         "is a new unit, give it a new code"
     ),
+    # the framework as the decision's appendix workbook (dti.io.framework_workbook)
+    "framework_sheet_missing": "the sheet {sheet!r} is missing",
+    "framework_column_missing": "the column {column!r} is missing",
+    "framework_not_a_choice": "{value!r} is not one of: {known}",
+    "framework_flag": "{value!r}: write 'Có' or leave the cell empty",
+    "framework_parameter_without_rule": "a rule parameter without a rule",
+    "framework_parameter_not_of_rule": "does not apply to the rule {rule!r}",
+    "framework_tiers_missing": "the rule 'Theo mức' needs its tiers (threshold: points; …)",
+    "framework_tier_malformed": (
+        "{part!r} is not a tier: write threshold: points, e.g. '1: 10; 2: 20'"
+    ),
+    "framework_level_jump": "level {level!r} does not follow the row above (1 to {most} here)",
+    "framework_field_unknown": "{field!r} is not a framework field",
+    "framework_years": "{value!r}: write the years as 2024, 2025",
+    "framework_not_a_date": "{value!r} is not a date (dd/mm/yyyy)",
+    "framework_block_missing": "say whether the item is 'Thưởng' or 'Trừ'",
+    "framework_cap_missing": "the information sheet gives no {block}_cap for these items",
+    "framework_info_row_missing": "{problem} (add the row {field!r})",
 }
 
 

@@ -35,6 +35,7 @@ import yaml
 
 from dti.engine.errors import FrameworkError, Problem
 from dti.engine.framework import Framework, Node, parse_framework
+from dti.engine.messages import Message, say
 from dti.io.workbook import Rows, cell_text, xlsx_sheets
 
 __all__ = [
@@ -344,7 +345,9 @@ class _Reader:
         self.node_rows: dict[str, _Cell] = {}
         self.cells: dict[tuple[str | None, str], _Cell] = {}
 
-    def problem(self, message: str, cell: _Cell | None = None, *, sheet: str | None = None) -> None:
+    def problem(
+        self, message: Message, cell: _Cell | None = None, *, sheet: str | None = None
+    ) -> None:
         if cell is None:
             self.problems.append(Problem(message, file=self.file, sheet=sheet))
         else:
@@ -359,7 +362,7 @@ class _Reader:
         rows = self.sheets.get(name)
         if rows is None:
             if required:
-                self.problem(f"the sheet {name!r} is missing", sheet=name)
+                self.problem(say("framework_sheet_missing", sheet=name), sheet=name)
             return []
         if not rows:
             return []
@@ -370,7 +373,7 @@ class _Reader:
                 positions[column.key] = header.index(column.header)
             elif column.key in ("code", "name_vi", "key", "decision"):
                 self.problem(
-                    f"the column {column.header!r} is missing",
+                    say("framework_column_missing", column=column.header),
                     _Cell(name, 1, column.header),
                 )
         found = []
@@ -402,13 +405,13 @@ class _Reader:
             return None
         value, cell = cells[key]
         if isinstance(value, bool):
-            self.problem(f"{value!r} is not a number", cell)
+            self.problem(say("not_a_number", value=value), cell)
             return None
         if isinstance(value, int | float):
             return float(value)
         parsed = _parse_number(str(value))
         if parsed is None:
-            self.problem(f"{value!r} is not a number", cell)
+            self.problem(say("not_a_number", value=value), cell)
         return parsed
 
     def choice(
@@ -421,7 +424,7 @@ class _Reader:
         code = by_label.get(text.casefold(), text if text in labels else None)
         if code is None:
             known = ", ".join(labels.values())
-            self.problem(f"{text!r} is not one of: {known}", cells[key][1])
+            self.problem(say("framework_not_a_choice", value=text, known=known), cells[key][1])
         return code
 
     def flag(self, cells: dict[str, tuple[Any, _Cell]], key: str) -> bool:
@@ -433,7 +436,7 @@ class _Reader:
             return True
         if folded in ("không", "0", "false", "no"):
             return False
-        self.problem(f"{text!r}: write 'Có' or leave the cell empty", cells[key][1])
+        self.problem(say("framework_flag", value=text), cells[key][1])
         return False
 
     def remember(self, owner: str | None, cells: dict[str, tuple[Any, _Cell]]) -> None:
@@ -456,7 +459,7 @@ class _Reader:
         elif "rule" not in cells:  # (an unknown rule is reported once, by choice())
             for key in ("input", "target", "floor", "basis", "tiers", "per_item"):
                 if key in cells:
-                    self.problem("a rule parameter without a rule", cells[key][1])
+                    self.problem(say("framework_parameter_without_rule"), cells[key][1])
         groups = self.text(cells, "applies_to")
         if groups is not None:
             node["applies_to"] = [g.strip() for g in re.split(r"[,;]", groups) if g.strip()]
@@ -479,7 +482,9 @@ class _Reader:
         }[kind]
         for key in ("input", "target", "floor", "basis", "tiers", "per_item"):
             if key in cells and key not in allowed:
-                self.problem(f"does not apply to the rule {RULE_LABELS[kind]!r}", cells[key][1])
+                self.problem(
+                    say("framework_parameter_not_of_rule", rule=RULE_LABELS[kind]), cells[key][1]
+                )
         if "input" in allowed and (value := self.choice(cells, "input", INPUT_LABELS)):
             rule["input"] = value
         for key in ("target", "floor", "per_item"):
@@ -494,7 +499,7 @@ class _Reader:
     def tiers(self, cells: dict[str, tuple[Any, _Cell]]) -> list[dict[str, float]]:
         text = self.text(cells, "tiers")
         if text is None:
-            self.problem("the rule 'Theo mức' needs its tiers (threshold: points; …)", None)
+            self.problem(say("framework_tiers_missing"), None)
             return []
         tiers = []
         for part in filter(None, (p.strip() for p in text.split(";"))):
@@ -503,7 +508,7 @@ class _Reader:
             points = _parse_number(match.group(2)) if match else None
             if low is None or points is None:
                 self.problem(
-                    f"{part!r} is not a tier: write threshold: points, e.g. '1: 10; 2: 20'",
+                    say("framework_tier_malformed", part=part),
                     cells["tiers"][1],
                 )
                 continue
@@ -553,8 +558,11 @@ def _tree(reader: _Reader, rows: list[tuple[int, dict[str, tuple[Any, _Cell]]]])
         if level is None or not level.is_integer() or level < 1 or level > len(stack) + 1:
             where = cells["level"][1] if "level" in cells else row_cell
             reader.problem(
-                f"level {cells.get('level', ('?',))[0]!r} does not follow the row above "
-                f"(1 to {len(stack) + 1} here)",
+                say(
+                    "framework_level_jump",
+                    level=cells.get("level", ("?",))[0],
+                    most=len(stack) + 1,
+                ),
                 where,
             )
             continue
@@ -583,7 +591,7 @@ def framework_from_sheets(sheets: Rows, *, file: str) -> Framework:
     }
     for key, cells in info.items():
         if key not in INFO_FIELDS:
-            reader.problem(f"{key!r} is not a framework field", cells["key"][1])
+            reader.problem(say("framework_field_unknown", field=key), cells["key"][1])
         elif "value" in cells:
             reader.cells[None, key] = cells["value"][1]
     _info_into(reader, info, raw)
@@ -628,7 +636,7 @@ def _info_into(reader: _Reader, info: dict[str, Any], raw: dict[str, Any]) -> No
         try:
             raw["years"] = [int(y) for y in re.split(r"[,;\s]+", years) if y]
         except ValueError:
-            reader.problem(f"{years!r}: write the years as 2024, 2025", info["years"]["value"][1])
+            reader.problem(say("framework_years", value=years), info["years"]["value"][1])
     scale: dict[str, Any] = {}
     if (total := number("scale_total")) is not None:
         scale["total"] = total
@@ -660,7 +668,7 @@ def _source(reader: _Reader, cells: dict[str, tuple[Any, _Cell]]) -> dict[str, A
             try:
                 source["date"] = dt.datetime.strptime(str(value), "%d/%m/%Y").date()
             except ValueError:
-                reader.problem(f"{value!r} is not a date (dd/mm/yyyy)", cell)
+                reader.problem(say("framework_not_a_date", value=value), cell)
     for key in ("issuer", "url", "note"):
         if (text := reader.text(cells, key)) is not None:
             source[key] = text
@@ -674,15 +682,13 @@ def _adjustments_into(reader: _Reader, raw: dict[str, Any]) -> None:
         block = reader.choice(cells, "block", BLOCK_LABELS)
         if block is None:
             if "block" not in cells:
-                reader.problem(
-                    "say whether the item is 'Thưởng' or 'Trừ'", _Cell(ADJUSTMENTS, number, "Loại")
-                )
+                reader.problem(say("framework_block_missing"), _Cell(ADJUSTMENTS, number, "Loại"))
             continue
         by_block.setdefault(block, []).append((number, cells))
     for block, block_rows in by_block.items():
         if block not in raw:
             first = block_rows[0][1]["block"][1]
-            reader.problem(f"the information sheet gives no {block}_cap for these items", first)
+            reader.problem(say("framework_cap_missing", block=block), first)
             continue
         raw[block]["items"] = _tree(reader, block_rows)
 
@@ -721,7 +727,7 @@ def _locate(reader: _Reader, problem: Problem) -> Problem:
         cell = reader.cells.get((None, key))
         if cell is None and key in INFO_FIELDS:
             return Problem(
-                f"{problem.message} (add the row {key!r})",
+                say("framework_info_row_missing", problem=problem.message, field=key),
                 file=reader.file,
                 sheet=INFO,
                 column="Trường",

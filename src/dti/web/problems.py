@@ -202,6 +202,25 @@ TEXTS: dict[str, Promise] = {
         "of %(units)s, which have theirs: if it went on under its code and took them in, "
         "record the event as absorb; if it is a new unit, give it a new code"
     ),
+    "framework_sheet_missing": _("the sheet “%(sheet)s” is missing"),
+    "framework_column_missing": _("the column “%(column)s” is missing"),
+    "framework_not_a_choice": _("“%(value)s” is not one of: %(known)s"),
+    "framework_flag": _("“%(value)s”: write “Có” or leave the cell empty"),
+    "framework_parameter_without_rule": _("a rule parameter without a rule"),
+    "framework_parameter_not_of_rule": _("does not apply to the rule “%(rule)s”"),
+    "framework_tiers_missing": _("the rule “Theo mức” needs its tiers (threshold: points; …)"),
+    "framework_tier_malformed": _(
+        "“%(part)s” is not a tier: write threshold: points, e.g. “1: 10; 2: 20”"
+    ),
+    "framework_level_jump": _(
+        "level “%(level)s” does not follow the row above (1 to %(most)s here)"
+    ),
+    "framework_field_unknown": _("“%(field)s” is not a framework field"),
+    "framework_years": _("“%(value)s”: write the years as 2024, 2025"),
+    "framework_not_a_date": _("“%(value)s” is not a date (dd/mm/yyyy)"),
+    "framework_block_missing": _("say whether the item is “Thưởng” or “Trừ”"),
+    "framework_cap_missing": _("the information sheet gives no %(block)s_cap for these items"),
+    "framework_info_row_missing": _("%(problem)s (add the row “%(field)s”)"),
 }
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from dti.engine import DataError, Problem, Registry
 from dti.engine.lineage import edges_from_predecessors
+from dti.web.problems import problem_message
 from dti.web.registry.models import LineageKind, Province, UnitGroup
 from dti.web.registry.selectors import EDGE_SCHEMA
 
@@ -60,10 +61,10 @@ def located(sheet: str, row: int | None, column: str | None) -> str:
 
 
 def problem_text(problem: Problem, sheet: str) -> str:
-    """A reader's or the engine's problem with its place in the user's words (the message
-    itself is the reader's until problems become codes)."""
+    """A reader's or the engine's problem with its place and its message in the user's words
+    (the message rendered from its code, :mod:`dti.web.problems`)."""
     where = located(problem.sheet or sheet, problem.row, problem.column)
-    return f"{where}: {problem.message}"
+    return f"{where}: {problem_message(problem)}"
 
 
 def group_problems(
