@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from tests.web.test_period_recompute import MINI, corrected, fill, scores
 
-from dti.reports.format import format_score
 from dti.web.assessments.models import Assessment, PeriodFramework
 from dti.web.audit.models import AuditEvent
 from dti.web.frameworks.models import FrameworkVersion
+from dti.web.results.templatetags.results_format import vn
 
 
 def _page(world: dict[str, Any]) -> str:
@@ -43,7 +43,7 @@ def test_the_preview_lists_what_would_move_and_changes_nothing(
     assert response.status_code == 200
     # 1.2 at 6/10 was 15 points (target 80 %), would be 12 (target 100 %): 3 points less
     a = Assessment.objects.select_related("unit").get(pk=world["mine"].pk)
-    old, new = format_score(a.self_score), format_score(a.self_score - 3)
+    old, new = vn(a.self_score), vn(a.self_score - 3)
     table = body[body.find("<table") : body.find("</table>")]
     assert f'<td class="num">{old}</td>' in table and f"<b>{new}</b>" in table, table
     assert "sẽ thay đổi" in body and 'name="step" value="confirm"' in body

@@ -40,7 +40,9 @@ def _export_routes() -> list[tuple[str, str, dict[str, Any]]]:
 
 def _fill(route: str, world: dict[str, Any]) -> str:
     theirs = world["theirs"]
-    path = route.replace("<int:pk>", str(theirs.pk)).replace("<int:year>", "2023")
+    # (a framework's own export takes the framework version's key)
+    pk = world["framework"].pk if route.startswith("frameworks/") else theirs.pk
+    path = route.replace("<int:pk>", str(pk)).replace("<int:year>", "2023")
     path = path.replace("<slug:unit>", theirs.unit.code).replace("<str:unit>", theirs.unit.code)
     return "/" + path
 

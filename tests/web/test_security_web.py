@@ -311,7 +311,7 @@ def _writes(
         period_transition_all,
     )
     from dti.web.registry.services import unit_create, units_import
-    from dti.web.results.services import decision_save
+    from dti.web.results.publication import decision_save
 
     later = dt.datetime(2099, 1, 1, tzinfo=dt.UTC)
     upload = SimpleUploadedFile("gia-tri.csv", b"unit,period,indicator,value\n")
@@ -379,6 +379,8 @@ def test_an_admin_cannot_open_periods_import_units_or_make_accounts_for_another_
     )
     for actor, province, group, period, assessment in sides:
         for name, attempt in _writes(actor, province, group, period, assessment, world, units):
+            if name == "make an account" and province is None:
+                continue  # (no province given: the account is the admin's own province's)
             with pytest.raises(Forbidden):  # noqa: PT012 - say which attempt got through
                 attempt()
                 pytest.fail(f"{actor} could {name}")

@@ -16,6 +16,7 @@ from dti.web.notifications import views as notes
 from dti.web.ops import views as ops
 from dti.web.registry import views as reg
 from dti.web.registry import views_changes as reg_changes
+from dti.web.registry import views_groups as reg_groups
 from dti.web.registry import views_import as reg_import
 from dti.web.results import dashboard_views as dashboard
 
@@ -68,6 +69,7 @@ urlpatterns = [
     # whole and shared (results.page_cache); forging it only changes a visitor's language.
     path("i18n/setlang/", csrf_exempt(login_not_required(set_language)), name="set_language"),
     path("units/", reg.unit_list, name="unit_list"),
+    path("units/groups/", reg_groups.group_list, name="group_list"),
     path("units/import/", reg_import.unit_import, name="unit_import"),
     path(
         "units/import/<str:job_id>/",

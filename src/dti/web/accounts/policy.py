@@ -244,6 +244,10 @@ def visible_audit_events(user: Viewer, qs: QuerySet[AuditEvent]) -> QuerySet[Aud
     )
     for object_type, keys in named.items():
         scope |= Q(object_type=object_type, object_id__in=keys)
+    # What the system itself did outside any assessment and any province's records (a
+    # framework loaded, a command) is the national level's.
+    if province is None:
+        scope |= Q(actor__isnull=True, assessment__isnull=True) & ~Q(object_type__in=list(named))
     return qs.filter(scope)
 
 
@@ -467,15 +471,14 @@ def visible_imports(user: Viewer, qs: QuerySet[ValuesImport]) -> QuerySet[Values
 
 
 def units_admin_refusal(user: Viewer, province: Province | None) -> ServiceError | None:
-    """Units are changed by an administrator of their province; one of the national level
-    (no province) administers every province's units. ``province`` is the unit's (its
-    group's), or the one an import is for."""
+    """Units are changed by an administrator of their province (the national level's, of no
+    province, by a national administrator). ``province`` is the unit's (its group's), or the
+    one an import is for."""
     membership = membership_of(user)
     if membership is None or membership.role != Role.ADMIN:
         return Forbidden(_("Only an administrator may change the units."))
-    if membership.province_id is not None and (
-        province is None or province.pk != membership.province_id
-    ):
+    # (the one scope rule: a record's province equals the account's, none equals none)
+    if membership.province_id != (province.pk if province is not None else None):
         return Forbidden(_("You administer the units of your own province only."))
     return None
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
-
 from dti.web.assessments.workflow import TransitionName
 
 
@@ -65,6 +62,7 @@ class AuditAction(StrEnum):
     DISPUTE_DECIDE = "dispute_decide"
     TRANSITION_WITHDRAW = "transition_withdraw"
     NOTIFICATION_PREFERENCES = "notification_preferences"
+    GROUP_ADD = "group_add"
 
     @classmethod
     def of_transition(cls, name: TransitionName) -> AuditAction:
@@ -74,17 +72,3 @@ class AuditAction(StrEnum):
     def of_lineage(cls, kind: str) -> AuditAction:
         """The action of a lineage event (``merge``, ``split``, ``rename``, ``transfer``)."""
         return cls(f"unit_{kind}")
-
-
-# The labels of the verification actions (the audit pages show them in the user's language).
-VERIFICATION_ACTION_LABELS: dict[AuditAction, Promise] = {
-    AuditAction.VERIFIER_ASSIGN: _("Verifier assigned"),
-    AuditAction.VERIFIER_UNASSIGN: _("Verifier assignment removed"),
-    AuditAction.VERIFICATION_CHAIR_NAME: _("Working group's chair named"),
-    AuditAction.CLARIFICATION_ASK: _("Clarification asked"),
-    AuditAction.CLARIFICATION_ANSWER: _("Clarification answered"),
-    AuditAction.CLARIFICATION_CLOSE: _("Clarification settled"),
-    AuditAction.VERIFICATION_ACCEPT_REST: _("Remaining indicators accepted as declared"),
-    AuditAction.DISPUTE_FILE: _("Adjustment disputed"),
-    AuditAction.DISPUTE_DECIDE: _("Dispute decided"),
-}

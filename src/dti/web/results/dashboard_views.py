@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 
 from dti.reports.charts import NARROW_WIDTH
 from dti.reports.charts import render as render_chart
-from dti.web.accounts.policy import STAFF
+from dti.web.accounts.policy import STAFF, visible_periods
 from dti.web.assessments.models import Period
 from dti.web.results.dashboard import dashboard_charts
 from dti.web.results.documents import inline_svg
@@ -39,7 +39,9 @@ def _drawn(spec: dict[str, Any], width: int | None) -> str:
 
 @role_required(*STAFF)
 def period_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    period = get_object_or_404(Period, pk=pk)
+    # (another province's period is not found, as everywhere)
+    periods = visible_periods(request.user, Period.objects.all())
+    period = get_object_or_404(periods, pk=pk)
     charts = [
         {
             "name": chart.name,
@@ -52,5 +54,5 @@ def period_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "results/dashboard.html",
-        {"period": period, "charts": charts, "periods": Period.objects.exclude(pk=period.pk)},
+        {"period": period, "charts": charts, "periods": periods.exclude(pk=period.pk)},
     )

@@ -24,7 +24,7 @@ from dti.web.accounts.policy import (
 from dti.web.accounts.services.invitations import Site, invitations_send
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_record, audit_write, change_events
-from dti.web.errors import InvalidInput
+from dti.web.errors import Forbidden, InvalidInput
 from dti.web.registry.models import Province, Unit
 
 
@@ -94,6 +94,9 @@ def user_create(
     reported = [*([unit] if unit is not None else []), *units]
     if check_role:
         mine = require_account_admin(actor)
+        if province is not None and province.pk != mine.province_id:
+            # (asked for another province's account: refused, not quietly made in the own)
+            raise Forbidden(_("You make the accounts of your own province only."))
         province = mine.province
     elif province is None and reported:
         province = reported[0].group.province
