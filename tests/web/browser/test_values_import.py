@@ -69,4 +69,5 @@ def test_admin_imports_values_and_sees_the_import_finish(
     stored = IndicatorEntry.objects.get(assessment__unit__code="so-gtvt", indicator="2.1")
     assert (stored.self_value, stored.self_denominator) == (539, 1800)
     admin.click("text=Quay lại kỳ đánh giá")
-    admin.wait_for_selector("text=Sở Xây dựng")
+    admin.wait_for_url(f"{base}/periods/{period.pk}/")
+    assert "Sở Xây dựng" in admin.content()
