@@ -93,7 +93,9 @@ def test_the_consumer_applies_an_import_and_sends_the_mail_the_server_queued(
             done = _until(lambda: ValuesImport.objects.filter(state=ImportState.DONE).first())
             assert done is not None, (tmp_path / "worker.log").read_text()[-3000:]
             assert done.changed == 2
-            assert _post(reporter, mine, data={"name": "submit"}).status_code == 302
+            # (the completeness check confirmed, as the page does after showing it)
+            submit = {"name": "submit", "confirm": "on"}
+            assert _post(reporter, mine, data=submit).status_code == 302
             assert _until(lambda: smtp.to("reporter@dti.gov.vn")), (
                 tmp_path / "worker.log"
             ).read_text()[-3000:]
