@@ -141,8 +141,15 @@ def test_filters_select_by_action_user_unit_period_and_date(world: dict[str, Any
     assert len(updates) == 3 and {e.action for e in updates} == {"unit_update"}
     by_reporter = rows(user=world["users"]["reporter"].pk)
     assert by_reporter and {e.actor_name for e in by_reporter} == {"reporter"}
-    of_unit_c = rows(unit=world["units"]["c"].pk)
-    assert {e.object_id for e in of_unit_c} == {str(world["units"]["c"].pk)}
+    unit_c = world["units"]["c"]
+    of_unit_c = rows(unit=unit_c.pk)
+    # (each is about unit c: the unit itself, or its assessment)
+    assert of_unit_c and all(
+        (e.object_type == "registry.unit" and e.object_id == str(unit_c.pk))
+        or (e.assessment is not None and e.assessment.unit_id == unit_c.pk)
+        for e in of_unit_c
+    )
+    assert any(e.object_type == "registry.unit" for e in of_unit_c)
     of_unit_a = rows(unit=world["units"]["a"].pk)
     assert any(e.action == "entry_save_self" for e in of_unit_a)
     of_period = rows(period=world["period"].pk)
