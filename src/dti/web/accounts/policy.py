@@ -112,7 +112,7 @@ def in_province(user: Viewer, province: Province | int | None) -> bool:
 
 def province_refusal(user: Viewer, province: Province | int | None) -> Forbidden | None:
     if not in_province(user, province):
-        return Forbidden("This belongs to another province.")
+        return Forbidden(_("This belongs to another province."))
     return None
 
 
@@ -121,7 +121,7 @@ def role_refusal(
 ) -> Forbidden | None:
     """Why ``user`` may not act as one of ``roles`` on a record of ``province``."""
     if not has_role(user, *roles):
-        return Forbidden("Your role does not allow this action.")
+        return Forbidden(_("Your role does not allow this action."))
     return province_refusal(user, province)
 
 
@@ -664,7 +664,7 @@ TWO_FACTOR_ROLES = frozenset({Role.ADMIN, Role.VERIFIER})
 def account_admin_refusal(user: Viewer) -> Forbidden | None:
     """Why ``user`` may not administer accounts at all."""
     if not has_role(user, Role.ADMIN):
-        return Forbidden("Your role does not allow this action.")
+        return Forbidden(_("Your role does not allow this action."))
     return None
 
 
