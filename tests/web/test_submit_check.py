@@ -55,30 +55,44 @@ def test_the_check_lists_unfilled_indicators_and_pillars_at_zero(world: dict[str
     ]
 
 
+def _asking_evidence_of(world: dict[str, Any], code: str, asked: str) -> None:
+    """Point the unit's assessment at a version of its framework whose leaf ``code`` asks for
+    evidence (the mini framework asks for none)."""
+    import yaml
+
+    from dti.web.assessments.models import Assessment
+    from dti.web.frameworks.services import framework_store
+
+    data = yaml.safe_load(world["framework"].yaml_text)
+
+    def ask(nodes: list[dict[str, Any]]) -> None:
+        for node in nodes:
+            if node.get("code") == code:
+                node["evidence"] = asked
+            ask(node.get("children") or [])
+
+    ask(data["tree"])
+    version = framework_store(
+        actor=None, yaml_text=yaml.safe_dump(data, allow_unicode=True), check_role=False
+    )
+    Assessment.objects.filter(pk=world["mine"].pk).update(framework=version)
+    world["mine"].refresh_from_db()
+
+
 def test_evidence_the_framework_asks_for_is_missing_until_attached(
     world: dict[str, Any],
 ) -> None:
-    from dti.web.frameworks.models import FrameworkVersion
-
-    # The mini framework asks for no evidence: ask for it on 1.1 by changing the parsed tree.
-    from dti.web.frameworks.selectors import framework_parsed
-
-    framework = framework_parsed(FrameworkVersion.objects.get(pk=world["framework"].pk))
-    leaf = framework.tree[0].children[0]
-    object.__setattr__(leaf, "evidence", "Quyết định thành lập")
-    try:
-        _fill(world, **{"1.1": (1.0, None)})
-        lines = assessment_sheet(world["mine"])
-        assert [g.code for g in completeness(lines).evidence_missing] == ["1.1"]
-        evidence_add(
-            actor=world["users"]["reporter"],
-            entry=entry(world["mine"], "1.1"),
-            upload=None,
-            url="https://so.example.gov.vn/qd",
-        )
-        assert completeness(assessment_sheet(world["mine"])).evidence_missing == []
-    finally:
-        object.__setattr__(leaf, "evidence", None)
+    _asking_evidence_of(world, "1.1", "Quyết định thành lập")
+    _fill(world, **{"1.1": (1.0, None)})
+    lines = assessment_sheet(world["mine"])
+    assert [g.code for g in completeness(lines).evidence_missing] == ["1.1"]
+    evidence_add(
+        actor=world["users"]["reporter"],
+        entry=entry(world["mine"], "1.1"),
+        upload=None,
+        url="https://so.example.gov.vn/qd",
+    )
+    assert completeness(assessment_sheet(world["mine"])).evidence_missing == []
 
 
 def test_a_submission_with_gaps_needs_the_confirmation(world: dict[str, Any]) -> None:

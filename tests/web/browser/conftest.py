@@ -60,3 +60,18 @@ def shot() -> Any:
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return take
+
+
+def wait_for_text(page: Any, text: str, *, within: Any = None) -> None:
+    """Wait for ``text`` on the page (or inside the locator ``within``); when it never comes,
+    fail with what the page says instead (its messages and the start of its text), so that a
+    refusal shown to the user is in the report rather than a bare timeout."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    scope = within if within is not None else page
+    try:
+        scope.get_by_text(text).first.wait_for(timeout=30_000)
+    except PlaywrightTimeout:
+        messages = page.locator(".messages, .msg, [role=alert], [role=status]").all_inner_texts()
+        body = page.locator("body").inner_text()[:1500]
+        pytest.fail(f"{text!r} never appeared at {page.url}; messages: {messages}; page: {body}")

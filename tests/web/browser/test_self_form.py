@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.web.browser.conftest import wait_for_text
 from tests.web.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -68,7 +69,7 @@ def test_a_typed_value_survives_attaching_evidence_and_is_saved(
     lan = _leaf(page, "1.1")
     lan.locator("input[type=file]").set_input_files(str(_pdf(tmp_path)))
     lan.locator("button.js-attach").click()
-    lan.locator(".evidence a", has_text="quyet-dinh.pdf").wait_for()
+    wait_for_text(page, "quyet-dinh.pdf", within=lan.locator(".evidence"))
     assert ratio.locator("input[inputmode=decimal]").first.input_value() == "45"
     assert ratio.locator("input[inputmode=decimal]").nth(1).input_value() == "50"
     assert IndicatorEntry.objects.get(assessment=mine, indicator="1.2").self_value is None
@@ -177,7 +178,7 @@ def test_without_javascript_attaching_evidence_keeps_the_typed_value(
     count.locator("textarea").fill("Ba điểm cầu")
     count.locator("input[type=file]").set_input_files(str(_pdf(tmp_path)))
     count.locator("button.js-attach").click()
-    page.wait_for_selector("text=Đã đính kèm minh chứng")
+    wait_for_text(page, "Đã đính kèm minh chứng")
     assert _leaf(page, "1.3").locator("input[inputmode=decimal]").input_value() == "3"
     assert _leaf(page, "1.3").locator("textarea").input_value() == "Ba điểm cầu"
     e = IndicatorEntry.objects.get(assessment=mine, indicator="1.3")

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.formats import number_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dti.engine import BooleanRule, CountRule, Node, PointsRule, RatioRule, TiersRule
@@ -40,19 +39,6 @@ def _ratio_limits(rule: RatioRule) -> str:
     if rule.floor > 0:
         parts.append(_("0 points below %(floor)s.") % {"floor": _pct(rule.floor)})
     return " ".join(parts)
-
-
-_CACHE: dict[tuple[int, str, str], FieldLabels] = {}
-
-
-def labels_cached(framework_id: int, node: Node) -> FieldLabels:
-    """:func:`labels_for`, kept per stored framework version (which never changes), leaf and
-    the active language (the labels' own): the page and every save's answer list them all."""
-    key = (framework_id, node.code, get_language() or "")
-    labels = _CACHE.get(key)
-    if labels is None:
-        labels = _CACHE[key] = labels_for(node)
-    return labels
 
 
 def labels_for(node: Node) -> FieldLabels:

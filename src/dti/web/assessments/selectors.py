@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import override
 
 from dti.engine import score
 from dti.web.accounts.actors import Viewer
 from dti.web.accounts.policy import visible_assessments
-from dti.web.assessments.form_labels import FieldLabels, labels_cached
+from dti.web.assessments.form_labels import FieldLabels, labels_for
 from dti.web.assessments.models import Assessment, Evidence, IndicatorEntry, Period, Status
 from dti.web.assessments.period_values import period_batches
 from dti.web.assessments.workflow import FINAL, self_deadline
@@ -157,17 +160,17 @@ class SheetLine:
     labels: FieldLabels | None = None  # the unit's form: field labels and the rule's hint
 
 
-def assessment_sheet(assessment: Assessment, language: str = "vi") -> list[SheetLine]:
-    """The framework's tree for the unit's group, with the entries hung on the leaves."""
+@lru_cache(maxsize=256)
+def _skeleton(sha256: str, yaml_text: str, group: str, language: str) -> tuple[SheetLine, ...]:
+    """The sheet's lines for one group without any unit's data: the framework's tree cut to the
+    group, each leaf with its rule described and its field labels (the same for every unit of
+    the group, so built once per framework content, group and language)."""
     from dti.engine import Node, RatioRule, TiersRule
     from dti.io.template import describe_rule
-    from dti.web.frameworks.selectors import framework_parsed
+    from dti.web.frameworks.selectors import _parse
 
-    framework = framework_parsed(assessment.framework)
-    group = assessment.unit.group.code
-    entries = {e.indicator: e for e in assessment.entries.prefetch_related("evidence")}
+    framework = _parse(sha256, yaml_text)[0]
     lines: list[SheetLine] = []
-    points: dict[str, list[float | None]] = assessment.points or {}
 
     def visit(node: Node, depth: int, inherited: bool, pillar: str) -> None:
         applies = group in node.applies_to if node.applies_to is not None else inherited
@@ -183,7 +186,9 @@ def assessment_sheet(assessment: Assessment, language: str = "vi") -> list[Sheet
         ratio = (isinstance(rule, RatioRule) and rule.input == "fraction") or (
             isinstance(rule, TiersRule) and rule.basis == "ratio"
         )
-        entry = entries.get(node.code)
+        # The labels speak the sheet's language, whatever the request's.
+        with override(language):
+            labels = labels_for(node)
         lines.append(
             SheetLine(
                 node.code,
@@ -195,13 +200,9 @@ def assessment_sheet(assessment: Assessment, language: str = "vi") -> list[Sheet
                 rule_type=rule.type if rule else "",
                 needs_denominator=ratio,
                 na_allowed=node.na_allowed,
-                entry=entry,
-                evidence=tuple(entry.evidence.all()) if entry else (),
-                self_points=points.get(node.code, [None, None])[0],
-                verified_points=points.get(node.code, [None, None])[1],
                 pillar=pillar,
                 evidence_asked=node.evidence or "",
-                labels=labels_cached(assessment.framework_id, node),
+                labels=labels,
             )
         )
 
@@ -223,4 +224,44 @@ def assessment_sheet(assessment: Assessment, language: str = "vi") -> list[Sheet
             )
             for item in items:
                 visit(item, 1, True, kind)
+    return tuple(lines)
+
+
+def assessment_sheet(
+    assessment: Assessment,
+    language: str = "vi",
+    *,
+    entries: Sequence[IndicatorEntry] | None = None,
+) -> list[SheetLine]:
+    """The framework's tree for the unit's group, with the entries hung on the leaves.
+    ``entries``: the assessment's entries when the caller holds them (a save), so that only
+    the evidence is read again."""
+    version = assessment.framework
+    skeleton = _skeleton(version.sha256, version.yaml_text, assessment.unit.group.code, language)
+    evidence: dict[int, list[Evidence]] = {}
+    if entries is None:
+        entries = list(assessment.entries.prefetch_related("evidence"))
+        for e in entries:
+            evidence[e.pk] = list(e.evidence.all())
+    else:
+        for item in Evidence.objects.filter(entry__assessment=assessment).order_by("pk"):
+            evidence.setdefault(item.entry_id, []).append(item)
+    by_code = {e.indicator: e for e in entries}
+    points: dict[str, list[float | None]] = assessment.points or {}
+    lines: list[SheetLine] = []
+    for line in skeleton:
+        if not line.is_leaf:
+            lines.append(line)
+            continue
+        entry = by_code.get(line.code)
+        scored = points.get(line.code, [None, None])
+        lines.append(
+            replace(
+                line,
+                entry=entry,
+                evidence=tuple(evidence.get(entry.pk, ())) if entry else (),
+                self_points=scored[0],
+                verified_points=scored[1],
+            )
+        )
     return lines

@@ -230,12 +230,14 @@ class EntryChange:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class EntriesSaved:
-    """What a save of the form wrote: the assessment with its new scores, and every entry the
-    form sent (those changed carry their new version)."""
+    """What a save of the form wrote: the assessment with its new scores, every entry the
+    form sent (those changed carry their new version) and all of the assessment's entries as
+    they now stand (their unit side: what the form's progress is counted from)."""
 
     assessment: Assessment
     entries: list[IndicatorEntry]
     changed: int
+    all_entries: list[IndicatorEntry]
 
 
 def assessment_save_entries(
@@ -322,6 +324,7 @@ def assessment_save_entries(
         assessment=assessment,
         entries=[by_code[c.indicator] for c in changes],
         changed=len(written),
+        all_entries=entries,
     )
 
 

@@ -252,8 +252,13 @@ def _json_saved(
     message: str,
 ) -> JsonResponse:
     """The new versions and points of the rows sent, the summary, the pillars' progress and
-    the evidence list of the row whose evidence changed."""
-    lines = assessment_sheet(assessment)
+    the evidence list of the row whose evidence changed. The progress is counted from the
+    entries the save holds (only the evidence is read again), and the navigation is rendered
+    without the request's context processors: this answers every keystroke's save."""
+    language = get_language() or "vi"
+    lines = assessment_sheet(
+        assessment, language, entries=saved.all_entries if saved and not touched else None
+    )
     points: dict[str, list[float | None]] = assessment.points or {}
     rows = {
         str(e.pk): {"version": e.version, "self_points": points.get(e.indicator, [None])[0]}
@@ -277,7 +282,7 @@ def _json_saved(
             "rows": rows,
             "evidence": evidence,
             "summary_html": render_to_string("assessments/_summary.html", {"a": assessment}),
-            "nav_html": render_to_string("assessments/_pillar_nav.html", context, request),
+            "nav_html": render_to_string("assessments/_pillar_nav.html", context),
         }
     )
 
