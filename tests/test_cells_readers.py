@@ -206,3 +206,24 @@ def test_a_typed_applicable_maximum_is_never_ambiguous(tmp_path: Path) -> None:
     check(write_xlsx(tmp_path / "typed.xlsx", cells, "applicable_max"), cells, "applicable_max")
     as_text = [Cell("42.125", refusal="ambiguous")]
     check(write_csv(tmp_path / "text.csv", as_text, "applicable_max"), as_text, "applicable_max")
+
+
+def test_a_lineage_weight_follows_the_same_grammar(tmp_path: Path) -> None:
+    """A split's weight typed in a workbook is its number; 0,6 and 0.4 in text are decimals and
+    "1.500" in text asks its question rather than "is not a number"."""
+    from dti.io.tables import read_lineage
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["date", "kind", "from", "to", "weight", "basis"])
+    sheet.append(["2025-07-01", "split", "A", "B", 0.125, None])
+    sheet.append(["2025-07-01", "split", "A", "C", "0,6", None])
+    sheet.append(["2025-07-01", "split", "A", "D", "0.275", None])
+    book.save(tmp_path / "lineage.xlsx")
+    assert read_lineage(tmp_path / "lineage.xlsx")["weight"].to_list() == [0.125, 0.6, 0.275]
+    (tmp_path / "lineage.csv").write_text(
+        "date,kind,from,to,weight,basis\n2025-07-01,split,A,B,1.500,\n", encoding="utf-8"
+    )
+    with pytest.raises(DataError, match=r"row 2, column 'weight': '1.500' is ambiguous"):
+        read_lineage(tmp_path / "lineage.csv")
