@@ -41,8 +41,9 @@ class NumberField(forms.CharField):
         try:
             return _number(text)
         except ValueError as exc:
-            if _AMBIGUOUS.fullmatch(text.strip()):
-                asked = Problem(say("number_ambiguous", value=text.strip()))
+            written = (text or "").strip()
+            if _AMBIGUOUS.fullmatch(written):
+                asked = Problem(say("number_ambiguous", value=written))
                 raise forms.ValidationError(problem_message(asked)) from exc
             raise forms.ValidationError(_("%(v)s is not a number.") % {"v": text}) from exc
 
