@@ -425,3 +425,20 @@ def test_duplicated_band_and_level_codes_are_named() -> None:
     assert messages["completion_levels"] == (
         f"duplicate completion_levels code {raw['completion_levels'][0]['code']!r}"
     )
+
+
+def test_levels_out_of_order_name_both_levels_and_their_thresholds() -> None:
+    """ "thresholds must be listed from highest to lowest" said which levels (issue #16)."""
+    raw = mini_raw()
+    raw["bands"][0], raw["bands"][1] = raw["bands"][1], raw["bands"][0]  # kha 60 before tot 80
+    problems = [p for p in problems_of(raw) if p.code == "levels_not_decreasing"]
+    assert [p.params for p in problems] == [
+        {
+            "levels": "bands",
+            "code": "tot",
+            "percent": 80,
+            "previous": "kha",
+            "previous_percent": 60,
+        }
+    ]
+    assert problems[0].message.startswith("bands 'tot' (80 %) is listed after 'kha' (60 %)")

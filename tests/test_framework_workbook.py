@@ -173,3 +173,18 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(path)
     assert book["Chỉ số"]["C2"].data_type == "s"
     assert read_framework_workbook(path) == hostile
+
+
+def test_bands_out_of_order_are_named_and_located_at_the_band(workbook: Path) -> None:
+    """Every framework problem names what it is about (issue #16): two bands out of order are
+    named with their thresholds, at the row of the one that is listed too late."""
+    book = openpyxl.load_workbook(workbook)
+    bands = book["Xếp loại"]
+    bands["D3"] = 95  # the second band now starts above the first
+    book.save(workbook)
+    problems = _problems(workbook)
+    first = bands["A2"].value
+    second = bands["A3"].value
+    expected = f"bands {second!r} (95 %) is listed after {first!r}"
+    located = [p for p in problems if expected in p[3]]
+    assert located and located[0][:3] == ("Xếp loại", 3, "Từ (% điểm tối đa)"), problems

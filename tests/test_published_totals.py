@@ -18,6 +18,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dti.catalog import resolve_framework
 from dti.engine import DataError, score
@@ -134,3 +136,31 @@ def test_the_root_and_a_pillar_of_the_same_unit_are_refused() -> None:
             values([("H", "2022", DISTRICT.code, 500.0), ("H", "2022", "1.1", 20.0)]),
             units(["H"], "huyen"),
         )
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(1, 100_000).map(lambda n: n / 100),  # an applicable maximum, 2 decimals
+    st.floats(0, 1),
+)
+def test_a_total_of_its_applicable_maximum_is_reported_as_given(
+    applicable: float, share: float
+) -> None:
+    """Whatever part of the district set applies, a total given on the root with its
+    applicable maximum is that total of that maximum: the percentage and the band follow."""
+    applicable = min(applicable, 1000.0)
+    total = round(applicable * share, 2)
+    (row,) = score(
+        DISTRICT,
+        values([("H", "2022", DISTRICT.code, total, True, applicable)]),
+        units(["H"], "huyen"),
+    ).units.to_dicts()
+    assert row["total"] == pytest.approx(total, abs=0.005)
+    assert row["applicable_max"] == pytest.approx(applicable)
+    assert row["percent"] == pytest.approx(100 * total / applicable, abs=1e-3)
+    expected = next(
+        b.code
+        for b in DISTRICT.bands
+        if (row["percent"] > b.min_percent if b.strict else row["percent"] >= b.min_percent)
+    )
+    assert row["band"] == expected

@@ -63,3 +63,27 @@ def test_reorganisation_example_figures_match_the_readme(tmp_path: Path) -> None
     assert (own["GIAPHUONG"], own["GIATRUNG"]) == (658.92, 508.27)
     new = scores.filter(pl.col("unit") == "GIAPHONG").row(0, named=True)
     assert (new["previous_score"], new["previous_derived"]) == (583.6, True)
+
+
+def test_the_applicable_maximum_example_gives_gia_viens_published_total(tmp_path: Path) -> None:
+    """The README's Gia Viễn example: "tổng số điểm đạt được là 511,18/765 điểm" (Trang thông
+    tin điện tử UBND huyện Gia Viễn, "Thẩm tra, xác minh kết quả tự đánh giá mức độ chuyển đổi
+    số năm 2022 của UBND huyện", 10/7/2023), as text in the CSV and as typed numbers in the
+    workbook, the same result."""
+    import openpyxl
+    import polars as pl
+
+    example = ROOT / "examples" / "gia-vien-2022"
+    book = openpyxl.load_workbook(example / "values.xlsx")
+    sheet = book["values"]
+    assert (sheet["D2"].data_type, sheet["D2"].value) == ("n", 511.18)  # a typed number
+    assert (sheet["E2"].data_type, sheet["E2"].value) == ("n", 765)
+    rows = []
+    for data in ("values.csv", "values.xlsx"):
+        out = tmp_path / f"{data}.csv"
+        argv = [sys.executable, "-m", "dti.cli", "score", "-f", "dti-cap-huyen-2022"]
+        argv += ["-u", str(example / "units.csv"), "-d", str(example / data), "-o", str(out)]
+        subprocess.run(argv, cwd=ROOT, check=True, capture_output=True, timeout=120)
+        (row,) = pl.read_csv(out).select("total", "applicable_max", "percent", "band").rows()
+        rows.append(row)
+    assert rows[0] == rows[1] == (511.18, 765.0, 66.8209, "nang_cao")

@@ -102,6 +102,46 @@ def test_a_value_that_is_not_a_number_is_said_in_vietnamese(world: dict[str, Any
     assert not _english(response)
 
 
+def test_an_ambiguous_number_in_the_form_is_asked_about_in_vietnamese(
+    world: dict[str, Any],
+) -> None:
+    """1.800 is 1800 to an official and 1,8 to software: the form asks which (issue #16)."""
+    client = Client()
+    client.force_login(world["users"]["reporter"])
+    e = entry(world["mine"], "1.3")
+    url = reverse("entry_save", args=[world["mine"].pk, e.pk])
+    response = _followed(client, url, {"version": 1, "value": "1.800"})
+    page = visible_text(response.content.decode())
+    assert "“1.800” không rõ nghĩa" in page and "(1800)" in page and "(1,8)" in page
+    assert not _english(response)
+    e.refresh_from_db()
+    assert e.self_value is None  # nothing guessed, nothing saved
+
+
+def test_an_ambiguous_number_in_a_values_import_is_asked_about_in_vietnamese(
+    world: dict[str, Any],
+) -> None:
+    """The same question for a text cell of a values table; the typed cell 1.8 of a workbook
+    is a number and is written (issue #16)."""
+    client = Client()
+    client.force_login(world["users"]["admin"])
+    table = "unit,period,indicator,value,denominator,applicable\nso-a,2023,1.3,1.800,,\n"
+    job = values_import_start(
+        actor=world["users"]["admin"],
+        period=world["period"],
+        upload=SimpleUploadedFile("d.csv", table.encode()),
+    )
+    values_import_run(job.pk)
+    response = client.get(reverse("values_import_detail", args=[job.pk]))
+    page = visible_text(response.content.decode())
+    assert "dòng 2, cột “value”: “1.800” không rõ nghĩa" in page
+    assert not _english(response)
+    typed = _workbook([["unit", "period", "indicator", "value"], ["so-a", "2023", "2.2", 1.8]])
+    job = values_import_start(actor=world["users"]["admin"], period=world["period"], upload=typed)
+    values_import_run(job.pk)
+    assert entry(world["mine"], "2.2").self_value == 1.8
+
+
 def test_a_framework_missing_a_field_is_said_in_vietnamese(world: dict[str, Any]) -> None:
     client = Client()
     client.force_login(world["users"]["admin"])

@@ -167,6 +167,7 @@ ENGLISH: dict[str, str] = {
     "tier_exceeds_max": "a tier gives more than the node's max {maximum:g}",
     "duplicate_level_code": "duplicate {levels} code {code!r}",
     "levels_not_decreasing": (
+        "{levels} {code!r} ({percent:g} %) is listed after {previous!r} ({previous_percent:g} %): "
         "thresholds must be listed from highest to lowest, strictly decreasing"
     ),
     "last_level_not_zero": (

@@ -20,6 +20,7 @@ __all__ = [
     "bad_cells",
     "check_key_cells",
     "number_expr",
+    "number_problems",
     "parse_dates",
     "parse_values",
     "select_columns",
@@ -123,6 +124,19 @@ def bad_cells(
     ]
 
 
+def number_problems(
+    frame: pl.DataFrame, sheet: Sheet, column: str, number: pl.Expr
+) -> list[Problem]:
+    """The cells of ``column`` with something written that ``number`` could not read: a text
+    such as 1.800 asks its question (``number_ambiguous``), anything else is not a number."""
+    text = pl.col(column)
+    bad = text.is_not_null() & (text.str.strip_chars() != "") & number.is_null()
+    ambiguous = bad & text.str.strip_chars().str.contains(AMBIGUOUS_NUMBER)
+    return bad_cells(frame, sheet, ambiguous, column, "number_ambiguous") + bad_cells(
+        frame, sheet, bad & ~ambiguous, column, "not_a_number"
+    )
+
+
 def parse_values(
     frame: pl.DataFrame,
     sheet: Sheet,
@@ -146,17 +160,7 @@ def parse_values(
     )
     problems: list[Problem] = []
     for text_col, num_col in ((value_col, "_value"), (denominator_col, "_denominator")):
-        text = pl.col(text_col)
-        bad = text.is_not_null() & (text.str.strip_chars() != "") & pl.col(num_col).is_null()
-        ambiguous = bad & text.str.strip_chars().str.contains(AMBIGUOUS_NUMBER)
-        problems += bad_cells(
-            parsed,
-            sheet,
-            ambiguous,
-            text_col,
-            "number_ambiguous",
-        )
-        problems += bad_cells(parsed, sheet, bad & ~ambiguous, text_col, "not_a_number")
+        problems += number_problems(parsed, sheet, text_col, pl.col(num_col))
     if "applicable" in frame.columns:
         text = pl.col("applicable")
         bad = (

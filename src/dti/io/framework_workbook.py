@@ -725,6 +725,12 @@ def _locate(reader: _Reader, problem: Problem) -> Problem:
         if head in ("bonus", "penalty") and len(field) > 1 and field[1] == "cap":
             key = f"{head}_cap"
         cell = reader.cells.get((None, key))
+        named = problem.params.get("code")
+        if head in ("bands", "completion_levels", "groups") and isinstance(named, str):
+            # a problem of a list that names its entry: at that entry's row (a duplicate at
+            # its later use, an order at its threshold)
+            ordered = problem.code in ("levels_not_decreasing", "last_level_not_zero")
+            cell = reader.cells.get((f"{head}:{named}", "min_percent" if ordered else "code"))
         if cell is None and key in INFO_FIELDS:
             return Problem(
                 say("framework_info_row_missing", problem=problem.message, field=key),

@@ -10,7 +10,13 @@ import polars as pl
 from dti.engine.errors import DataError
 from dti.engine.lineage import LINEAGE_COLUMNS
 from dti.engine.messages import say
-from dti.io.columns import bad_cells, check_key_cells, number_expr, parse_dates, select_columns
+from dti.io.columns import (
+    check_key_cells,
+    number_expr,
+    number_problems,
+    parse_dates,
+    select_columns,
+)
 from dti.io.workbook import read_sheet
 
 __all__ = ["UNIT_COLUMNS", "read_lineage", "read_units"]
@@ -83,8 +89,7 @@ def read_lineage(path: str | Path, *, sheet_name: str | None = None) -> pl.DataF
         frame = frame.with_columns(basis=pl.lit(None, dtype=pl.String))
     frame = parse_dates(frame, sheet, ("date",))
     weight = number_expr(frame, "weight")
-    bad = pl.col("weight").is_not_null() & (pl.col("weight") != "") & weight.is_null()
-    problems = bad_cells(frame, sheet, bad, "weight", "not_a_number")
+    problems = number_problems(frame, sheet, "weight", weight)
     if problems:
         raise DataError(problems)
     return frame.select(

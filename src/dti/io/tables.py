@@ -20,8 +20,14 @@ import polars as pl
 
 from dti.engine.errors import DataError, Problem
 from dti.engine.messages import say
-from dti.io.cells import parse_number_expr
-from dti.io.columns import bad_cells, check_key_cells, parse_values, select_columns
+from dti.io.columns import (
+    check_key_cells,
+    number_expr,
+    number_problems,
+    parse_values,
+    select_columns,
+    typed,
+)
 from dti.io.filled_template import (
     TEMPLATE_HEADERS,
     TEMPLATE_INFO_SHEET,
@@ -52,16 +58,17 @@ READ_COLUMNS = (*VALUE_COLUMNS, "applicable_max")
 
 
 def _applicable_max(frame: pl.DataFrame, sheet: Sheet) -> pl.DataFrame:
-    """Parse the optional ``applicable_max`` column (a number where given)."""
+    """Parse the optional ``applicable_max`` column (a number where given): a typed cell is its
+    number, text goes through the grammar (765; 1.234,5; 1.800 refused with its question)."""
     if "applicable_max" not in frame.columns:
         return frame.with_columns(pl.lit(None, dtype=pl.Float64).alias("applicable_max"))
-    number = parse_number_expr("applicable_max")
-    text = pl.col("applicable_max")
-    bad = text.is_not_null() & (text.str.strip_chars() != "") & number.is_null()
-    problems = bad_cells(frame, sheet, bad, "applicable_max", "not_a_number")
+    number = number_expr(frame, "applicable_max")
+    problems = number_problems(frame, sheet, "applicable_max", number)
     if problems:
         raise DataError(problems)
-    return frame.with_columns(number.alias("applicable_max"))
+    return frame.with_columns(number.alias("applicable_max")).drop(
+        typed("applicable_max"), strict=False
+    )
 
 
 def _xlsx_sheets(path: Path, progress: Callable[[ReadProgress], None] | None = None) -> Rows:

@@ -173,7 +173,9 @@ TEXTS: dict[str, Promise] = {
     "tier_exceeds_max": _("a tier gives more than the node's maximum %(maximum)s"),
     "duplicate_level_code": _("duplicate %(levels)s code “%(code)s”"),
     "levels_not_decreasing": _(
-        "thresholds must be listed from highest to lowest, strictly decreasing"
+        "%(levels)s “%(code)s” (%(percent)s %%) is listed after “%(previous)s” "
+        "(%(previous_percent)s %%): thresholds must be listed from highest to lowest, "
+        "strictly decreasing"
     ),
     "last_level_not_zero": _(
         "the last level “%(code)s” must start at min_percent 0 (not strict) so that every"

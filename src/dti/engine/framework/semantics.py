@@ -154,9 +154,19 @@ def _check_levels(name: str, levels: list[Level], add: _Add) -> None:
     for code in _duplicates([lv.code for lv in levels]):
         add(say("duplicate_level_code", levels=name, code=code), field=name)
     # A level "above x" (strict) ranks higher than "at least x", so (0, strict) > (0, not strict).
-    keys = [(lv.min_percent, lv.strict) for lv in levels]
-    if any(b >= a for a, b in pairwise(keys)):
-        add(say("levels_not_decreasing"), field=name)
+    for above, below in pairwise(levels):
+        if (below.min_percent, below.strict) >= (above.min_percent, above.strict):
+            add(
+                say(
+                    "levels_not_decreasing",
+                    levels=name,
+                    code=below.code,
+                    percent=below.min_percent,
+                    previous=above.code,
+                    previous_percent=above.min_percent,
+                ),
+                field=name,
+            )
     last = levels[-1]
     if last.min_percent != 0 or last.strict:
         add(

@@ -9,9 +9,13 @@ from django.db.models import QuerySet
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from dti.engine import Problem
+from dti.engine.messages import say
+from dti.io.cells import AMBIGUOUS_NUMBER
 from dti.web.assessments.models import Assessment, Period
 from dti.web.assessments.workflow import TRANSITIONS
 from dti.web.frameworks.models import FrameworkVersion
+from dti.web.problems import problem_message
 from dti.web.registry.models import Province, Unit, UnitGroup
 from dti.web.views_common import parse_number
 
@@ -29,14 +33,22 @@ _INTEGER = re.compile(r"-?\d{1,15}")
 
 
 class NumberField(forms.CharField):
-    """A number typed the Vietnamese way (12,5 · 1.000) or the English way (12.5)."""
+    """A number typed the Vietnamese way (12,5 · 1.234,5) or the English way (12.5); 1.800
+    is asked about as in a values table (1800 or 1,8?), in the user's language."""
 
     def to_python(self, value: Any) -> float | None:  # type: ignore[override]
         text = super().to_python(value)
         try:
             return _number(text)
         except ValueError as exc:
+            written = (text or "").strip()
+            if _AMBIGUOUS.fullmatch(written):
+                asked = Problem(say("number_ambiguous", value=written))
+                raise forms.ValidationError(problem_message(asked)) from exc
             raise forms.ValidationError(_("%(v)s is not a number.") % {"v": text}) from exc
+
+
+_AMBIGUOUS = re.compile(AMBIGUOUS_NUMBER)
 
 
 class EntrySelfForm(forms.Form):
