@@ -375,3 +375,25 @@ def test_a_values_table_reaching_past_the_bound_fails_naming_the_sheet(
     text = " ".join([job.step, *job.problems])
     assert "sheet “values”" in text and "reaches XFD1048576" in text, text
     assert entry(world["mine"], "1.1").self_value is None
+
+
+@pytest.mark.parametrize(
+    ("starter", "consumer", "expected"),
+    [
+        ("vi", "en", "Tệp không có dòng số liệu nào."),
+        ("en", "vi", "The file has no rows of values."),
+    ],
+)
+def test_the_consumer_writes_the_steps_in_the_starter_s_language(
+    world: dict[str, Any], starter: str, consumer: str, expected: str
+) -> None:
+    """The consumer process has no request: it speaks the language of whoever started."""
+    with translation.override(starter):
+        job = values_import_start(
+            actor=world["users"]["admin"],
+            period=world["period"],
+            upload=SimpleUploadedFile("du-lieu.csv", HEADER.encode()),
+        )
+    with translation.override(consumer):
+        job = values_import_run(job.pk)
+    assert (job.state, job.step) == (ImportState.FAILED, expected)

@@ -208,3 +208,14 @@ def test_the_progress_page_is_the_starter_s_own(world: dict[str, Any]) -> None:
     client = Client()
     client.force_login(other)
     assert client.get(reverse("unit_import_progress", args=["job-1"])).status_code == 404
+
+
+def test_an_english_admin_reads_the_import_s_problems_in_english(world: dict[str, Any]) -> None:
+    province = _province()
+    client = _admin(province)
+    client.cookies["django_language"] = "en"
+    response = _post(client, province, UNITS.replace(",xa,", ",co_tthc,", 1))
+    assert response.status_code == 200
+    problems = " ".join(response.context["problems"])
+    assert "co_tthc" in problems
+    assert "nhóm" not in problems and "dòng" not in problems, problems

@@ -184,3 +184,41 @@ def test_without_javascript_attaching_evidence_keeps_the_typed_value(
     e = IndicatorEntry.objects.get(assessment=mine, indicator="1.3")
     assert (e.self_value, e.explanation) == (3.0, "Ba điểm cầu")
     assert Evidence.objects.filter(entry=e).count() == 1
+
+
+def test_a_save_after_the_session_ended_says_so_keeps_the_value_and_goes_through_after_sign_in(
+    browser: Any, live_server: Any, contexts: list[Any], world: dict[str, Any], shot: Any
+) -> None:
+    """The answer of an ended session is the login page, not JSON: the reporter reads why in
+    Vietnamese, keeps what was typed, signs in again in another tab and saves from the same
+    page (the rotated CSRF token is read from the cookie)."""
+    from dti.web.assessments.models import IndicatorEntry
+
+    mine = world["mine"]
+    base = live_server.url
+    page = _login(browser, contexts, base, DESKTOP)
+    page.goto(f"{base}/assessments/{mine.pk}/")
+    ratio = _leaf(page, "1.2")
+    ratio.locator("input[inputmode=decimal]").first.press_sequentially("45")
+    ratio.locator("input[inputmode=decimal]").nth(1).press_sequentially("50")
+    csrf = [c for c in page.context.cookies() if c["name"] == "csrftoken"]
+    page.context.clear_cookies()  # the session ends (as after eight idle hours)
+    page.context.add_cookies(csrf)
+    page.locator(".savebar button[name=save]").click()
+    bar = page.locator(".savebar .dirty-count.error")
+    wait_for_text(page, "phiên đăng nhập đã hết", within=bar)
+    shot(page, "self-form-session-ended")
+    assert ratio.locator("input[inputmode=decimal]").first.input_value() == "45"
+    assert IndicatorEntry.objects.get(assessment=mine, indicator="1.2").self_value is None
+
+    other = page.context.new_page()
+    other.goto(f"{base}/accounts/login/")
+    other.fill("input[name=username]", "reporter")
+    other.fill("input[name=password]", PASSWORD)
+    other.click("button.primary")
+    other.wait_for_url(f"{base}/")
+    page.bring_to_front()
+    page.locator(".savebar button[name=save]").click()
+    wait_for_text(page, "Đã lưu 1 chỉ số", within=page.locator(".savebar"))
+    saved = IndicatorEntry.objects.get(assessment=mine, indicator="1.2")
+    assert (saved.self_value, saved.self_denominator) == (45, 50)

@@ -18,6 +18,7 @@ from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from dti.engine import DataError
@@ -71,6 +72,7 @@ def values_import_start(*, actor: Actor, period: Period, upload: UploadedFile) -
                 original_name=name,
                 uploaded_by=actor,
                 step=_("Waiting to start"),
+                language=get_language() or settings.LANGUAGE_CODE,
                 heartbeat_at=timezone.now(),
             )
             with path.open("rb") as handle:
@@ -91,7 +93,16 @@ def _in_background(job_id: int) -> None:
 
 
 def values_import_run(job_id: int) -> ValuesImport:
-    """Apply a stored import (the queue's task; tests call it directly)."""
+    """Apply a stored import (the queue's task; tests call it directly), its steps and problems
+    written in the language of whoever started it."""
+    language = (
+        ValuesImport.objects.filter(pk=job_id).values_list("language", flat=True).first() or "vi"
+    )
+    with override(language):
+        return _run(job_id)
+
+
+def _run(job_id: int) -> ValuesImport:
     # Claimed by one conditional UPDATE: a second runner of the same job finds it taken.
     claimed = ValuesImport.objects.filter(pk=job_id, state=ImportState.QUEUED).update(
         state=ImportState.RUNNING, heartbeat_at=timezone.now()

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, connections
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from dti.web.accounts.actors import Actor
@@ -100,7 +101,8 @@ def units_import_start(
     job = UnitsImportJob(id=secrets.token_urlsafe(12), user_id=actor.pk, step=_("Waiting"))
     _save(job)
     names = (upload.name or "", (lineage.name or "") if lineage is not None else "")
-    args = (job, actor, province, paths, names, tmp)
+    # A thread does not inherit the request's language: it is handed over.
+    args = (job, actor, province, paths, names, tmp, get_language() or settings.LANGUAGE_CODE)
     in_memory = getattr(connection, "is_in_memory_db", lambda: False)
     inline = bool(getattr(settings, "HUEY", {}).get("immediate"))
     if inline or (connection.vendor == "sqlite" and in_memory()):
@@ -121,6 +123,19 @@ def _run_and_close(*args: object) -> None:
 
 
 def _run(
+    job: UnitsImportJob,
+    actor: Actor,
+    province: Province | None,
+    paths: list[Path],
+    names: tuple[str, str],
+    tmp: Path,
+    language: str,
+) -> None:
+    with override(language):
+        _steps(job, actor, province, paths, names, tmp)
+
+
+def _steps(
     job: UnitsImportJob,
     actor: Actor,
     province: Province | None,

@@ -1,3 +1,22 @@
+// What the page's scripts share: a server's answer read as JSON whatever it is. A proxy's 413,
+// an expired session's 403 page or a 500 page is not JSON: it becomes a refusal whose message,
+// in the page's language (the hidden #js-messages element, translated by the server), says
+// what happened and that nothing was saved.
+window.dtiAnswer = function (response) {
+  "use strict";
+  var type = response.headers.get("Content-Type") || "";
+  if (type.indexOf("application/json") !== -1) return response.json();
+  var texts = (document.getElementById("js-messages") || { dataset: {} }).dataset;
+  var status = response.status;
+  // A fetch follows the sign-in redirect of an ended session to the login page.
+  var text = status === 413 ? texts.tooLarge : status === 403 || response.redirected ? texts.forbidden : status >= 500 ? texts.server : texts.unexpected;
+  return { ok: false, message: (text || "") + (response.redirected ? "" : " (HTTP " + status + ")"), problems: [] };
+};
+window.dtiOffline = function () {
+  "use strict";
+  return (document.getElementById("js-messages") || { dataset: {} }).dataset.offline || "";
+};
+
 // Saves an indicator without leaving the page; the server recomputes the score with the engine
 // and sends back the new points, version and summary. Without JavaScript the forms post normally.
 (function () {
@@ -20,11 +39,8 @@
       headers: { "X-Requested-With": "fetch" },
       credentials: "same-origin",
     })
-      .then(function (response) {
-        return response.json().then(function (data) { return { status: response.status, data: data }; });
-      })
-      .then(function (result) {
-        var data = result.data;
+      .then(window.dtiAnswer)
+      .then(function (data) {
         if (!data.ok) {
           var text = data.message + (data.problems && data.problems.length ? " " + data.problems.join(" · ") : "");
           show(form, text, false);
@@ -46,7 +62,7 @@
         show(form, data.message, true);
         if (form.classList.contains("verify")) window.location.reload();
       })
-      .catch(function () { show(form, "⚠", false); });
+      .catch(function () { show(form, "⚠ " + window.dtiOffline(), false); });
   });
 })();
 
@@ -146,13 +162,18 @@
     bar.textContent = text;
     bar.className = "dirty-count " + (ok ? "ok" : "error");
   }
-  function csrf() { return form.querySelector("input[name=csrfmiddlewaretoken]").value; }
+  // The cookie first: signing in again (in another tab, after the session ended) rotates the
+  // token, and the page's copy would then be refused.
+  function csrf() {
+    var cookie = document.cookie.split("; ").filter(function (c) { return c.indexOf("csrftoken=") === 0; })[0];
+    return cookie ? cookie.slice("csrftoken=".length) : form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  }
   function post(data) {
     data.append("csrfmiddlewaretoken", csrf());
     return fetch(form.action, {
       method: "POST", body: data, credentials: "same-origin",
       headers: { "X-Requested-With": "fetch" },
-    }).then(function (response) { return response.json(); });
+    }).then(window.dtiAnswer);
   }
   function refused(data) {
     var text = data.message + (data.problems && data.problems.length ? " " + data.problems.join(" · ") : "");
@@ -228,7 +249,7 @@
       applyAnswer(answer);
       refresh();
       say(answer.message, true);
-    }).catch(function () { say("⚠ " + (document.documentElement.lang === "vi" ? "Không kết nối được; chưa lưu." : "No connection; not saved."), false); });
+    }).catch(function () { say("⚠ " + window.dtiOffline(), false); });
   });
   refresh();
 })();
