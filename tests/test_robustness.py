@@ -110,6 +110,14 @@ def test_declared_values_rank_the_unit_as_it_declared() -> None:
     assert by_unit(report.units, "rank_worst") == {"A": 2, "B": 2}
 
 
+def test_a_unit_without_declared_values_keeps_its_counted_score_among_the_declared() -> None:
+    counted = frame(values("A", 10.0) + values("B", 12.0) + values("C", 11.0))
+    declared = frame(values("A", 13.0) + values("B", 12.0))
+    units = units_of(["A", "B", "C"])
+    report = robustness(MINI, counted, units, declared=declared, perturbations=NOTHING)
+    assert by_unit(report.units, "rank_declared") == {"A": 1, "B": 2, "C": 3}
+
+
 def test_not_applicable_as_zero_lowers_a_rescaled_unit_that_marked_leaves_not_applicable() -> None:
     # A: 40.5 of 90 applicable (45 %), B: 44.5 of 100; counted of 100, A has 40.5.
     rows = [*values("A", 18.0), ("A", "1.3", None, None, False), *values("B", 20.0)]

@@ -26,7 +26,7 @@ units × draws; the only loops are over ranking sets and draws' chunks, never ov
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import polars as pl
@@ -233,6 +233,32 @@ def _band_edges(cf: CompiledFramework, base: _Scored) -> tuple[F64, I64]:
     return gaps.min(axis=1), across.astype(np.int64)
 
 
+@dataclass(eq=False)
+class _Bounds:
+    """What the scenarios found so far: each unit's best and worst rank and band (lowest
+    index: best), and the per-scenario columns of the report."""
+
+    rank_best: I64
+    rank_worst: I64
+    band_best: I64
+    band_worst: I64
+    columns: dict[str, I64] = field(default_factory=dict)
+
+    def add(self, best: I64, worst: I64, band_best: I64, band_worst: I64, **columns: I64) -> None:
+        self.rank_best = np.minimum(self.rank_best, best)
+        self.rank_worst = np.maximum(self.rank_worst, worst)
+        self.band_best = np.minimum(self.band_best, band_best)
+        self.band_worst = np.maximum(self.band_worst, band_worst)
+        self.columns |= columns
+
+
+def _ranks_in_sets(scores: F64, sets: list[I64]) -> I64:
+    ranks = np.empty(len(scores), dtype=np.int64)
+    for members in sets:
+        ranks[members] = min_ranks(scores[members][None, :])[0]
+    return ranks
+
+
 def robustness(
     framework: Framework | CompiledFramework,
     values: pl.DataFrame,
@@ -249,103 +275,63 @@ def robustness(
     cf = framework if isinstance(framework, CompiledFramework) else compile_framework(framework)
     p = perturbations or Perturbations()
     base = _scored(cf, read_inputs(cf, values, units, None))
-    n = len(base.keys.keys)
-    ranks = np.empty(n, dtype=np.int64)
-    sizes = np.empty(n, dtype=np.int64)
     sets = _ranking_sets(base.keys, len(cf.group_codes))
-    for members in sets:
-        ranks[members] = min_ranks(base.published.rounded[members][None, :])[0]
-        sizes[members] = len(members)
-    lows: list[I64] = [ranks]
-    highs: list[I64] = [ranks]
-    band = base.published.band
-    band_lows: list[I64] = [band]
-    band_highs: list[I64] = [band]
-    columns: dict[str, I64 | None] = {}
-
-    def scenario(name: str, scores: F64, bands: I64, present: np.ndarray | None = None) -> None:
-        got = np.empty(n, dtype=np.int64)
-        for members in sets:
-            got[members] = min_ranks(scores[members][None, :])[0]
-        if present is not None:
-            got = np.where(present, got, ranks)
-            bands = np.where(present, bands, band)
-        columns[f"rank_{name}"] = got
-        lows.append(got)
-        highs.append(got)
-        band_lows.append(bands)
-        band_highs.append(bands)
-
+    ranks, band = _ranks_in_sets(base.published.rounded, sets), base.published.band
+    bounds = _Bounds(ranks, ranks, band, band)
     if declared is not None:
         other = _scored(cf, read_inputs(cf, declared, units, "declared"))
-        rounded = _aligned(base, other, other.published.rounded)
         present = _aligned(base, other, np.ones(len(other.keys.keys))) >= 0
-        scenario(
-            "declared",
-            np.where(present, rounded, base.published.rounded).astype(np.float64),
-            np.where(present, _aligned(base, other, other.published.band), band).astype(np.int64),
-            present,
+        # A unit with no declared values keeps its counted score.
+        rounded = np.where(
+            present, _aligned(base, other, other.published.rounded), base.published.rounded
         )
+        got = _ranks_in_sets(rounded.astype(np.float64), sets)
+        bands = np.where(present, _aligned(base, other, other.published.band), band)
+        bounds.add(got, got, bands, bands, rank_declared=got)
     if p.na_as_zero:
         zero = _na_as_zero(cf, base)
-        scenario("na_zero", zero.rounded, zero.band)
+        got = _ranks_in_sets(zero.rounded, sets)
+        bounds.add(got, got, zero.band, zero.band, rank_na_zero=got)
     if p.value_decimals is not None:
         low, high = _precision_bounds(cf, base.inputs, p.value_decimals)
-        best, worst = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+        best, worst = np.empty_like(ranks), np.empty_like(ranks)
         for members in sets:
             best[members], worst[members] = interval_ranks(
                 low.published.rounded[members], high.published.rounded[members]
             )
-        columns["rank_precision_best"], columns["rank_precision_worst"] = best, worst
-        lows.append(best)
-        highs.append(worst)
-        band_lows.append(high.published.band)
-        band_highs.append(low.published.band)
+        bounds.add(
+            best,
+            worst,
+            high.published.band,
+            low.published.band,
+            rank_precision_best=best,
+            rank_precision_worst=worst,
+        )
     if p.draws and p.weight_range > 0:
-        _weights_columns(cf, p, base, sets, columns, lows, highs, band_lows, band_highs)
-    return RobustnessReport(
-        cf.framework,
-        p,
-        _frame(cf, p, base, sets, ranks, sizes, columns, lows, highs, band_lows, band_highs),
-    )
+        _add_weight_draws(cf, p, base, sets, bounds)
+    return RobustnessReport(cf.framework, p, _frame(cf, p, base, sets, ranks, bounds))
 
 
-def _weights_columns(
-    cf: CompiledFramework,
-    p: Perturbations,
-    base: _Scored,
-    sets: list[I64],
-    columns: dict[str, I64 | None],
-    lows: list[I64],
-    highs: list[I64],
-    band_lows: list[I64],
-    band_highs: list[I64],
+def _add_weight_draws(
+    cf: CompiledFramework, p: Perturbations, base: _Scored, sets: list[I64], bounds: _Bounds
 ) -> None:
     n = len(base.keys.keys)
     factors = _weight_factors(cf, p)
-    out = {
-        name: np.empty(n, dtype=np.int64)
-        for name in ("best", "worst", "p05", "median", "p95", "band_best", "band_worst")
-    }
+    names = ("best", "worst", "p05", "median", "p95", "band_best", "band_worst")
+    out = {name: np.empty(n, dtype=np.int64) for name in names}
     for members in sets:
         ranks, bands = _weighted_draws(cf, base, members, int(base.keys.group[members[0]]), factors)
         q05, q50, q95 = np.quantile(ranks, [0.05, 0.5, 0.95], axis=1, method="inverted_cdf")
-        for name, got in (
-            ("best", ranks.min(axis=1)),
-            ("worst", ranks.max(axis=1)),
-            ("p05", q05),
-            ("median", q50),
-            ("p95", q95),
-            ("band_best", bands.min(axis=1)),
-            ("band_worst", bands.max(axis=1)),
-        ):
+        found = (ranks.min(axis=1), ranks.max(axis=1), q05, q50, q95)
+        for name, got in zip(names, (*found, bands.min(axis=1), bands.max(axis=1)), strict=True):
             out[name][members] = got
-    for name in ("best", "worst", "p05", "median", "p95"):
-        columns[f"rank_weights_{name}"] = out[name]
-    lows.append(out["best"])
-    highs.append(out["worst"])
-    band_lows.append(out["band_best"])
-    band_highs.append(out["band_worst"])
+    bounds.add(
+        out["best"],
+        out["worst"],
+        out["band_best"],
+        out["band_worst"],
+        **{f"rank_weights_{name}": out[name] for name in names[:5]},
+    )
 
 
 def _frame(
@@ -354,27 +340,21 @@ def _frame(
     base: _Scored,
     sets: list[I64],
     ranks: I64,
-    sizes: I64,
-    columns: dict[str, I64 | None],
-    lows: list[I64],
-    highs: list[I64],
-    band_lows: list[I64],
-    band_highs: list[I64],
+    bounds: _Bounds,
 ) -> pl.DataFrame:
     keys, rows = base.keys, base.inputs.rows
     unit_table = rows.units.select(pl.col("unit").cast(pl.String), pl.col("name").cast(pl.String))
     unit_codes = unit_table["unit"].gather(keys.unit)
     rounded = base.published.rounded
     gap, neighbour = np.full(len(ranks), np.inf), np.full(len(ranks), -1, dtype=np.int64)
+    sizes = np.empty_like(ranks)
     for members in sets:
         g, nb = nearest_neighbours(rounded[members])
         gap[members] = g
         neighbour[members] = np.where(nb >= 0, members[np.maximum(nb, 0)], -1)
+        sizes[members] = len(members)
     band_gap, band_across = _band_edges(cf, base)
-    top = _scale_top(cf)
     bands = pl.Series(cf.band_codes, dtype=pl.String)
-    rank_best = np.min(np.stack(lows), axis=0)
-    rank_worst = np.max(np.stack(highs), axis=0)
     neighbour_codes = pl.Series([*unit_codes.to_list(), None], dtype=pl.String)
     frame = pl.DataFrame(
         {
@@ -386,17 +366,17 @@ def _frame(
             "rank": ranks,
             "group_size": sizes,
             "band": bands.gather(base.published.band),
-            "rank_best": rank_best,
-            "rank_worst": rank_worst,
-            "stable": rank_best == rank_worst,
-            **{name: col for name, col in columns.items() if col is not None},
-            "band_best": bands.gather(np.min(np.stack(band_lows), axis=0)),
-            "band_worst": bands.gather(np.max(np.stack(band_highs), axis=0)),
+            "rank_best": bounds.rank_best,
+            "rank_worst": bounds.rank_worst,
+            "stable": bounds.rank_best == bounds.rank_worst,
+            **bounds.columns,
+            "band_best": bands.gather(bounds.band_best),
+            "band_worst": bands.gather(bounds.band_worst),
             "nearest_gap": pl.Series(gap).replace(np.inf, None),
             "nearest_unit": neighbour_codes.gather(
                 np.where(neighbour >= 0, neighbour, len(unit_codes))
             ),
-            "near_tie": gap < p.tie_margin / 100.0 * top,
+            "near_tie": gap < p.tie_margin / 100.0 * _scale_top(cf),
             "band_gap": pl.Series(band_gap).replace(np.inf, None),
             "band_across": pl.Series([*cf.band_codes, None], dtype=pl.String).gather(
                 np.where(band_across >= 0, band_across, len(cf.band_codes))
