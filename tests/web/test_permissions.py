@@ -316,6 +316,13 @@ CROSS_PAGES: list[tuple[str, Target, dict[str, int]]] = [
     ("values_import", lambda t: reverse("values_import_detail", args=[t["job"].pk]), GATE_ADMIN),
     # (the admin drafts the decision, the leader approves it)
     ("decision", lambda t: reverse("results_decision", args=[t["period"].pk]), GATE_READERS),
+    # (the robustness report: those who sign the ranking off)
+    ("robustness", lambda t: reverse("results_robustness", args=[t["period"].pk]), GATE_READERS),
+    (
+        "robustness_xlsx",
+        lambda t: reverse("results_robustness_xlsx", args=[t["period"].pk]),
+        GATE_READERS,
+    ),
     ("draft", lambda t: reverse("assessment_detail", args=[t["draft"].pk]), NOT_FOUND),
     ("history", lambda t: reverse("assessment_history", args=[t["draft"].pk]), NOT_FOUND),
     ("template", lambda t: reverse("template_download", args=[t["draft"].pk]), NOT_FOUND),

@@ -42,6 +42,8 @@ def _fill(route: str, world: dict[str, Any]) -> str:
     theirs = world["theirs"]
     # (a framework's own export takes the framework version's key)
     pk = world["framework"].pk if route.startswith("frameworks/") else theirs.pk
+    if route.startswith("periods/"):  # (a period's own export: the robustness report)
+        pk = world["period"].pk
     path = route.replace("<int:pk>", str(pk)).replace("<int:year>", "2023")
     path = path.replace("<slug:unit>", theirs.unit.code).replace("<str:unit>", theirs.unit.code)
     return "/" + path

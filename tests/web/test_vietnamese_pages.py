@@ -48,6 +48,7 @@ def _pages(world: dict[str, Any]) -> list[str]:
         reverse("public_index"),
         reverse("results_compare"),
         reverse("results_decision", args=[period.pk]),
+        reverse("results_robustness", args=[period.pk]),
     ]
 
 

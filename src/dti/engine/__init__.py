@@ -27,6 +27,7 @@ from dti.engine.framework import (
 from dti.engine.history import attach_previous, derive_previous
 from dti.engine.lineage import LINEAGE_COLUMNS, EventKind, Registry
 from dti.engine.restate import restate
+from dti.engine.robustness import Perturbations, RobustnessReport, robustness
 from dti.engine.scoring import ScoreResult, round_published, score
 
 __all__ = [
@@ -44,11 +45,13 @@ __all__ = [
     "LeafKind",
     "Level",
     "Node",
+    "Perturbations",
     "PointsRule",
     "Problem",
     "RatioRule",
     "Registry",
     "ReportAs",
+    "RobustnessReport",
     "Rule",
     "RuleType",
     "ScoreResult",
@@ -63,6 +66,7 @@ __all__ = [
     "load_framework",
     "parse_framework",
     "restate",
+    "robustness",
     "round_published",
     "score",
 ]

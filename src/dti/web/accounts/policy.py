@@ -777,6 +777,18 @@ def publish_refusal(user: Viewer, period: Period) -> ServiceError | None:
     return _in_period_as(user, period, Role.ADMIN, _("Only an administrator publishes results."))
 
 
+def robustness_refusal(user: Viewer, period: Period) -> ServiceError | None:
+    """The robustness report before publication: the province's admin (who publishes) and
+    leader (who approves the decision) — the people who sign the ranking off."""
+    if not has_role(user, Role.ADMIN, Role.LEADER):
+        return Forbidden(_("Only an administrator or a leader reads the robustness report."))
+    return role_refusal(user, (Role.ADMIN, Role.LEADER), period.province_id)
+
+
+def can_read_robustness(user: Viewer, period: Period) -> bool:
+    return robustness_refusal(user, period) is None
+
+
 def can_draft_decision(user: Viewer, period: Period) -> bool:
     return decision_draft_refusal(user, period) is None
 

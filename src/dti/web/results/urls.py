@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from dti.web.results import robustness_views as rv
 from dti.web.results import views as v
 
 urlpatterns = [
@@ -47,4 +48,10 @@ urlpatterns = [
         name="results_open_data",
     ),
     path("periods/<int:pk>/decision/", v.decision_edit, name="results_decision"),
+    path("periods/<int:pk>/robustness/", rv.period_robustness_page, name="results_robustness"),
+    path(
+        "periods/<int:pk>/robustness.xlsx",
+        rv.period_robustness_xlsx,
+        name="results_robustness_xlsx",
+    ),
 ]
