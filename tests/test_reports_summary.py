@@ -130,3 +130,23 @@ def test_summary_command_bad_input_exits_2(tmp_path: Path) -> None:
     args += ["-d", str(tmp_path / "missing.csv")]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2 and "file not found" in result.stderr
+
+
+# -- in English ---------------------------------------------------------------------------------
+
+
+def test_the_english_summary_states_the_same_facts_with_the_framework_s_english_names() -> None:
+    from dti.reports.summary_en import join_en
+
+    assert join_en(["a", "b", "c"]) == "a, b and c"
+    text = summarise(sample_result(), "2023", language="en")
+    assert "covers 10 units in 2 groups" in text
+    assert "Dẫn đầu" not in text and "điểm" not in text and "nhóm" not in text.lower()
+    assert "leads with 89.5 points" in text
+    assert "the 4 lowest are" in text and "with only 34.39 points" in text
+    assert "up 7.7% on 2022" in text
+    assert "Across all groups, the average is up 7.3% on 2022." in text
+    unit = summarise(sample_result(), "2023", unit="NT", language="en")
+    assert "ranks 2nd in the group" in unit and "(4 units) with 92.3 points" in unit
+    assert "; in 2022 it had 87.3 points." in unit
+    assert "ranks 3rd (tied)" in summarise(sample_result(), "2023", unit="YT", language="en")

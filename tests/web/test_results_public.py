@@ -100,6 +100,16 @@ def test_summary_is_shown(province: dict[int, Period]) -> None:
     assert "Kết quả đánh giá, xếp hạng mức độ chuyển đổi số năm 2023" in body
 
 
+def test_the_english_page_s_summary_is_in_english(province: dict[int, Period]) -> None:
+    english = Client()
+    english.cookies["django_language"] = "en"
+    body = english.get("/public/2023/").content.decode()
+    summary = body[body.index('id="summary"') :].split("</section>")[0]
+    assert "The 2023 digital transformation assessment and ranking covers" in summary
+    assert "The group Departments has" in summary
+    assert "Kết quả" not in summary and "điểm" not in summary
+
+
 @pytest.mark.parametrize(
     ("query", "shown", "hidden"),
     [

@@ -19,9 +19,17 @@ import polars as pl
 
 from dti.engine import DataError, Problem, ScoreResult
 from dti.reports._common import FrameworksArg, group_infos, period_units, resolve_period
-from dti.reports.format import format_percent, format_rank, format_score
+from dti.reports.format import format_percent, format_rank, format_score, locale_for
 
-__all__ = ["GroupFacts", "UnitFacts", "group_facts", "join_vi", "summarise", "unit_facts"]
+__all__ = [
+    "GroupFacts",
+    "UnitFacts",
+    "group_facts",
+    "join_vi",
+    "overall_change",
+    "summarise",
+    "unit_facts",
+]
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,7 @@ def group_facts(
     frameworks: FrameworksArg = None,
     previous: ScoreResult | None = None,
     lowest: int = 3,
+    language: str = "vi",
 ) -> list[GroupFacts]:
     """Per group: size, units per band, leader(s), the ``lowest`` last units, mean and change.
 
@@ -106,7 +115,7 @@ def group_facts(
     period = resolve_period(result, period)
     prev = _previous_means(result, period, previous)
     out = []
-    for code, info in group_infos(result, frameworks).items():
+    for code, info in group_infos(result, frameworks, language).items():
         rows = period_units(result, period, code)
         if rows.is_empty():
             continue
@@ -114,7 +123,10 @@ def group_facts(
         scores = [float(s) for s in rows["score"].to_list()]
         ranks = rows["rank"].to_list()
         band_counts = dict(rows.group_by("band").len().iter_rows())
-        band_names = dict(rows.select("band", "band_name").unique().iter_rows())
+        band_names = {
+            **dict(rows.select("band", "band_name").unique().iter_rows()),
+            **dict(info.bands),  # the framework's names in ``language``
+        }
         ordered = [b for b, _ in info.bands if b in band_counts]
         ordered += sorted(b for b in band_counts if b not in ordered)
         top = ranks[0]
@@ -154,6 +166,7 @@ def unit_facts(
     period: str | None = None,
     *,
     frameworks: FrameworksArg = None,
+    language: str = "vi",
 ) -> UnitFacts:
     """One unit's rank, score and band in its group (by unit code or exact name)."""
     period = resolve_period(result, period)
@@ -162,7 +175,7 @@ def unit_facts(
     if match.is_empty():
         raise DataError(Problem(f"unit {unit!r} has no result for period {period}", column="unit"))
     row = match.row(0, named=True)
-    info = group_infos(result, frameworks)[row["group"]]
+    info = group_infos(result, frameworks, language)[row["group"]]
     same_rank = rows.filter((pl.col("group") == row["group"]) & (pl.col("rank") == row["rank"]))
     previous_score = row.get("previous_score")
     return UnitFacts(
@@ -174,7 +187,7 @@ def unit_facts(
         group_size=int(row["group_size"]),
         shared=same_rank.height > 1,
         score=float(row["score"]),
-        band_name=row["band_name"],
+        band_name=dict(info.bands).get(row["band"], row["band_name"]),
         previous_period=row.get("previous_period"),
         previous_score=(
             None if previous_score is None or math.isnan(previous_score) else float(previous_score)
@@ -245,15 +258,26 @@ def summarise(
     unit: str | None = None,
     previous: ScoreResult | None = None,
     lowest: int = 3,
+    language: str = "vi",
 ) -> str:
-    """The summary of one period (the latest by default) as paragraphs separated by a blank line.
+    """The summary of one period (the latest by default) as paragraphs separated by a blank line,
+    in Vietnamese or (``language="en"``) English, with the framework's names in that language.
 
     ``frameworks`` names the groups of a result merged from several frameworks; ``previous``
     (results of an earlier period scored separately) gives the change in the average; ``unit``
     (code or exact name) adds that unit's position. Unit names are printed as given.
     """
     period = resolve_period(result, period)
-    facts = group_facts(result, period, frameworks=frameworks, previous=previous, lowest=lowest)
+    facts = group_facts(
+        result, period, frameworks=frameworks, previous=previous, lowest=lowest, language=language
+    )
+    if locale_for(language) == "en":
+        from dti.reports.summary_en import summarise_en
+
+        one = (
+            unit_facts(result, unit, period, frameworks=frameworks, language="en") if unit else None
+        )
+        return summarise_en(period, facts, one)
     total = sum(f.n for f in facts)
     if len(facts) > 1:
         intro = (
@@ -272,19 +296,26 @@ def summarise(
     return "\n\n".join(paragraphs)
 
 
-def _overall_change(facts: list[GroupFacts]) -> str:
-    """The change of the mean over all groups that have a previous mean (weighted by size)."""
+def overall_change(facts: list[GroupFacts]) -> tuple[float, str] | None:
+    """The change in percent of the mean over all groups, weighted by size, and the period it
+    is compared with; None unless every group has a previous mean from the same period."""
     known = [f for f in facts if f.previous_mean is not None and f.previous_period]
     if len(facts) < 2 or len(known) != len(facts):
-        return ""
+        return None
     periods = {f.previous_period for f in known}
     if len(periods) != 1:
-        return ""
+        return None
     mean = sum(f.mean * f.n for f in known) / sum(f.n for f in known)
     before = sum((f.previous_mean or 0.0) * f.previous_n for f in known) / sum(
         f.previous_n for f in known
     )
     if before == 0:
+        return None
+    return (mean - before) / before * 100.0, str(periods.pop())
+
+
+def _overall_change(facts: list[GroupFacts]) -> str:
+    change = overall_change(facts)
+    if change is None:
         return ""
-    change = _change_phrase((mean - before) / before * 100.0, periods.pop())
-    return f"Tính chung các nhóm, điểm trung bình {change}."
+    return f"Tính chung các nhóm, điểm trung bình {_change_phrase(*change)}."

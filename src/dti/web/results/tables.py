@@ -162,10 +162,10 @@ def filter_tables(
     return out
 
 
-def summary_text(scores: PeriodScores) -> str:
+def summary_text(scores: PeriodScores, language: str = "vi") -> str:
     if scores.result is None:
         return ""
-    return summarise(scores.result, scores.period, frameworks=scores.frameworks)
+    return summarise(scores.result, scores.period, frameworks=scores.frameworks, language=language)
 
 
 # -- the unit scorecard -----------------------------------------------------------------------

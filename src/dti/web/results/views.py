@@ -129,7 +129,7 @@ def public_results(request: HttpRequest, year: int) -> HttpResponse:
             "bands": bands,
             "filters": {"group": group, "band": band, "q": query},
             "charts": charts,
-            "summary": [p for p in summary_text(scores).split("\n\n") if p],
+            "summary": [p for p in summary_text(scores, language).split("\n\n") if p],
             "can_appendix": True,
             "provisional": scores.provisional,
             "decision": documents.decision_header(period),
