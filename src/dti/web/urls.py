@@ -108,6 +108,7 @@ urlpatterns = [
     path("assessments/<int:pk>/entries/<int:entry_pk>/", a.entry_save, name="entry_save"),
     path("assessments/<int:pk>/entries/", a.entries_save, name="entries_save"),
     path("assessments/<int:pk>/submit/", a.submit_check, name="submit_check"),
+    path("assessments/<int:pk>/reopen/<str:name>/", a.reopen_check, name="reopen_check"),
     path(
         "assessments/<int:pk>/entries/<int:entry_pk>/verify/", a.entry_verify, name="entry_verify"
     ),

@@ -13,6 +13,7 @@ from dti.web.assessments.views.assessment import (
     assessment_history,
     assessment_transition,
     note_add,
+    reopen_check,
     template_download,
     workbook_upload,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "period_framework_correction",
     "period_results",
     "period_verifiers",
+    "reopen_check",
     "submit_check",
     "template_download",
     "verifier_unassign",

@@ -25,11 +25,13 @@ from dti.web.accounts.policy import (
     can_verify,
     reports_for,
     require_view,
+    transition_refusal,
     transitions_for,
 )
 from dti.web.assessments import selectors, services
 from dti.web.assessments.forms import NoteForm, TransitionForm, WorkbookForm
 from dti.web.assessments.models import Assessment
+from dti.web.assessments.reopening import reopen_effects
 from dti.web.assessments.views.self_form import RowForms, self_form_context
 from dti.web.assessments.views.verification import verification_context, viewable
 from dti.web.assessments.workflow import TRANSITIONS, VERIFIED_SIDE, self_deadline
@@ -135,6 +137,9 @@ def assessment_transition(request: HttpRequest, pk: int) -> HttpResponse:
     form = TransitionForm(request.POST)
     if not form.is_valid():
         raise Http404
+    if TRANSITIONS[form.cleaned_data["name"]].reopens and not form.cleaned_data["confirm"]:
+        # A reopening is taken from the page that says what it does (and asks to confirm).
+        return redirect("reopen_check", pk=pk, name=form.cleaned_data["name"])
     try:
         services.assessment_transition(
             actor=actor_of(request),
@@ -183,3 +188,21 @@ def assessment_history(request: HttpRequest, pk: int) -> HttpResponse:
     require_view(request.user, assessment)
     events = AuditEvent.objects.filter(assessment=assessment).select_related("assessment__unit")
     return render(request, "assessments/history.html", {"a": assessment, "events": events[:1000]})
+
+
+def reopen_check(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """Before a reopening: what it does to the unit and to its group's publication, then the
+    reason and the confirmation, posted to the transition."""
+    assessment = _assessment(request, pk)
+    transition = TRANSITIONS.get(name)  # type: ignore[call-overload]
+    if transition is None or not transition.reopens:
+        raise Http404
+    now = timezone.now()
+    refusal = transition_refusal(request.user, assessment, transition, now)
+    if refusal is not None:
+        return error_response(request, refusal, reverse("assessment_detail", args=[pk]))
+    return render(
+        request,
+        "assessments/reopen_check.html",
+        {"a": assessment, "t": transition, "effects": reopen_effects(assessment, transition, now)},
+    )
