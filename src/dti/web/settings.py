@@ -189,8 +189,60 @@ STATICFILES_DIRS = [WEB_DIR / "static"]
 STATIC_ROOT: Path | None = None
 WHITENOISE_USE_FINDERS = True
 
-# Evidence files: private storage, never served directly (see assessments.views.evidence_download).
+# Evidence files and values tables: private storage, never served directly (only the
+# permission-checked views stream them; see assessments.views.evidence_download). On the local
+# file system under MEDIA_ROOT (the embedded default), or in an S3-compatible bucket.
 MEDIA_ROOT = VAR_DIR / "media"
+
+
+def storages_from_env(env: dict[str, str] | os._Environ[str] = os.environ) -> dict[str, Any]:
+    """Django's STORAGES: the ``default`` alias holds every uploaded file.
+
+    DTI_STORAGE=filesystem (default) keeps them under MEDIA_ROOT. DTI_STORAGE=s3 puts them in
+    the bucket DTI_S3_BUCKET of the S3 API at DTI_S3_ENDPOINT_URL (empty: AWS itself) with the
+    keys DTI_S3_ACCESS_KEY / DTI_S3_SECRET_KEY (empty: boto3's own chain, an instance role),
+    under the prefix DTI_S3_PREFIX, in DTI_S3_REGION.
+    """
+    kind = env.get("DTI_STORAGE", "filesystem").lower()
+    static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    if kind == "filesystem":
+        return {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": static,
+        }
+    if kind != "s3":
+        raise ValueError(f"DTI_STORAGE: expected filesystem or s3, not {kind!r}")
+    bucket = env.get("DTI_S3_BUCKET", "")
+    if not bucket:
+        raise ValueError("DTI_STORAGE=s3 needs DTI_S3_BUCKET (the bucket's name)")
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": env.get("DTI_S3_ENDPOINT_URL") or None,
+        "access_key": env.get("DTI_S3_ACCESS_KEY") or None,
+        "secret_key": env.get("DTI_S3_SECRET_KEY") or None,
+        "region_name": env.get("DTI_S3_REGION", "us-east-1"),
+        "location": env.get("DTI_S3_PREFIX", ""),
+        # Private objects: no ACL header (the bucket's own policy, private by default; some
+        # S3-compatible servers refuse ACLs) and no public URL: the views stream every download
+        # after the permission check, so the bucket need not be reachable from browsers.
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 60,
+        # Path-style addressing (endpoint/bucket/key) works with every S3-compatible server;
+        # virtual hosts need a DNS name per bucket.
+        "addressing_style": env.get("DTI_S3_ADDRESSING", "path"),
+        "signature_version": "s3v4",
+        # A download is spooled to a temporary file beyond this, never held whole in memory.
+        "max_memory_size": 2 * 1024 * 1024,
+        "file_overwrite": False,
+    }
+    return {
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options},
+        "staticfiles": static,
+    }
+
+
+STORAGES = storages_from_env()
 # No URL pattern serves this prefix (only test live servers would); it exists because Django's
 # handlers expect a string.
 MEDIA_URL = "/_not-served/"

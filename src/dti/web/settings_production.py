@@ -4,6 +4,7 @@ DTI_SECRET_KEY       required, 50+ random characters
 DTI_ALLOWED_HOSTS    comma-separated host names
 DTI_DATABASE_URL     postgres://user:password@host:5432/dti
 DTI_REDIS_URL        redis://127.0.0.1:6379/0 (the cache every process shares; the default)
+DTI_STORAGE          filesystem (default) or s3, with DTI_S3_* (see settings.storages_from_env)
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import os
 from pathlib import Path
 
 from dti.web.settings import *  # noqa: F403
-from dti.web.settings import database_from_env
+from dti.web.settings import database_from_env, storages_from_env
 
 SECRET_KEY = os.environ["DTI_SECRET_KEY"]
 DEBUG = False
@@ -29,7 +30,8 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files on the local disk or in an S3-compatible bucket (DTI_STORAGE, settings).
+    "default": storages_from_env()["default"],
     # collectstatic writes hashed, compressed copies; WhiteNoise serves them with long caching.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import secrets
 from pathlib import PurePath
+from typing import IO, Any
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files import File
+from django.core.files.storage import Storage, storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -159,11 +163,60 @@ class IndicatorEntry(models.Model):
         return self.indicator
 
 
-class PrivateStorage(FileSystemStorage):
-    """Evidence lives under MEDIA_ROOT with no URL: only a permission-checked view serves it."""
+class PrivateStorage(Storage):
+    """Where uploaded files live: the ``default`` storage of STORAGES (MEDIA_ROOT on the local
+    disk, or an S3 bucket; settings.storages_from_env), looked up on every call rather than
+    once when the models load, so that tests can switch it (Django forgets its storages when
+    STORAGES changes). Nothing in it has a URL: only the permission-checked views serve it."""
 
-    def __init__(self) -> None:
-        super().__init__(location=None, base_url=None)
+    @property
+    def _target(self) -> Storage:
+        return storages["default"]
+
+    def open(self, name: str, mode: str = "rb") -> File[Any]:
+        return self._target.open(name, mode)
+
+    def save(self, name: str | None, content: IO[Any], max_length: int | None = None) -> str:
+        return self._target.save(name, content, max_length=max_length)
+
+    def get_valid_name(self, name: str) -> str:
+        return self._target.get_valid_name(name)
+
+    def get_alternative_name(self, file_root: str, file_ext: str) -> str:
+        return self._target.get_alternative_name(file_root, file_ext)
+
+    def get_available_name(self, name: str, max_length: int | None = None) -> str:
+        return self._target.get_available_name(name, max_length=max_length)
+
+    def generate_filename(self, filename: str | os.PathLike[str]) -> str:
+        return self._target.generate_filename(filename)
+
+    def path(self, name: str) -> str:
+        return self._target.path(name)
+
+    def delete(self, name: str) -> None:
+        self._target.delete(name)
+
+    def exists(self, name: str) -> bool:
+        return self._target.exists(name)
+
+    def listdir(self, path: str) -> tuple[list[str], list[str]]:
+        return self._target.listdir(path)
+
+    def size(self, name: str) -> int:
+        return self._target.size(name)
+
+    def url(self, name: str | None) -> str:
+        return self._target.url(name)
+
+    def get_accessed_time(self, name: str) -> dt.datetime:
+        return self._target.get_accessed_time(name)
+
+    def get_created_time(self, name: str) -> dt.datetime:
+        return self._target.get_created_time(name)
+
+    def get_modified_time(self, name: str) -> dt.datetime:
+        return self._target.get_modified_time(name)
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:

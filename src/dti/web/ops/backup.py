@@ -1,9 +1,15 @@
 """Backup and restore of the database and the evidence files, with a manifest of checksums.
 
 A backup directory holds ``database.dump`` (``pg_dump -Fc``) or ``database.sqlite3`` (SQLite's
-online backup API), ``media/`` (every evidence file) and ``manifest.json``: the SHA-256 of every
-file, the row count of every table and a checksum of every stored score, so that a restore can
-prove it brought back what was saved.
+online backup API), ``media/`` (every stored file: evidence, values tables) and
+``manifest.json``: the SHA-256 of every file, the row count of every table and a checksum of
+every stored score, so that a restore can prove it brought back what was saved.
+
+The stored files are read and written through the storage's API (the ``default`` storage:
+MEDIA_ROOT or an S3 bucket, settings.storages_from_env), so a backup of either restores into
+either: restoring a file-system backup with ``DTI_STORAGE=s3`` is how an installation moves its
+evidence into a bucket. Each file's SHA-256 is taken of the bytes as they were read from the
+storage, and after a restore of the bytes read back from it.
 """
 
 from __future__ import annotations
@@ -12,15 +18,17 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage, default_storage
 from django.db import connection
+
+from dti.web.ops.storage import stored_files
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -36,6 +44,20 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1024 * 1024), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def sha256_stored(storage: Storage, name: str) -> str:
+    digest = hashlib.sha256()
+    with storage.open(name, "rb") as handle:
+        for block in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def storage_kind(storage: Storage) -> str:
+    """What the manifest says the files came from: ``filesystem`` or ``s3:<bucket>``."""
+    bucket = getattr(storage, "bucket_name", None)
+    return f"s3:{bucket}" if bucket else "filesystem"
 
 
 def row_counts() -> dict[str, int]:
@@ -84,10 +106,6 @@ def _pg_args(db: dict[str, Any]) -> list[str]:
     ]
 
 
-def _media_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
-
-
 def backup(out_dir: Path) -> dict[str, Any]:
     """Write a backup into ``out_dir`` (created; must be empty) and return its manifest."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -124,22 +142,23 @@ def backup(out_dir: Path) -> dict[str, Any]:
         raise BackupError(f"unsupported database {vendor}")
     # Counts and checksums are taken after the dump: a backup is meant to run while the
     # application is stopped or idle (see benchmarks/README.md, "Backup and restore").
-    media_root = Path(settings.MEDIA_ROOT)
+    storage = default_storage
     files: dict[str, dict[str, Any]] = {}
-    for source in _media_files(media_root):
-        relative = source.relative_to(media_root)
-        copy = out_dir / "media" / relative
+    for name in stored_files(storage):
+        copy = out_dir / "media" / name
         copy.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, copy)
-        files[f"media/{relative.as_posix()}"] = {
-            "sha256": sha256_file(copy),
-            "size": copy.stat().st_size,
-        }
+        digest = hashlib.sha256()
+        with storage.open(name, "rb") as source, copy.open("wb") as out:
+            for block in iter(lambda: source.read(1024 * 1024), b""):
+                digest.update(block)
+                out.write(block)
+        files[f"media/{name}"] = {"sha256": digest.hexdigest(), "size": copy.stat().st_size}
     files[target.name] = {"sha256": sha256_file(target), "size": target.stat().st_size}
     manifest = {
         "format": FORMAT,
         "created_at": dt.datetime.now(dt.UTC).isoformat(),
         "vendor": vendor,
+        "storage": storage_kind(storage),
         "database": target.name,
         "files": files,
         "rows": row_counts(),
@@ -174,9 +193,9 @@ def restore(in_dir: Path) -> dict[str, Any]:
         raise BackupError(f"the backup is of {manifest['vendor']}, the target is {vendor}")
     if connection.introspection.table_names():
         raise BackupError("the target database is not empty: restore into a fresh database")
-    media_root = Path(settings.MEDIA_ROOT)
-    if _media_files(media_root):
-        raise BackupError(f"the target storage {media_root} is not empty")
+    storage = default_storage
+    if next(stored_files(storage), None) is not None:
+        raise BackupError(f"the target storage ({storage_kind(storage)}) is not empty")
     db = connection.settings_dict
     dump = in_dir / manifest["database"]
     if vendor == "postgresql":
@@ -208,9 +227,11 @@ def restore(in_dir: Path) -> dict[str, Any]:
             destination.close()
     for relative in manifest["files"]:
         if relative.startswith("media/"):
-            target = media_root / relative.removeprefix("media/")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(in_dir / relative, target)
+            name = relative.removeprefix("media/")
+            with (in_dir / relative).open("rb") as handle:
+                saved = storage.save(name, File(handle))
+            if saved != name:  # the storage chose another name: no row would find it
+                raise BackupError(f"{relative}: stored as {saved}")
     problems = []
     counts = row_counts()
     for label, expected in manifest["rows"].items():
@@ -219,10 +240,9 @@ def restore(in_dir: Path) -> dict[str, Any]:
     if scores_checksum() != manifest["scores_sha256"]:
         problems.append("the scores differ from the backup's checksum")
     for relative, info in manifest["files"].items():
-        if relative.startswith("media/"):
-            target = media_root / relative.removeprefix("media/")
-            if sha256_file(target) != info["sha256"]:
-                problems.append(f"{relative}: checksum differs after restore")
+        name = relative.removeprefix("media/")
+        if name != relative and sha256_stored(storage, name) != info["sha256"]:
+            problems.append(f"{relative}: checksum differs after restore")
     if problems:
         raise BackupError("restored, but not identical: " + "; ".join(problems))
     return manifest

@@ -13,7 +13,10 @@ recycled worker, a power cut) between the write and the commit, or when an ambig
 fails. A transaction that fails with an exception deletes its file itself
 (:func:`delete_on_error`); for the kills, :func:`sweep` (``manage.py dti_storage_sweep``, run
 from cron or a timer) removes every file under the upload areas that no row references and
-that is older than the grace period. The grace period (``DTI_STORAGE_GRACE_MINUTES``, one day)
+that is older than the grace period. On an S3 bucket (``DTI_STORAGE=s3``) the same
+holds: an upload is one PUT, acknowledged by the server before the row commits, and the sweep
+lists the bucket's objects through the storage's API (:func:`stored_files`). The grace period
+(``DTI_STORAGE_GRACE_MINUTES``, one day)
 is far longer than any request (gunicorn's ``timeout``): a file that young may belong to an
 upload whose transaction is still open. The sweep lists the files before it reads the
 references, so a row that commits meanwhile is seen.
@@ -33,7 +36,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.core.files.storage import Storage
+from django.core.files.storage import Storage, default_storage
 from django.db import models
 
 log = logging.getLogger(__name__)
@@ -42,8 +45,10 @@ __all__ = [
     "AREAS",
     "SweepResult",
     "delete_on_error",
+    "is_local",
     "make_durable",
     "referenced_names",
+    "stored_files",
     "sweep",
 ]
 
@@ -56,6 +61,29 @@ DEFAULT_GRACE = dt.timedelta(days=1)
 def grace_period() -> dt.timedelta:
     minutes = getattr(settings, "DTI_STORAGE_GRACE_MINUTES", None)
     return DEFAULT_GRACE if minutes is None else dt.timedelta(minutes=float(minutes))
+
+
+def is_local(storage: Storage) -> bool:
+    """Whether the storage is a directory of this machine (else a remote bucket)."""
+    try:
+        storage.path("")
+    except NotImplementedError:
+        return False
+    return True
+
+
+def stored_files(storage: Storage, prefix: str = "") -> Iterator[str]:
+    """Every stored name under ``prefix`` (a directory, "" for all), walked through the
+    storage's own API: the same for a directory and a bucket."""
+    try:
+        directories, files = storage.listdir(prefix)
+    except FileNotFoundError:  # a directory not made yet (nothing uploaded)
+        return
+    base = f"{prefix.rstrip('/')}/" if prefix else ""
+    for name in sorted(files):
+        yield base + name
+    for directory in sorted(directories):
+        yield from stored_files(storage, base + directory)
 
 
 def make_durable(storage: Storage, name: str) -> None:
@@ -118,9 +146,11 @@ def sweep(
 ) -> SweepResult:
     """Remove the files under :data:`AREAS` that no row names and that are older than
     ``grace``; then the directories that this left empty (and as old)."""
-    root = Path(root or settings.MEDIA_ROOT)
     grace = grace_period() if grace is None else grace
     cutoff = (time.time() if now is None else now) - grace.total_seconds()
+    if root is None and not is_local(default_storage):
+        return _sweep_remote(default_storage, cutoff, dry_run=dry_run)
+    root = Path(root or settings.MEDIA_ROOT)
     found: list[tuple[str, Path, float]] = []
     for area in AREAS:
         base = root / area
@@ -149,6 +179,32 @@ def sweep(
                     path.unlink()
     if not dry_run:
         _remove_empty_directories(root, cutoff)
+    return result
+
+
+def _sweep_remote(storage: Storage, cutoff: float, *, dry_run: bool) -> SweepResult:
+    """:func:`sweep` on a bucket: objects have no directories to remove, nor links to avoid."""
+    found: list[tuple[str, float]] = []
+    for area in AREAS:
+        for name in stored_files(storage, area):
+            try:
+                modified = storage.get_modified_time(name).timestamp()
+            except Exception:  # the client's own error (botocore's), unless it is still there
+                if storage.exists(name):
+                    raise
+                continue  # deleted meanwhile (evidence removed)
+            found.append((name, modified))
+    referenced = referenced_names()  # read after the listing: see the module's docstring
+    result = SweepResult()
+    for name, modified in found:
+        if name in referenced:
+            result.kept += 1
+        elif modified >= cutoff:
+            result.young.append(name)
+        else:
+            result.removed.append(name)
+            if not dry_run:
+                storage.delete(name)
     return result
 
 
