@@ -150,7 +150,7 @@ def require_units_admin(user: Viewer, *units: Unit) -> Membership:
     never crosses provinces through this door)."""
     membership = require_role(user, Role.ADMIN)
     for unit in units:
-        _raise(province_refusal(user, unit.group.province_id))
+        _raise(units_admin_refusal(user, unit.group.province_id))
     return membership
 
 
@@ -470,24 +470,22 @@ def visible_imports(user: Viewer, qs: QuerySet[ValuesImport]) -> QuerySet[Values
 # -- units registry (dti.web.registry) ---------------------------------------------------------
 
 
-def units_admin_refusal(user: Viewer, province: Province | None) -> ServiceError | None:
+def units_admin_refusal(user: Viewer, province: Province | int | None) -> ServiceError | None:
     """Units are changed by an administrator of their province (the national level's, of no
-    province, by a national administrator). ``province`` is the unit's (its group's), or the
-    one an import is for."""
-    membership = membership_of(user)
-    if membership is None or membership.role != Role.ADMIN:
+    province, by a national administrator): the one scope rule of :func:`in_province`, said
+    in the units' words. ``province`` is the unit's (its group's), or the one an import is for."""
+    if not has_role(user, Role.ADMIN):
         return Forbidden(_("Only an administrator may change the units."))
-    # (the one scope rule: a record's province equals the account's, none equals none)
-    if membership.province_id != (province.pk if province is not None else None):
+    if not in_province(user, province):
         return Forbidden(_("You administer the units of your own province only."))
     return None
 
 
-def can_administer_units(user: Viewer, province: Province | None) -> bool:
+def can_administer_units(user: Viewer, province: Province | int | None) -> bool:
     return units_admin_refusal(user, province) is None
 
 
-def require_administer_units(user: Viewer, province: Province | None) -> None:
+def require_administer_units(user: Viewer, province: Province | int | None) -> None:
     _raise(units_admin_refusal(user, province))
 
 
