@@ -114,7 +114,8 @@ def test_an_unknown_rule_lists_the_rules_officials_can_write(workbook: Path) -> 
 
 
 def test_the_kinds_of_evidence_asked_are_read_by_their_names(workbook: Path) -> None:
-    _edit(workbook, "Chỉ số", f"{_column(workbook, 'Chỉ số', 'Loại tài liệu')}3", "Kế hoạch; báo cáo")
+    column = _column(workbook, "Chỉ số", "Loại tài liệu")
+    _edit(workbook, "Chỉ số", f"{column}3", "Kế hoạch; báo cáo")
     assert read_framework_workbook(workbook).node("1.1").evidence_kinds == ["plan", "report"]
 
 

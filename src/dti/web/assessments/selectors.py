@@ -154,6 +154,7 @@ class SheetLine:
     # evidence the framework asks of the leaf ("" when none).
     pillar: str = ""
     evidence_asked: str = ""
+    evidence_kinds: tuple[str, ...] = ()  # the kinds of document the leaf asks for
     labels: FieldLabels | None = None  # the unit's form: field labels and the rule's hint
 
 
@@ -165,7 +166,11 @@ def assessment_sheet(assessment: Assessment, language: str = "vi") -> list[Sheet
 
     framework = framework_parsed(assessment.framework)
     group = assessment.unit.group.code
-    entries = {e.indicator: e for e in assessment.entries.prefetch_related("evidence")}
+    # Each link with its document and the verifiers' remarks on it (they follow the document).
+    entries = {
+        e.indicator: e
+        for e in assessment.entries.prefetch_related("evidence__document__remarks__author")
+    }
     lines: list[SheetLine] = []
     points: dict[str, list[float | None]] = assessment.points or {}
 
@@ -201,6 +206,7 @@ def assessment_sheet(assessment: Assessment, language: str = "vi") -> list[Sheet
                 verified_points=points.get(node.code, [None, None])[1],
                 pillar=pillar,
                 evidence_asked=node.evidence or "",
+                evidence_kinds=tuple(node.evidence_kinds or ()),
                 labels=labels_cached(assessment.framework_id, node),
             )
         )
