@@ -317,6 +317,32 @@ def test_the_library_refuses_a_hostile_file_naming_it(world: dict[str, Any]) -> 
     assert not Document.objects.exists()
 
 
+@pytest.mark.parametrize("who", ["reporter", "verifier", "admin"])
+def test_the_library_and_the_form_with_documents_speak_vietnamese(
+    world: dict[str, Any], year_2024: dict[str, Any], who: str
+) -> None:
+    from tests.web.english_detector import english_words, visible_text
+
+    reporter = world["users"]["reporter"]
+    document = _decision(world)
+    document_add(
+        actor=reporter,
+        unit=world["units"]["a"],
+        url="https://sogtvt.vn/ke-hoach",
+        details=DocumentDetails(kind=DocumentKind.PLAN, title="Kế hoạch chuyển đổi số"),
+    )
+    evidence_link(actor=reporter, entry=entry(year_2024["mine"], "1.1"), document=document)
+    document_remark(actor=world["users"]["verifier"], document=document, text="Đủ chữ ký.")
+    client = _client(world["users"][who])
+    pages = [reverse("unit_library", args=[document.unit_id])]
+    if who != "verifier":  # a verifier opens no draft
+        pages.append(reverse("assessment_detail", args=[year_2024["mine"].pk]))
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert english_words(visible_text(response.content.decode())) == [], url
+
+
 # -- who may: the role × page table, and another province's records --------------------------
 
 
