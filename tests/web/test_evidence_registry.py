@@ -134,6 +134,22 @@ def test_a_verifiers_remark_follows_the_document_wherever_it_is_linked(
     )
 
 
+def test_the_verifier_reaches_the_remark_from_the_assessment_page(
+    world: dict[str, Any],
+) -> None:
+    from tests.web.conftest import advance
+
+    document = _decision(world)
+    evidence_link(
+        actor=world["users"]["reporter"], entry=entry(world["mine"], "1.1"), document=document
+    )
+    advance(world, world["mine"], "under_verification")
+    remark_url = reverse("unit_library", args=[document.unit_id]) + f"#doc-{document.pk}"
+    page = reverse("assessment_detail", args=[world["mine"].pk])
+    assert remark_url in _client(world["users"]["verifier"]).get(page).content.decode()
+    assert remark_url not in _client(world["users"]["admin"]).get(page).content.decode()
+
+
 def test_only_verifiers_remark_and_a_remark_needs_text(world: dict[str, Any]) -> None:
     document = _decision(world)
     for who in ("reporter", "admin"):
