@@ -217,7 +217,7 @@ def main() -> int:
 
         from dti.web.assessments.models import (
             Assessment,
-            Evidence,
+            Document,
             ImportState,
             IndicatorEntry,
             ValuesImport,
@@ -476,7 +476,8 @@ def main() -> int:
             for item in page_.get("Contents", []):
                 body = s3.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
                 objects[item["Key"]] = hashlib.sha256(body).hexdigest()
-        rows_by_name = dict(Evidence.objects.values_list("original_name", "file"))
+        # Each uploaded file is a document of its unit (the evidence row links it).
+        rows_by_name = dict(Document.objects.values_list("original_name", "file"))
         uploads = [w for w in record.acked if w.kind == "evidence"]
         lost_uploads = [
             w for w in uploads if objects.get(rows_by_name.get(str(w.value), "")) != w.sha256

@@ -265,6 +265,10 @@ def _implausible_year(raw: Raw) -> None:
     raw["years"] = [1999]
 
 
+def _unknown_evidence_kind(raw: Raw) -> None:
+    node(raw, 0, 0)["evidence_kinds"] = ["decision", "photo"]
+
+
 STRUCTURAL: list[tuple[str, Mutation, str | None, str, str]] = [
     ("unknown rule", _unknown_rule, "1.2", "rule", "unknown rule 'magic'"),
     ("rule without type", _rule_without_type, "1.2", "rule", "has no 'type'"),
@@ -280,6 +284,7 @@ STRUCTURAL: list[tuple[str, Mutation, str | None, str, str]] = [
     ("target above one", _target_above_one, "1.2", "rule.target", "less than or equal to 1"),
     ("missing scale", _missing_scale, None, "scale", "required but missing"),
     ("implausible year", _implausible_year, None, "years", "outside 2000"),
+    ("unknown evidence kind", _unknown_evidence_kind, "1.1", "evidence_kinds.1", "decision"),
 ]
 
 

@@ -113,6 +113,19 @@ def test_an_unknown_rule_lists_the_rules_officials_can_write(workbook: Path) -> 
     assert "Theo mức" in message and "Tỷ lệ" in message
 
 
+def test_the_kinds_of_evidence_asked_are_read_by_their_names(workbook: Path) -> None:
+    column = _column(workbook, "Chỉ số", "Loại tài liệu")
+    _edit(workbook, "Chỉ số", f"{column}3", "Kế hoạch; báo cáo")
+    assert read_framework_workbook(workbook).node("1.1").evidence_kinds == ["plan", "report"]
+
+
+def test_an_unknown_kind_of_evidence_lists_the_kinds_officials_can_write(workbook: Path) -> None:
+    _edit(workbook, "Chỉ số", f"{_column(workbook, 'Chỉ số', 'Loại tài liệu')}3", "kế hoạch, ảnh")
+    [(sheet, row, column, message)] = _problems(workbook)
+    assert (sheet, row, column) == ("Chỉ số", 3, "Loại tài liệu")
+    assert "'ảnh'" in message and "quyết định" in message
+
+
 def test_a_malformed_tier_is_located_and_explained(workbook: Path) -> None:
     _edit(workbook, "Chỉ số", f"{_column(workbook, 'Chỉ số', 'Các mức (ngưỡng: điểm)')}3", "1 → 10")
     [(sheet, row, column, message)] = _problems(workbook)

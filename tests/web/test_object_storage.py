@@ -85,12 +85,21 @@ def test_the_download_streams_the_object_after_the_permission_check(
     assert b"".join(response.streaming_content) == PDF  # type: ignore[attr-defined]
 
 
-def test_removing_evidence_deletes_its_object(
+def test_removing_a_document_deletes_its_object_unlinking_keeps_it(
     world: dict[str, Any], s3_storage: Bucket, django_capture_on_commit_callbacks: Any
 ) -> None:
+    """Taking evidence off an indicator only unlinks the unit's document (it stays in the
+    library, its object in the bucket); removing the document removes the object."""
+    from dti.web.assessments.services.documents import document_delete
+
     evidence = _upload(world)
+    document = evidence.document
+    reporter = world["users"]["reporter"]
     with django_capture_on_commit_callbacks(execute=True):
-        evidence_delete(actor=world["users"]["reporter"], evidence=evidence)
+        evidence_delete(actor=reporter, evidence=evidence)
+    assert list(s3_storage.objects()) == [document.file.name]
+    with django_capture_on_commit_callbacks(execute=True):
+        document_delete(actor=reporter, document=document)
     assert s3_storage.objects() == {}
 
 

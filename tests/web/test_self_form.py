@@ -173,7 +173,7 @@ def test_attaching_evidence_without_javascript_keeps_the_typed_value(
     assert response.status_code == 302
     e11.refresh_from_db()
     assert e11.self_value == 1.0  # saved with the attachment, not dropped
-    assert Evidence.objects.filter(entry=e11, original_name="qd.pdf").exists()
+    assert Evidence.objects.filter(entry=e11, document__original_name="qd.pdf").exists()
 
 
 def test_attaching_evidence_from_the_script_touches_no_value(world: dict[str, Any]) -> None:

@@ -32,6 +32,7 @@ def _pages(world: dict[str, Any]) -> list[str]:
         reverse("unit_list"),
         reverse("unit_import"),
         reverse("unit_detail", args=[world["units"]["a"].pk]),
+        reverse("unit_library", args=[world["units"]["a"].pk]),
         reverse("framework_list"),
         reverse("framework_upload"),
         reverse("framework_detail", args=[world["framework"].pk]),

@@ -10,6 +10,7 @@ from dti.engine.errors import DataError, DtiError, FrameworkError, Problem
 from dti.engine.framework import (
     BooleanRule,
     CountRule,
+    EvidenceKind,
     Framework,
     HistoryMethod,
     Level,
@@ -39,6 +40,7 @@ __all__ = [
     "DataError",
     "DtiError",
     "EventKind",
+    "EvidenceKind",
     "Framework",
     "FrameworkError",
     "HistoryMethod",

@@ -9,7 +9,8 @@ Sheets (Vietnamese names, in this order):
 - ``Chỉ số`` — one row per node of the tree in the appendix's order: STT (the node's code),
   Cấp (1 = pillar, 2 = its indicators, …), names, maximum points, the method as the decision
   words it, then the rule (its kind and each parameter in its own column), the groups it
-  applies to, whether N/A is allowed, direct input, evidence.
+  applies to, whether N/A is allowed, direct input, evidence and the kinds of document it asks
+  for (*quyết định, kế hoạch, báo cáo* …).
 - ``Xếp loại`` — the bands; ``Mức hoàn thành`` — the completion levels; ``Nhóm`` — the
   comparison groups; ``Căn cứ`` — the source decisions; ``Cộng trừ điểm`` — bonus and penalty
   items (same columns as ``Chỉ số`` with the block first); ``Thông tin`` — the framework's own
@@ -73,6 +74,7 @@ NODE_COLUMNS = (
     Column("na_allowed", "Cho phép N/A", 10),
     Column("direct_input", "Nhập trực tiếp", 12),
     Column("evidence", "Tài liệu kiểm chứng", 30),
+    Column("evidence_kinds", "Loại tài liệu", 18),
 )
 ADJUSTMENT_COLUMNS = (Column("block", "Loại", 10), *NODE_COLUMNS)
 LEVEL_COLUMNS = (
@@ -143,6 +145,14 @@ RULE_LABELS = {
 INPUT_LABELS = {"fraction": "phân số", "percent": "phần trăm"}
 BASIS_LABELS = {"value": "giá trị", "ratio": "tỷ lệ"}
 BLOCK_LABELS = {"bonus": "Thưởng", "penalty": "Trừ"}
+EVIDENCE_KIND_LABELS = {
+    "decision": "quyết định",
+    "plan": "kế hoạch",
+    "report": "báo cáo",
+    "regulation": "quy chế",
+    "letter": "công văn",
+    "other": "khác",
+}
 YES, NO = "Có", "Không"
 
 _TIER = re.compile(r"^\s*(-?[\d.,]+)\s*:\s*([\d.,]+)\s*$")
@@ -177,6 +187,9 @@ def _node_cells(node: Node, depth: int) -> dict[str, Any]:
         "na_allowed": _yes(node.na_allowed),
         "direct_input": node.direct_input,
         "evidence": node.evidence,
+        "evidence_kinds": ", ".join(EVIDENCE_KIND_LABELS[k] for k in node.evidence_kinds)
+        if node.evidence_kinds is not None
+        else None,
     }
     if rule is not None:
         cells["rule"] = RULE_LABELS[rule.type]
@@ -427,6 +440,26 @@ class _Reader:
             self.problem(say("framework_not_a_choice", value=text, known=known), cells[key][1])
         return code
 
+    def choices(
+        self, cells: dict[str, tuple[Any, _Cell]], key: str, labels: dict[str, str]
+    ) -> list[str] | None:
+        """A cell listing several of ``labels`` (or their codes), separated by commas."""
+        text = self.text(cells, key)
+        if text is None:
+            return None
+        by_label = {label.casefold(): code for code, label in labels.items()}
+        out = []
+        for part in (p.strip() for p in re.split(r"[,;]", text)):
+            if not part:
+                continue
+            code = by_label.get(part.casefold(), part if part in labels else None)
+            if code is None:
+                known = ", ".join(labels.values())
+                self.problem(say("framework_not_a_choice", value=part, known=known), cells[key][1])
+            else:
+                out.append(code)
+        return out
+
     def flag(self, cells: dict[str, tuple[Any, _Cell]], key: str) -> bool:
         text = self.text(cells, key)
         if text is None:
@@ -469,6 +502,9 @@ class _Reader:
             text = self.text(cells, key)
             if text is not None:
                 node[key] = text
+        kinds = self.choices(cells, "evidence_kinds", EVIDENCE_KIND_LABELS)
+        if kinds is not None:
+            node["evidence_kinds"] = kinds
         return node
 
     def rule(self, kind: str, cells: dict[str, tuple[Any, _Cell]]) -> dict[str, Any]:

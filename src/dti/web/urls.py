@@ -119,6 +119,11 @@ urlpatterns = [
     ),
     path("evidence/<int:evidence_pk>/", a.evidence_download, name="evidence_download"),
     path("evidence/<int:evidence_pk>/delete/", a.evidence_delete, name="evidence_delete"),
+    # The unit's library: its documents stored once, linked to any indicators and periods.
+    path("units/<int:unit_pk>/documents/", a.unit_library, name="unit_library"),
+    path("documents/<int:document_pk>/download/", a.document_download, name="document_download"),
+    path("documents/<int:document_pk>/remark/", a.document_remark, name="document_remark"),
+    path("documents/<int:document_pk>/delete/", a.document_delete, name="document_delete"),
     # The working group: assignments and chair, the clarification round, disputes.
     path("periods/<int:pk>/verifiers/", a.period_verifiers, name="period_verifiers"),
     path(

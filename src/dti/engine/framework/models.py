@@ -17,6 +17,7 @@ __all__ = [
     "Adjustments",
     "BooleanRule",
     "CountRule",
+    "EvidenceKind",
     "Framework",
     "Group",
     "HistoryMethod",
@@ -101,6 +102,18 @@ Rule = Annotated[
 RULE_TYPES = ("boolean", "ratio", "tiers", "count", "points")
 
 
+class EvidenceKind(StrEnum):
+    """The kinds of document a leaf may ask for as evidence (a unit's documents are filed under
+    one of them, so that a document already filed is suggested where that kind is asked)."""
+
+    DECISION = "decision"  # quyết định
+    PLAN = "plan"  # kế hoạch
+    REPORT = "report"  # báo cáo
+    REGULATION = "regulation"  # quy chế, quy định
+    LETTER = "letter"  # công văn, thông báo
+    OTHER = "other"  # văn bản, tài liệu khác
+
+
 class Node(_Strict):
     code: Annotated[str, Field(pattern=CODE_PATTERN)]
     name: Text
@@ -114,6 +127,8 @@ class Node(_Strict):
     direct_input: Literal["index", "points"] | None = None
     description: str | None = None
     evidence: str | None = None
+    # The kinds of document ``evidence`` describes, as data (what the platform suggests).
+    evidence_kinds: list[EvidenceKind] | None = None
     children: list[Node] = Field(default_factory=list)
 
     @property

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from dti.web.assessments.models import (
         Assessment,
         Clarification,
+        Document,
         EntryDispute,
         IndicatorEntry,
         ValuesImport,
@@ -222,6 +223,7 @@ def visible_audit_events(user: Viewer, qs: QuerySet[AuditEvent]) -> QuerySet[Aud
     append-only table.)"""
     from django.contrib.auth.models import User
 
+    from dti.web.assessments.models import Document
     from dti.web.registry.models import Unit
 
     membership = membership_of(user)
@@ -237,6 +239,9 @@ def visible_audit_events(user: Viewer, qs: QuerySet[AuditEvent]) -> QuerySet[Aud
         "assessments.period": ids(Period.objects.filter(province_q("province", province))),
         "registry.unit": ids(Unit.objects.filter(province_q("group__province", province))),
         "auth.user": ids(User.objects.filter(province_q("membership__province", province))),
+        "assessments.document": ids(
+            Document.objects.filter(province_q("unit__group__province", province))
+        ),
     }
     scope = Q(assessment__isnull=False) & province_q("assessment__period__province", province)
     scope |= Q(assessment__isnull=True, actor__membership__isnull=False) & province_q(
@@ -432,6 +437,103 @@ def transitions_for(user: Viewer, assessment: Assessment, now: dt.datetime) -> l
         for t in TRANSITIONS.values()
         if not t.whole_group and transition_refusal(user, assessment, t, now) is None
     ]
+
+
+# -- the unit's documents (the evidence registry) ------------------------------------------------
+# A unit's library is read by its reporters and by the admins and verifiers of its province;
+# only its reporters file, link and remove; only verifiers remark. Anyone else learns nothing
+# (not found), as for another province's records.
+
+
+def _unit_province(unit: Unit) -> int | None:
+    return unit.group.province_id
+
+
+def documents_refusal(user: Viewer, unit: Unit) -> ServiceError | None:
+    """Why ``user`` may not read ``unit``'s documents (``None``: they may)."""
+    membership = membership_of(user)
+    if membership is None or membership.province_id != _unit_province(unit):
+        return NotFound(_("No such unit."))
+    if membership.role in (Role.ADMIN, Role.VERIFIER):
+        return None
+    if membership.role == Role.REPORTER and unit.pk in membership.unit_ids:
+        return None
+    if membership.role == Role.REPORTER:
+        return NotFound(_("No such unit."))
+    return Forbidden(_("Your role does not allow this action."))
+
+
+def can_view_documents(user: Viewer, unit: Unit) -> bool:
+    return documents_refusal(user, unit) is None
+
+
+def require_view_documents(user: Viewer, unit: Unit) -> None:
+    _raise(documents_refusal(user, unit))
+
+
+def visible_documents(user: Viewer, qs: QuerySet[Document]) -> QuerySet[Document]:
+    """``qs`` narrowed to the documents ``user`` may read (the list form of
+    :func:`documents_refusal`)."""
+    membership = membership_of(user)
+    if membership is None:
+        return qs.none()
+    qs = qs.filter(province_q("unit__group__province", membership.province_id))
+    if membership.role in (Role.ADMIN, Role.VERIFIER):
+        return qs
+    if membership.role == Role.REPORTER:
+        return qs.filter(unit_id__in=membership.unit_ids)
+    return qs.none()
+
+
+def document_add_refusal(user: Viewer, unit: Unit) -> ServiceError | None:
+    """Who files a unit's documents: its reporters."""
+    refusal = documents_refusal(user, unit)
+    if refusal is None and not reports_for(user, unit.pk):
+        refusal = Forbidden(_("Only the unit's reporters file its documents."))
+    return refusal
+
+
+def can_add_document(user: Viewer, unit: Unit) -> bool:
+    return document_add_refusal(user, unit) is None
+
+
+def require_document_add(user: Viewer, unit: Unit) -> None:
+    _raise(document_add_refusal(user, unit))
+
+
+def document_delete_refusal(user: Viewer, document: Document) -> ServiceError | None:
+    """A wrong upload goes while nothing links it and no verifier remarked on it; after that
+    it is part of an assessment's record."""
+    refusal = document_add_refusal(user, document.unit)
+    if refusal is None and document.links.exists():
+        refusal = InvalidState(_("The document is linked to an indicator: unlink it first."))
+    if refusal is None and document.remarks.exists():
+        refusal = InvalidState(_("A verifier remarked on the document: it stays."))
+    return refusal
+
+
+def require_document_delete(user: Viewer, document: Document) -> None:
+    _raise(document_delete_refusal(user, document))
+
+
+def remark_refusal(user: Viewer, unit: Unit) -> ServiceError | None:
+    """Who remarks on a unit's documents: the verifiers of its province."""
+    refusal = documents_refusal(user, unit)
+    if refusal is None and not has_role(user, Role.VERIFIER):
+        refusal = Forbidden(_("Only verifiers remark on documents."))
+    return refusal
+
+
+def can_remark_documents(user: Viewer, unit: Unit) -> bool:
+    return remark_refusal(user, unit) is None
+
+
+def document_remark_refusal(user: Viewer, document: Document) -> ServiceError | None:
+    return remark_refusal(user, document.unit)
+
+
+def require_document_remark(user: Viewer, document: Document) -> None:
+    _raise(document_remark_refusal(user, document))
 
 
 def can_download_template(user: Viewer, assessment: Assessment) -> bool:

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from dti.engine import Problem
 from dti.engine.messages import say
 from dti.io.cells import AMBIGUOUS_NUMBER
-from dti.web.assessments.models import Assessment, Period
+from dti.web.assessments.models import Assessment, DocumentKind, Period
+from dti.web.assessments.services.documents import DocumentDetails
 from dti.web.assessments.workflow import TRANSITIONS
 from dti.web.frameworks.models import FrameworkVersion
 from dti.web.problems import problem_message
@@ -110,8 +111,43 @@ class EntryVerifyForm(forms.Form):
 
 
 class EvidenceForm(forms.Form):
+    """A new document for the unit's registry: a file or a link, and what it is."""
+
     file = forms.FileField(required=False, label=_("File"))
     url = forms.URLField(required=False, label=_("or a link"), assume_scheme="https")
+    kind = forms.ChoiceField(
+        choices=DocumentKind.choices, initial=DocumentKind.OTHER, required=False, label=_("Kind")
+    )
+    number = forms.CharField(max_length=100, required=False, label=_("Number"))
+    issued_on = forms.DateField(
+        required=False,
+        label=_("Date issued"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    issuer = forms.CharField(max_length=255, required=False, label=_("Issuer"))
+    title = forms.CharField(max_length=500, required=False, label=_("Title"))
+
+    def details(self) -> DocumentDetails:
+        data = self.cleaned_data
+        return DocumentDetails(
+            kind=data["kind"] or DocumentKind.OTHER,
+            number=data["number"],
+            issued_on=data["issued_on"],
+            issuer=data["issuer"],
+            title=data["title"],
+        )
+
+
+class LinkForm(forms.Form):
+    """One of the unit's documents to link to an indicator."""
+
+    document = forms.IntegerField(min_value=1, label=_("Document"))
+
+
+class RemarkForm(forms.Form):
+    text = forms.CharField(
+        max_length=2000, label=_("Remark"), widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class WorkbookForm(forms.Form):

@@ -1,4 +1,5 @@
-"""Assessment periods, unit × period assessments, indicator entries, evidence, notes."""
+"""Assessment periods, unit × period assessments, indicator entries, the unit's documents and
+their links to indicators (evidence), notes."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 
 
@@ -219,13 +221,32 @@ class PrivateStorage(Storage):
         return self._target.get_modified_time(name)
 
 
-def evidence_path(instance: Evidence, filename: str) -> str:
+def evidence_path(instance: models.Model, filename: str) -> str:
     suffix = PurePath(filename).suffix.lower()[:10]
     return f"evidence/{secrets.token_hex(4)}/{secrets.token_urlsafe(24)}{suffix}"
 
 
-class Evidence(models.Model):
-    entry = models.ForeignKey(IndicatorEntry, on_delete=models.CASCADE, related_name="evidence")
+class DocumentKind(models.TextChoices):
+    # The engine's kinds (dti.engine.EvidenceKind: what a framework leaf may ask for), named.
+    DECISION = "decision", _("Decision")
+    PLAN = "plan", _("Plan")
+    REPORT = "report", _("Report")
+    REGULATION = "regulation", _("Regulation")
+    LETTER = "letter", _("Official letter")
+    OTHER = "other", _("Other document")
+
+
+class Document(models.Model):
+    """One of a unit's documents (a decision, a plan, a report …), stored once with its
+    metadata and linked as evidence to any number of indicators of any of its periods
+    (:class:`Evidence`). A file (type checked from its bytes) or a link."""
+
+    unit = models.ForeignKey("registry.Unit", on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER)
+    number = models.CharField(max_length=100, blank=True)  # số hiệu: 1206/QĐ-UBND
+    issued_on = models.DateField(null=True, blank=True)
+    issuer = models.CharField(max_length=255, blank=True)  # cơ quan ban hành
+    title = models.CharField(max_length=500, blank=True)  # trích yếu
     file = models.FileField(upload_to=evidence_path, storage=PrivateStorage, blank=True)
     original_name = models.CharField(max_length=255, blank=True)
     content_type = models.CharField(max_length=120, blank=True)
@@ -237,15 +258,74 @@ class Evidence(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["uploaded_at"]
+        ordering = ["-issued_on", "-uploaded_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~(models.Q(file="") & models.Q(url="")), name="evidence_file_or_url"
+                condition=~(models.Q(file="") & models.Q(url="")), name="document_file_or_url"
             )
         ]
 
     def __str__(self) -> str:
-        return self.original_name or self.url
+        return self.title or self.original_name or self.url
+
+    def audit_label(self) -> str:
+        """The document as its events name it: number and title, else the file or the link."""
+        named = " ".join(p for p in (self.number, self.title) if p)
+        return named or self.original_name or self.url
+
+
+class DocumentRemark(models.Model):
+    """A verifier's remark on a document: it follows the document to every indicator it is
+    linked to. Remarks are only added (the verifier's record), never edited."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="remarks")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Evidence(models.Model):
+    """A document linked to one indicator of one assessment: the link is what the unit adds
+    and removes on its form; the document stays in the unit's registry."""
+
+    entry = models.ForeignKey(IndicatorEntry, on_delete=models.CASCADE, related_name="evidence")
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="links")
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["linked_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "document"], name="evidence_entry_document")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.document)
+
+    # What the pages, the template and the download read of a link is its document's.
+    @property
+    def file(self) -> FieldFile:
+        stored: FieldFile = self.document.file
+        return stored
+
+    @property
+    def original_name(self) -> str:
+        return self.document.original_name
+
+    @property
+    def url(self) -> str:
+        return self.document.url
+
+    @property
+    def content_type(self) -> str:
+        return self.document.content_type
 
 
 class SiteVisitNote(models.Model):

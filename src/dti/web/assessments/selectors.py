@@ -157,6 +157,7 @@ class SheetLine:
     # evidence the framework asks of the leaf ("" when none).
     pillar: str = ""
     evidence_asked: str = ""
+    evidence_kinds: tuple[str, ...] = ()  # the kinds of document the leaf asks for
     labels: FieldLabels | None = None  # the unit's form: field labels and the rule's hint
 
 
@@ -202,6 +203,7 @@ def _skeleton(sha256: str, yaml_text: str, group: str, language: str) -> tuple[S
                 na_allowed=node.na_allowed,
                 pillar=pillar,
                 evidence_asked=node.evidence or "",
+                evidence_kinds=tuple(node.evidence_kinds or ()),
                 labels=labels,
             )
         )
@@ -239,12 +241,18 @@ def assessment_sheet(
     version = assessment.framework
     skeleton = _skeleton(version.sha256, version.yaml_text, assessment.unit.group.code, language)
     evidence: dict[int, list[Evidence]] = {}
+    # Each link with its document and the verifiers' remarks on it (they follow the document).
     if entries is None:
-        entries = list(assessment.entries.prefetch_related("evidence"))
+        entries = list(assessment.entries.prefetch_related("evidence__document__remarks__author"))
         for e in entries:
             evidence[e.pk] = list(e.evidence.all())
     else:
-        for item in Evidence.objects.filter(entry__assessment=assessment).order_by("pk"):
+        links = (
+            Evidence.objects.filter(entry__assessment=assessment)
+            .select_related("document")
+            .prefetch_related("document__remarks__author")
+        )
+        for item in links:
             evidence.setdefault(item.entry_id, []).append(item)
     by_code = {e.indicator: e for e in entries}
     points: dict[str, list[float | None]] = assessment.points or {}

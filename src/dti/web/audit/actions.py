@@ -38,6 +38,10 @@ class AuditAction(StrEnum):
     ENTRY_VERIFY = "entry_verify"
     EVIDENCE_ADD = "evidence_add"
     EVIDENCE_DELETE = "evidence_delete"
+    # The unit's documents (the evidence registry); evidence_add/_delete link and unlink them.
+    DOCUMENT_ADD = "document_add"
+    DOCUMENT_REMARK = "document_remark"
+    DOCUMENT_DELETE = "document_delete"
     SITE_VISIT_NOTE_ADD = "site_visit_note_add"
     DECISION_SAVE = "decision_save"
     DECISION_APPROVE = "decision_approve"

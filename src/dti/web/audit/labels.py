@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from dti.web.accounts.models import Role
-from dti.web.assessments.models import Status, Verdict
+from dti.web.assessments.models import DocumentKind, Status, Verdict
 from dti.web.audit.actions import AuditAction
 
 __all__ = ["ACTION_LABELS", "FIELD_LABELS", "action_label", "field_label", "value_text"]
@@ -41,6 +41,9 @@ ACTION_LABELS: dict[AuditAction, Promise] = {
     AuditAction.ENTRY_VERIFY: _("Indicator verified"),
     AuditAction.EVIDENCE_ADD: _("Evidence added"),
     AuditAction.EVIDENCE_DELETE: _("Evidence removed"),
+    AuditAction.DOCUMENT_ADD: _("Document filed"),
+    AuditAction.DOCUMENT_REMARK: _("Remark on a document"),
+    AuditAction.DOCUMENT_DELETE: _("Document removed"),
     AuditAction.SITE_VISIT_NOTE_ADD: _("Site-visit note added"),
     AuditAction.DECISION_SAVE: _("Decision saved"),
     AuditAction.TRANSITION_SUBMIT: _("Submitted"),
@@ -116,11 +119,18 @@ FIELD_LABELS: dict[str, Promise] = {
     "username": _("Username"),
     "role": _("Role"),
     "units": _("Units"),
+    "kind": _("Kind"),
+    "issued_on": _("Date issued"),
+    "issuer": _("Issuer"),
+    "title": _("Title"),
+    "remark": _("Remark"),
 }
 
 _CHOICES: dict[str, object] = {**dict(Status.choices), **dict(Verdict.choices)}
 # A role's name only where the field is a role ("admin" is also a username).
 _ROLES: dict[str, object] = dict(Role.choices)
+# A document's kind where the field is a kind ("other" is also a clarification's reason).
+_KINDS: dict[str, object] = dict(DocumentKind.choices)
 # Numbers that are names rather than quantities: never grouped (2024, not 2.024).
 _PLAIN_NUMBERS = {"year", "version", "code"}
 _DATE_FIELDS = {"self_deadline", "verification_deadline", "self_deadline_override"}
@@ -172,6 +182,8 @@ def value_text(value: Any, field: str = "") -> str:
     text = str(value)
     if field == "role" and text in _ROLES:
         return str(_ROLES[text])
+    if field == "kind" and text in _KINDS:
+        return str(_KINDS[text])
     if text in _CHOICES:
         return str(_CHOICES[text])
     if field in _DATE_FIELDS or (len(text) >= 10 and text[4:5] == "-" and text[7:8] == "-"):

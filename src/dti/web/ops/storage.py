@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 # The directories under MEDIA_ROOT that uploads are written into (the ``upload_to`` of
-# Evidence.file and ValuesImport.file); nothing outside them is ever swept.
+# Document.file and ValuesImport.file); nothing outside them is ever swept.
 AREAS = ("evidence", "imports")
 DEFAULT_GRACE = dt.timedelta(days=1)
 

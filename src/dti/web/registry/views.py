@@ -11,6 +11,7 @@ from dti.engine import HistoryMethod
 from dti.web.accounts.policy import (
     REGISTRY_READERS,
     can_administer_units,
+    can_view_documents,
     visible_groups,
     visible_units,
 )
@@ -55,6 +56,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assessments": unit.assessments.select_related("period").order_by("-period__year"),
             "history": history.select_related("assessment__unit")[:100],
             "can_change": can_administer_units(request.user, unit.group.province),
+            "can_see_documents": can_view_documents(request.user, unit),
             # An ended unit can still be corrected or moved, not reorganised again.
             "change_actions": [
                 (URL_NAMES[name], spec[2])

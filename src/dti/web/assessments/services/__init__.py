@@ -4,7 +4,9 @@ arguments, one transaction each, the audit event written inside it):
 * :mod:`.periods` — opening a period, moving its deadlines;
 * :mod:`.entries` — the unit's own data, one indicator or many at once;
 * :mod:`.workbook` — the filled-in template uploaded by the unit;
-* :mod:`.evidence` — files and links attached to an indicator;
+* :mod:`.documents` — the unit's documents filed once (the evidence registry), remarks on them;
+* :mod:`.evidence` — documents linked to an indicator (a new one filed from the form, or one
+  of the registry), and unlinked;
 * :mod:`.verification` — the working group's verdicts and site-visit notes;
 * :mod:`.assignments` — verifiers assigned to units or pillars, the group's chair;
 * :mod:`.clarifications` — the clarification round (questions, the unit's answers);
@@ -29,6 +31,12 @@ from dti.web.assessments.services.clarifications import (
     clarifications_ask,
 )
 from dti.web.assessments.services.disputes import dispute_decide, dispute_file
+from dti.web.assessments.services.documents import (
+    DocumentDetails,
+    document_add,
+    document_delete,
+    document_remark,
+)
 from dti.web.assessments.services.entries import (
     EntriesSaved,
     EntryChange,
@@ -37,7 +45,7 @@ from dti.web.assessments.services.entries import (
     assessment_save_values,
     entry_save_self,
 )
-from dti.web.assessments.services.evidence import evidence_add, evidence_delete
+from dti.web.assessments.services.evidence import evidence_add, evidence_delete, evidence_link
 from dti.web.assessments.services.periods import (
     deadline_extend,
     period_open,
@@ -65,6 +73,7 @@ from dti.web.assessments.services.workbook import (
 
 __all__ = [
     "SCORE_FIELDS",
+    "DocumentDetails",
     "EntriesSaved",
     "EntryChange",
     "Question",
@@ -81,10 +90,14 @@ __all__ = [
     "deadline_extend",
     "dispute_decide",
     "dispute_file",
+    "document_add",
+    "document_delete",
+    "document_remark",
     "entry_save_self",
     "entry_verify",
     "evidence_add",
     "evidence_delete",
+    "evidence_link",
     "locked_for_scoring",
     "period_framework_correct",
     "period_open",

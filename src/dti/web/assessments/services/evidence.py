@@ -1,15 +1,12 @@
-"""Evidence: a file (type checked from its bytes, size limited, scanned) or a link attached to
-an indicator by the unit, and its removal."""
+"""Evidence: one of the unit's documents linked to an indicator — a new one filed from the form
+(a file, type checked from its bytes, size limited, scanned, or a link) or one already in the
+unit's registry — and the link's removal (the document stays in the registry)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 
-from django.conf import settings
-from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -17,16 +14,18 @@ from django.utils.translation import gettext as _
 
 from dti.web.accounts.actors import Actor
 from dti.web.accounts.policy import require_self_edit
-from dti.web.assessments.models import Assessment, Evidence, IndicatorEntry
+from dti.web.assessments.models import Assessment, Document, Evidence, IndicatorEntry
 from dti.web.assessments.services._common import locked
-from dti.web.assessments.uploads import ALLOWED_EXTENSIONS, check_office_document, detect_type
+from dti.web.assessments.services.documents import (
+    DocumentDetails,
+    document_audit_value,
+    document_build,
+)
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_record
-from dti.web.errors import InvalidInput
+from dti.web.errors import InvalidInput, NotFound
 from dti.web.ops.faults import pause_point
-from dti.web.ops.names import checked_upload_name
-from dti.web.ops.scan import scan_upload
-from dti.web.ops.storage import delete_on_error, make_durable
+from dti.web.ops.storage import delete_on_error
 
 # Raises when the actor may not attach evidence to the assessment now.
 EvidenceCheck = Callable[[Actor, Assessment, dt.datetime], None]
@@ -38,83 +37,82 @@ def evidence_add(
     entry: IndicatorEntry,
     upload: UploadedFile | None = None,
     url: str = "",
+    details: DocumentDetails | None = None,
     now: dt.datetime | None = None,
     allowed: EvidenceCheck = require_self_edit,
 ) -> Evidence:
-    """Attach a file (type checked from its bytes, size limited) or a link to an indicator.
-    ``allowed`` raises when ``actor`` may not (the unit's draft; a clarification's answer
-    passes its own rule)."""
+    """File a new document (a file or a link) in the unit's registry and link it to an
+    indicator. ``allowed`` raises when ``actor`` may not (the unit's draft; a clarification's
+    answer passes its own rule)."""
     now = now or timezone.now()
-    storage = Evidence._meta.get_field("file").storage
-    # The file is written and flushed before the row commits, so an acknowledged upload always
-    # has its file; a failure inside the block deletes it, a kill leaves it to the storage
+    storage = Document._meta.get_field("file").storage
+    # A failure inside the block deletes the file written; a kill leaves it to the storage
     # sweep (dti.web.ops.storage).
     with transaction.atomic(), delete_on_error(storage) as written:
         assessment = locked(entry.assessment)
         allowed(actor, assessment, now)
-        if (upload is None) == (not url):
-            raise InvalidInput(_("Attach either a file or a link."))
-        evidence = Evidence(entry=entry, uploaded_by=actor, url=url)
-        if upload is not None:
-            name = checked_upload_name(upload.name)
-            if upload.size is None or upload.size > settings.DTI_EVIDENCE_MAX_BYTES:
-                raise InvalidInput(
-                    _("The file is larger than %(mb)s MB.")
-                    % {"mb": settings.DTI_EVIDENCE_MAX_BYTES // (1024 * 1024)}
-                )
-            if Path(name).suffix.lower() not in ALLOWED_EXTENSIONS:
-                raise InvalidInput(
-                    _("Only PDF, images and Office documents are accepted (%(exts)s).")
-                    % {"exts": ", ".join(sorted(ALLOWED_EXTENSIONS))}
-                )
-            detected = _detect_upload(upload, name)
-            if detected is None:
-                raise InvalidInput(
-                    _("The content of %(name)s does not match its type.") % {"name": name}
-                )
-            evidence.original_name = name
-            evidence.content_type = detected[1]
-            evidence.size = upload.size
-            upload.seek(0)
-            evidence.file.save(name, File(upload), save=False)
-            written.append(evidence.file.name)
-            make_durable(storage, evidence.file.name)
-        evidence.full_clean()
-        evidence.save()
+        document = document_build(
+            actor=actor,
+            unit=assessment.unit,
+            upload=upload,
+            url=url,
+            details=details or DocumentDetails(),
+            written=written,
+        )
         audit_record(
             actor=actor,
-            action=AuditAction.EVIDENCE_ADD,
-            obj=evidence,
+            action=AuditAction.DOCUMENT_ADD,
+            obj=document,
             assessment=assessment,
-            field=entry.indicator,
-            new=evidence.original_name or evidence.url,
+            new=document_audit_value(document),
         )
+        evidence = _link(actor, assessment, entry, document)
         pause_point("evidence")  # crash tests: the file written, its row not committed yet
     return evidence
 
 
-def _detect_upload(upload: UploadedFile, name: str) -> tuple[str, str] | None:
-    temporary = getattr(upload, "temporary_file_path", None)
-    if temporary is not None:
-        return _detect(Path(temporary()), name)
-    with tempfile.NamedTemporaryFile(suffix=Path(name).suffix) as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-        handle.flush()
-        return _detect(Path(handle.name), name)
+def evidence_link(
+    *,
+    actor: Actor,
+    entry: IndicatorEntry,
+    document: Document,
+    now: dt.datetime | None = None,
+    allowed: EvidenceCheck = require_self_edit,
+) -> Evidence:
+    """Link a document already in the unit's registry to an indicator (once per indicator)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        assessment = locked(entry.assessment)
+        allowed(actor, assessment, now)
+        if document.unit_id != assessment.unit_id:
+            # Another unit's document is not named, not even to say it exists.
+            raise NotFound(_("The document no longer exists."))
+        if Evidence.objects.filter(entry=entry, document=document).exists():
+            raise InvalidInput(
+                _("%(document)s is already linked to %(code)s.")
+                % {"document": document.audit_label(), "code": entry.indicator}
+            )
+        return _link(actor, assessment, entry, document)
 
 
-def _detect(path: Path, name: str) -> tuple[str, str] | None:
-    """The scan hook, the type from the bytes, then an Office document's structure."""
-    scan_upload(path, name)
-    detected = detect_type(path, name)
-    if detected is None:
-        return None
-    office = check_office_document(path, name)
-    return (detected[0], office) if office else detected
+def _link(
+    actor: Actor, assessment: Assessment, entry: IndicatorEntry, document: Document
+) -> Evidence:
+    evidence = Evidence.objects.create(entry=entry, document=document, linked_by=actor)
+    audit_record(
+        actor=actor,
+        action=AuditAction.EVIDENCE_ADD,
+        obj=evidence,
+        assessment=assessment,
+        field=entry.indicator,
+        new=document.audit_label(),
+    )
+    return evidence
 
 
 def evidence_delete(*, actor: Actor, evidence: Evidence, now: dt.datetime | None = None) -> None:
+    """Unlink a document from an indicator; the document stays in the unit's registry (its
+    library page removes it once nothing links it)."""
     now = now or timezone.now()
     with transaction.atomic():
         assessment = locked(evidence.entry.assessment)
@@ -125,10 +123,6 @@ def evidence_delete(*, actor: Actor, evidence: Evidence, now: dt.datetime | None
             obj=evidence,
             assessment=assessment,
             field=evidence.entry.indicator,
-            old=evidence.original_name or evidence.url,
+            old=evidence.document.audit_label(),
         )
-        stored = evidence.file.name if evidence.file else None
         evidence.delete()
-        if stored:
-            storage = evidence.file.storage
-            transaction.on_commit(lambda: storage.delete(stored))

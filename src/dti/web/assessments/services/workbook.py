@@ -113,8 +113,8 @@ def template_values(assessment: Assessment) -> dict[str, FilledRow]:
     links: dict[int, list[str]] = {}
     for entry_id, url in (
         Evidence.objects.filter(entry__assessment=assessment)
-        .exclude(url="")
-        .values_list("entry_id", "url")
+        .exclude(document__url="")
+        .values_list("entry_id", "document__url")
     ):
         links.setdefault(entry_id, []).append(url)
     return {

@@ -4,7 +4,8 @@ renders; permission questions go to :mod:`dti.web.accounts.policy`.
 * :mod:`.periods` — home, opening a period, its progress, bulk actions and results;
 * :mod:`.assessment` — one assessment's sheet, transitions, notes, template, history;
 * :mod:`.entries` — one indicator's save, verdict and evidence;
-* :mod:`.correction` — a group moved to a corrected version of its framework.
+* :mod:`.correction` — a group moved to a corrected version of its framework;
+* :mod:`.documents` — the unit's library (the evidence registry): documents, remarks, downloads;
 * :mod:`.self_form` — the unit's form: many indicators saved at once, the submission's check.
 """
 
@@ -18,6 +19,12 @@ from dti.web.assessments.views.assessment import (
     workbook_upload,
 )
 from dti.web.assessments.views.correction import period_framework_correction
+from dti.web.assessments.views.documents import (
+    document_delete,
+    document_download,
+    document_remark,
+    unit_library,
+)
 from dti.web.assessments.views.entries import (
     entry_save,
     entry_verify,
@@ -51,6 +58,9 @@ __all__ = [
     "clarification_ask",
     "dispute_decide",
     "dispute_file",
+    "document_delete",
+    "document_download",
+    "document_remark",
     "entries_save",
     "entry_save",
     "entry_verify",
@@ -69,6 +79,7 @@ __all__ = [
     "reopen_check",
     "submit_check",
     "template_download",
+    "unit_library",
     "verifier_unassign",
     "workbook_upload",
 ]

@@ -22,7 +22,9 @@ from dti.web.accounts.actors import actor_of
 from dti.web.accounts.policy import (
     can_download_template,
     can_edit_self,
+    can_remark_documents,
     can_verify,
+    can_view_documents,
     reports_for,
     require_view,
     transition_refusal,
@@ -75,6 +77,8 @@ def render_assessment(
             "can_edit": can_edit_self(request.user, assessment, now),
             "can_verify": can_verify(request.user, assessment, now),
             "is_reporter": reports_for(request.user, assessment.unit_id),
+            "can_see_documents": can_view_documents(request.user, assessment.unit),
+            "can_remark_documents": can_remark_documents(request.user, assessment.unit),
             "show_verified": assessment.status in VERIFIED_SIDE,
             "transitions": transitions_for(request.user, assessment, now),
             "deadline": self_deadline(assessment),

@@ -131,6 +131,7 @@ def evidence_add(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
             entry=entry,
             upload=form.cleaned_data["file"],
             url=form.cleaned_data["url"] or "",
+            details=form.details(),
         )
     except ServiceError as error:
         return error_response(request, error, back)
@@ -140,7 +141,7 @@ def evidence_add(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
 
 def _evidence(request: HttpRequest, evidence_pk: int) -> Evidence:
     evidence = get_object_or_404(
-        Evidence.objects.select_related("entry__assessment"), pk=evidence_pk
+        Evidence.objects.select_related("entry__assessment", "document"), pk=evidence_pk
     )
     viewable(request, evidence.entry.assessment)
     return evidence

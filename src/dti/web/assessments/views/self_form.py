@@ -1,10 +1,11 @@
 """The unit's form on the assessment page: every indicator in one form, saved as one action.
 
 Without JavaScript the form posts whole: only the rows the user changed (each row carries
-the values it was loaded with) go to the service, with their versions, in one call; "Attach"
-and "Remove" on a piece of evidence post the same form, so what was typed is saved first,
-never dropped. With JavaScript (``static/dti/app.js``) the page posts only the changed rows
-and the evidence alone, answered in JSON, and warns before leaving with unsaved changes.
+the values it was loaded with) go to the service, with their versions, in one call; "Attach",
+"Link" (one of the unit's documents) and "Remove" on a piece of evidence post the same form,
+so what was typed is saved first, never dropped. With JavaScript (``static/dti/app.js``) the
+page posts only the changed rows and the evidence alone, answered in JSON, and warns before
+leaving with unsaved changes.
 A refused save shows the page again with everything typed still in place.
 """
 
@@ -26,11 +27,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dti.web.accounts.actors import actor_of
-from dti.web.accounts.policy import can_edit_self, require_self_edit, transition_refusal
+from dti.web.accounts.policy import (
+    can_edit_self,
+    require_self_edit,
+    transition_refusal,
+    visible_documents,
+)
 from dti.web.assessments import services
 from dti.web.assessments.completeness import completeness
-from dti.web.assessments.forms import EntryRowForm, EvidenceForm, row_changed
-from dti.web.assessments.models import Assessment, Evidence, IndicatorEntry
+from dti.web.assessments.document_selectors import LinkChoices, link_choices
+from dti.web.assessments.forms import EntryRowForm, EvidenceForm, LinkForm, row_changed
+from dti.web.assessments.models import (
+    Assessment,
+    Document,
+    DocumentKind,
+    Evidence,
+    IndicatorEntry,
+)
 from dti.web.assessments.selectors import SheetLine, assessment_sheet
 from dti.web.assessments.workflow import TRANSITIONS, TransitionName
 from dti.web.errors import Forbidden, InvalidInput, NotFound, ServiceError
@@ -82,12 +95,25 @@ def self_form_context(
     """What the reporter's parts of the page need: the pillars' progress (navigation, the
     "not yet filled" filter) and, when the unit may edit, the rows' forms."""
     check = completeness(lines)
+    editing = can_edit_self(request.user, assessment, timezone.now())
     return {
         "progress": check.pillars,
         "check": check,
         "row_forms": forms if forms is not None else row_forms(lines),
         "form_problems": list(problems),
+        "link_choices": _link_choices(request, assessment, lines) if editing else {},
+        "document_kinds": DocumentKind.choices,
     }
+
+
+def _link_choices(
+    request: HttpRequest, assessment: Assessment, lines: Sequence[SheetLine]
+) -> dict[int, LinkChoices]:
+    """What each row's "link a document of the unit" offers (suggestions first)."""
+    documents = list(
+        visible_documents(request.user, Document.objects.filter(unit_id=assessment.unit_id))
+    )
+    return link_choices(lines, documents)
 
 
 def _posted_rows(request: HttpRequest, assessment: Assessment) -> tuple[RowForms, dict[int, str]]:
@@ -140,12 +166,29 @@ def _evidence_action(
             entry=entry,
             upload=form.cleaned_data["file"],
             url=form.cleaned_data["url"] or "",
+            details=form.details(),
         )
         return entry.pk, _("Evidence attached to %(code)s.") % {"code": entry.indicator}
+    link = request.POST.get("link", "")
+    if link.isdigit() and int(link) in codes:
+        entry = IndicatorEntry.objects.select_related("assessment").get(pk=int(link))
+        chosen = LinkForm(request.POST, prefix=_prefix(entry.pk))
+        if not chosen.is_valid():
+            raise InvalidInput(_("Choose one of the unit's documents."))
+        document = Document.objects.filter(
+            pk=chosen.cleaned_data["document"], unit_id=assessment.unit_id
+        ).first()
+        if document is None:
+            raise NotFound(_("The document no longer exists."))
+        services.evidence_link(actor=actor, entry=entry, document=document)
+        return entry.pk, _("%(document)s linked to %(code)s.") % {
+            "document": document.audit_label(),
+            "code": entry.indicator,
+        }
     remove = request.POST.get("remove_evidence", "")
     if remove.isdigit():
         evidence = (
-            Evidence.objects.select_related("entry__assessment")
+            Evidence.objects.select_related("entry__assessment", "document")
             .filter(pk=int(remove), entry__assessment=assessment)
             .first()
         )
@@ -264,10 +307,13 @@ def _json_saved(
         str(e.pk): {"version": e.version, "self_points": points.get(e.indicator, [None])[0]}
         for e in (saved.entries if saved else [])
     }
+    editing = can_edit_self(request.user, assessment, timezone.now())
     context = {
         "a": assessment,
         "progress": completeness(lines).pillars,
-        "can_edit": can_edit_self(request.user, assessment, timezone.now()),
+        "can_edit": editing,
+        "link_choices": _link_choices(request, assessment, lines) if editing else {},
+        "document_kinds": DocumentKind.choices,
     }
     evidence = {}
     if touched:

@@ -224,13 +224,15 @@ window.dtiOffline = function () {
     var button = event.submitter;
     event.preventDefault();
     var data = new FormData();
-    if (button && button.name === "attach") {
-      var row = document.getElementById("ev-" + button.value);
-      var file = row.querySelector('input[type=file]');
-      var url = row.querySelector('input[type=url]');
-      if (file.files.length) data.append(file.name, file.files[0]);
-      data.append(url.name, url.value);
-      data.append("attach", button.value);
+    if (button && (button.name === "attach" || button.name === "link")) {
+      // Only this part of the row's evidence: a new document (file or link, what it is) or
+      // one of the unit's documents to link.
+      var part = button.closest("[data-evidence-part]");
+      part.querySelectorAll("input[name], select[name]").forEach(function (el) {
+        if (el.type === "file") { if (el.files.length) data.append(el.name, el.files[0]); }
+        else data.append(el.name, el.value);
+      });
+      data.append(button.name, button.value);
     } else if (button && button.name === "remove_evidence") {
       data.append("remove_evidence", button.value);
     } else {
