@@ -7,6 +7,7 @@ it through this public API only.
 from dti.engine.compiled import CompiledFramework, LeafKind, RuleType, compile_framework
 from dti.engine.crosswalk import Crosswalk, compare_versions, load_crosswalk
 from dti.engine.errors import DataError, DtiError, FrameworkError, Problem
+from dti.engine.explain import IndicatorTrace, PillarTrace, Previous, Trace, explain, previous_trace
 from dti.engine.framework import (
     BooleanRule,
     CountRule,
@@ -41,10 +42,13 @@ __all__ = [
     "Framework",
     "FrameworkError",
     "HistoryMethod",
+    "IndicatorTrace",
     "LeafKind",
     "Level",
     "Node",
+    "PillarTrace",
     "PointsRule",
+    "Previous",
     "Problem",
     "RatioRule",
     "Registry",
@@ -55,13 +59,16 @@ __all__ = [
     "Text",
     "Tier",
     "TiersRule",
+    "Trace",
     "attach_previous",
     "compare_versions",
     "compile_framework",
     "derive_previous",
+    "explain",
     "load_crosswalk",
     "load_framework",
     "parse_framework",
+    "previous_trace",
     "restate",
     "round_published",
     "score",
