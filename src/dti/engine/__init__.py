@@ -27,11 +27,13 @@ from dti.engine.framework import (
 )
 from dti.engine.history import attach_previous, derive_previous
 from dti.engine.lineage import LINEAGE_COLUMNS, EventKind, Registry
+from dti.engine.planner import BandPlan, Plan, Step, plan_band, score_for_rank
 from dti.engine.restate import restate
 from dti.engine.scoring import ScoreResult, round_published, score
 
 __all__ = [
     "LINEAGE_COLUMNS",
+    "BandPlan",
     "BooleanRule",
     "CompiledFramework",
     "CountRule",
@@ -47,6 +49,7 @@ __all__ = [
     "Level",
     "Node",
     "PillarTrace",
+    "Plan",
     "PointsRule",
     "Previous",
     "Problem",
@@ -56,6 +59,7 @@ __all__ = [
     "Rule",
     "RuleType",
     "ScoreResult",
+    "Step",
     "Text",
     "Tier",
     "TiersRule",
@@ -68,8 +72,10 @@ __all__ = [
     "load_crosswalk",
     "load_framework",
     "parse_framework",
+    "plan_band",
     "previous_trace",
     "restate",
     "round_published",
     "score",
+    "score_for_rank",
 ]
