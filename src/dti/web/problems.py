@@ -15,12 +15,20 @@ from typing import Any
 
 from django.utils import formats
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from dti.engine import Problem
 
-__all__ = ["TEXTS", "problem_message", "problem_text", "problem_texts"]
+__all__ = [
+    "TEXTS",
+    "message_text",
+    "number_text",
+    "problem_message",
+    "problem_text",
+    "problem_texts",
+]
 
 TEXTS: dict[str, Promise] = {
     "unknown_indicator": _("unknown indicator “%(indicator)s”"),
@@ -272,6 +280,24 @@ def _number(value: float | int) -> str:
         else:
             value = round(value, 6)
     return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+def number_text(value: float | int) -> str:
+    """A number as the active language writes it (1.800; 0,727)."""
+    return _number(value)
+
+
+def message_text(message: str) -> str:
+    """A coded message (an engine :class:`~dti.engine.messages.Message`) in the active
+    language; a band named in it in English on English pages."""
+    code = getattr(message, "code", None)
+    if code is None or code not in TEXTS:
+        return str(message)
+    params = dict(getattr(message, "params", {}))
+    english = (get_language() or "vi").startswith("en")
+    if english and params.get("band_en"):
+        params["band"] = params["band_en"]
+    return str(TEXTS[code]) % _params(params)
 
 
 def _shown(value: Any) -> str:
