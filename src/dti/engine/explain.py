@@ -405,8 +405,8 @@ def _assemble(
             applicable=_n(applicable_max),
         )
     )
+    exact, rounded, basis, band_index = published(cf, total, applicable_max)
     if scale.report == ReportAs.RESCALED:
-        exact = percent / 100.0 * scale.total
         steps.append(
             say(
                 "explain_percent",
@@ -419,20 +419,10 @@ def _assemble(
             say("explain_rescaled", percent=_n(percent), scale=_n(scale.total), score=_n(exact))
         )
     elif scale.report == ReportAs.INDEX:
-        exact = total / scale.total
         steps.append(say("explain_index", total=_n(total), scale=_n(scale.total), score=_n(exact)))
     else:
-        exact = total
         steps.append(say("explain_raw", score=_n(exact)))
-    rounded = float(round_published(np.array([exact]), scale.decimals, scale.rounding)[0])
     steps.append(say("explain_rounded", decimals=scale.decimals, score=rounded))
-    if scale.report == ReportAs.RAW:
-        basis = rounded / applicable_max * 100.0 if applicable_max > 0 else 0.0
-    elif scale.report == ReportAs.INDEX:
-        basis = rounded * 100.0
-    else:
-        basis = rounded / scale.total * 100.0
-    band_index = band_of(cf, basis)
     band = fw.bands[band_index]
     steps.append(
         say(
@@ -474,6 +464,29 @@ def _assemble(
         steps=tuple(steps),
         previous=previous,
     )
+
+
+def published(
+    cf: CompiledFramework, total: float, applicable_max: float
+) -> tuple[float, float, float, int]:
+    """A total as the framework publishes it — as :mod:`dti.engine.scoring.publish` does for
+    arrays: (exact score, rounded score, the percent the bands read, the band's index)."""
+    scale = cf.framework.scale
+    percent = total / applicable_max * 100.0 if applicable_max > 0 else 0.0
+    if scale.report == ReportAs.RESCALED:
+        exact = percent / 100.0 * scale.total
+    elif scale.report == ReportAs.INDEX:
+        exact = total / scale.total
+    else:
+        exact = total
+    rounded = float(round_published(np.array([exact]), scale.decimals, scale.rounding)[0])
+    if scale.report == ReportAs.RAW:
+        basis = rounded / applicable_max * 100.0 if applicable_max > 0 else 0.0
+    elif scale.report == ReportAs.INDEX:
+        basis = rounded * 100.0
+    else:
+        basis = rounded / scale.total * 100.0
+    return exact, rounded, basis, band_of(cf, basis)
 
 
 def band_of(cf: CompiledFramework, percent: float) -> int:

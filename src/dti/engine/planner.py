@@ -15,8 +15,10 @@ by its own work.
 
 The goal is the next band (by default), a named band, or a target rank within the group
 (:func:`score_for_rank` turns the other units' published scores into the score that reaches
-it). The search is bounded (:data:`SEARCH_BUDGET` candidate sets): a plan is always valid, but
-past the budget a smaller or better one may go unlisted.
+it). The search is bounded (:data:`SEARCH_BUDGET` steps of the walk over sets, in order of
+points per effort; at most :data:`MAX_CANDIDATES` sets reaching the goal compared; sets of up
+to :data:`MAX_SET_SIZE` indicators; each indicator's nearest or furthest step): a plan offered
+is always valid, but past the bounds a smaller or better one may go unlisted.
 """
 
 from __future__ import annotations
@@ -28,13 +30,14 @@ from dataclasses import dataclass, replace
 import polars as pl
 
 from dti.engine.compiled import EPS, CompiledFramework, LeafKind, RuleType, compile_framework
-from dti.engine.explain import IndicatorTrace, Trace, explain, reline, retrace
+from dti.engine.explain import IndicatorTrace, Trace, explain, published, reline, retrace
 from dti.engine.framework import Framework, ReportAs
 
 __all__ = ["BandPlan", "Plan", "Step", "plan_band", "score_for_rank"]
 
-SEARCH_BUDGET = 20_000  # candidate sets examined at most
+SEARCH_BUDGET = 20_000  # steps of the search at most (each a set tried or extended)
 MAX_SET_SIZE = 8
+MAX_CANDIDATES = 500  # sets reaching the goal compared at most
 
 # An indicator that can improve: its line in the trace, its steps and the improved lines.
 Option = tuple[int, list["Step"], list[IndicatorTrace]]
@@ -220,11 +223,11 @@ def plan_band(
             else max(trace.band_index - 1, 0)
         )
 
-    def reached(t: Trace) -> bool:
+    def reached(published_score: float, band_index: int) -> bool:
         if goal_band is not None:
-            return t.band_index <= goal_band
+            return band_index <= goal_band
         assert score is not None
-        return t.score >= score - EPS
+        return published_score >= score - EPS
 
     result = BandPlan(
         unit=unit,
@@ -233,7 +236,7 @@ def plan_band(
         band=trace.band,
         goal_band=fw.bands[goal_band].code if goal_band is not None else None,
         goal_score=score,
-        reached=reached(trace),
+        reached=reached(trace.score, trace.band_index),
         plans=(),
     )
     if result.reached:
@@ -258,7 +261,7 @@ def _search(
     trace: Trace,
     options: list[Option],
     needed: float,
-    reached: Callable[[Trace], bool],
+    reached: Callable[[float, int], bool],
     limit: int,
 ) -> list[Plan]:
     """Sets of steps of the smallest size that reaches the goal, best first."""
@@ -273,65 +276,100 @@ def _search(
         top = sorted(best_gain, reverse=True)[:size]
         if sum(top) < needed:
             continue  # no set of this size can gain enough
-        found: list[Plan] = []
+        candidates: list[tuple[float, float, list[str], list[tuple[Option, int]]]] = []
         for chosen in _combinations(order, size, best_gain, needed, budget):
             picked = [(options[j], c) for j, c in chosen]
-            lines = list(trace.indicators)
-            for (k, _steps, improved), c in picked:
-                lines[k] = improved[c]
-            after = retrace(cf, trace, tuple(lines))
-            if reached(after):
-                steps = tuple(steps[c] for (_k, steps, _l), c in picked)
-                found.append(
-                    Plan(
-                        steps=steps,
-                        score=after.score,
-                        band=after.band,
-                        gain=sum(s.gain for s in steps),
-                        effort=sum(s.effort for s in steps),
-                    )
-                )
-            if budget[0] <= 0:
-                break
+            steps = tuple(steps[c] for (_k, steps, _l), c in picked)
+            if reached(*_estimate(cf, trace, steps)):
+                gain, effort = sum(s.gain for s in steps), sum(s.effort for s in steps)
+                rate = gain / effort if effort > 0 else math.inf
+                candidates.append((-rate, effort, [s.indicator for s in steps], picked))
+                if len(candidates) >= MAX_CANDIDATES:
+                    break  # (met in order of points per effort: the best are among them)
+        candidates.sort(key=lambda c: (c[0], c[1], c[2]))
+        found = _confirmed(cf, trace, candidates, reached, limit)
         if found:
-            found.sort(key=lambda p: (-p.efficiency, p.effort, [s.indicator for s in p.steps]))
-            return _distinct(found)[:limit]
+            return found
         if budget[0] <= 0:
             break
     return []
 
 
-def _distinct(plans: list[Plan]) -> list[Plan]:
-    """One plan per set of indicators (its best step choice)."""
+def _confirmed(
+    cf: CompiledFramework,
+    trace: Trace,
+    candidates: list[tuple[float, float, list[str], list[tuple[Option, int]]]],
+    reached: Callable[[float, int], bool],
+    limit: int,
+) -> list[Plan]:
+    """The best ``limit`` candidates (distinct sets of indicators) that the trace confirms:
+    the estimate is the same arithmetic in another order, so it is checked, not trusted."""
+    out: list[Plan] = []
     seen: set[tuple[str, ...]] = set()
-    out = []
-    for plan in plans:
-        key = tuple(sorted(s.indicator for s in plan.steps))
-        if key not in seen:
-            seen.add(key)
-            out.append(plan)
+    for _rate, _effort, codes, picked in candidates:
+        key = tuple(sorted(codes))
+        if key in seen:
+            continue
+        lines = list(trace.indicators)
+        for (k, _steps, improved), c in picked:
+            lines[k] = improved[c]
+        after = retrace(cf, trace, tuple(lines))
+        if not reached(after.score, after.band_index):
+            continue
+        seen.add(key)
+        steps = tuple(steps[c] for (_k, steps, _l), c in picked)
+        out.append(
+            Plan(
+                steps=steps,
+                score=after.score,
+                band=after.band,
+                gain=sum(s.gain for s in steps),
+                effort=sum(s.effort for s in steps),
+            )
+        )
+        if len(out) == limit:
+            break
     return out
+
+
+def _estimate(cf: CompiledFramework, trace: Trace, steps: tuple[Step, ...]) -> tuple[float, int]:
+    """The published score and band once ``steps`` are taken, from the trace's sums (the
+    steps change points only, never the applicable maximum)."""
+    tree = trace.tree_points + sum(s.gain for s in steps if s.pillar is not None)
+    bonus = min(trace.bonus_raw + sum(s.gain for s in steps if s.pillar is None), cf.bonus_cap)
+    total = max(tree + bonus - trace.penalty, 0.0)
+    _exact, rounded, _basis, band_index = published(cf, total, trace.applicable_max)
+    return rounded, band_index
 
 
 def _combinations(
     order: list[int], size: int, best_gain: list[float], needed: float, budget: list[int]
 ) -> Iterator[list[tuple[int, int]]]:
-    """Sets of ``size`` options (with one step each) whose best gains could reach ``needed``,
-    each counted against ``budget``."""
+    """Sets of ``size`` options (with one step each) whose best gains could reach ``needed``.
+    Every node of the walk counts against ``budget``."""
+    n = len(order)
+    # best[p][m - 1]: the m largest gains among the options from position p on, added up.
+    best: list[list[float]] = []
+    for p in range(n + 1):
+        gains = sorted((best_gain[order[q]] for q in range(p, n)), reverse=True)[:size]
+        sums, acc = [], 0.0
+        for g in gains:
+            acc += g
+            sums.append(acc)
+        best.append(sums)
 
     def walk(start: int, chosen: list[int], gained: float) -> Iterator[list[int]]:
+        budget[0] -= 1
         if budget[0] <= 0:
             return
         left = size - len(chosen)
         if left == 0:
             if gained >= needed:
-                budget[0] -= 1
                 yield chosen
             return
-        rest = sorted((best_gain[order[p]] for p in range(start, len(order))), reverse=True)
-        if gained + sum(rest[:left]) < needed:
-            return
-        for p in range(start, len(order) - left + 1):
+        for p in range(start, n - left + 1):
+            if gained + best[p][left - 1] < needed:
+                return  # (later positions hold no larger gains)
             yield from walk(p + 1, [*chosen, order[p]], gained + best_gain[order[p]])
 
     for chosen in walk(0, [], 0.0):
