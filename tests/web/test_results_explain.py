@@ -162,3 +162,26 @@ def test_the_api_refuses_an_unpublished_explanation(province: dict[int, Period])
         response = Client().get(url, headers={"Authorization": f"Bearer {secret}"})
         assert response.status_code == status, role
     assert response.json()["published_only"] is False
+
+
+def _assessment_id(province: dict[int, Period], year: int, unit: str) -> int:
+    return province[year].assessments.get(unit__code=unit).pk
+
+
+def test_the_units_assessment_page_plans_the_next_band(province: dict[int, Period]) -> None:
+    pk = _assessment_id(province, 2024, "so-a")  # approved, not published: the unit's own
+    response = client_for("reporter").get(f"/assessments/{pk}/")
+    assert response.status_code == 200
+    plan = response.context["band_plan"].plan
+    assert 'id="band-plan"' in response.content.decode()
+    download = client_for("reporter").get(f"/assessments/{pk}/plan.xlsx")
+    assert download.status_code == 200 and download["Cache-Control"] == "private, no-store"
+    sheet = openpyxl.load_workbook(io.BytesIO(download.content)).active
+    assert sheet is not None
+    assert sheet.cell(3, 2).value == plan.score
+
+
+def test_another_units_plan_is_not_found(province: dict[int, Period]) -> None:
+    pk = _assessment_id(province, 2024, "so-b")
+    assert client_for("reporter").get(f"/assessments/{pk}/plan.xlsx").status_code == 404
+    assert Client().get(f"/assessments/{pk}/plan.xlsx").status_code == 302  # sign in first

@@ -11,6 +11,7 @@ renders; permission questions go to :mod:`dti.web.accounts.policy`.
 from dti.web.assessments.views.assessment import (
     assessment_detail,
     assessment_history,
+    assessment_plan,
     assessment_transition,
     note_add,
     template_download,
@@ -45,6 +46,7 @@ from dti.web.assessments.views.verification import (
 __all__ = [
     "assessment_detail",
     "assessment_history",
+    "assessment_plan",
     "assessment_transition",
     "clarification_answer",
     "clarification_ask",
