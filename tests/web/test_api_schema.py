@@ -76,7 +76,7 @@ def test_api_fuzz(world: dict[str, Any], tokens: dict[str, str]) -> None:
     try:
         loaded = schemathesis.openapi.from_wsgi(OPENAPI, WSGIHandler())
         operations = [result.ok() for result in loaded.get_all_operations()]
-        assert len(operations) == 12
+        assert len(operations) == 13
         _fuzz(operations, real, headers, checks, seen)
     finally:
         request_started.connect(close_old_connections)

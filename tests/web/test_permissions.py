@@ -123,6 +123,7 @@ PUBLIC |= {
     "results_chart_png",
     "results_scorecard",
     "results_scorecard_pdf",
+    "results_unit_plan",
     "results_appendix_xlsx",
     "results_appendix_pdf",
     "results_open_data",
@@ -140,6 +141,7 @@ API_PUBLIC = {
     "period_results",
     "period_rankings",
     "unit_scorecard",
+    "unit_explain",
 }
 
 

@@ -7,6 +7,7 @@ it through this public API only.
 from dti.engine.compiled import CompiledFramework, LeafKind, RuleType, compile_framework
 from dti.engine.crosswalk import Crosswalk, compare_versions, load_crosswalk
 from dti.engine.errors import DataError, DtiError, FrameworkError, Problem
+from dti.engine.explain import IndicatorTrace, PillarTrace, Previous, Trace, explain, previous_trace
 from dti.engine.framework import (
     BooleanRule,
     CountRule,
@@ -27,12 +28,14 @@ from dti.engine.framework import (
 )
 from dti.engine.history import attach_previous, derive_previous
 from dti.engine.lineage import LINEAGE_COLUMNS, EventKind, Registry
+from dti.engine.planner import BandPlan, Plan, Step, plan_band, score_for_rank
 from dti.engine.restate import restate
 from dti.engine.robustness import Perturbations, RobustnessReport, robustness
 from dti.engine.scoring import ScoreResult, round_published, score
 
 __all__ = [
     "LINEAGE_COLUMNS",
+    "BandPlan",
     "BooleanRule",
     "CompiledFramework",
     "CountRule",
@@ -44,11 +47,15 @@ __all__ = [
     "Framework",
     "FrameworkError",
     "HistoryMethod",
+    "IndicatorTrace",
     "LeafKind",
     "Level",
     "Node",
     "Perturbations",
+    "PillarTrace",
+    "Plan",
     "PointsRule",
+    "Previous",
     "Problem",
     "RatioRule",
     "Registry",
@@ -57,18 +64,24 @@ __all__ = [
     "Rule",
     "RuleType",
     "ScoreResult",
+    "Step",
     "Text",
     "Tier",
     "TiersRule",
+    "Trace",
     "attach_previous",
     "compare_versions",
     "compile_framework",
     "derive_previous",
+    "explain",
     "load_crosswalk",
     "load_framework",
     "parse_framework",
+    "plan_band",
+    "previous_trace",
     "restate",
     "robustness",
     "round_published",
     "score",
+    "score_for_rank",
 ]

@@ -218,6 +218,47 @@ ENGLISH: dict[str, str] = {
     "framework_block_missing": "say whether the item is 'Thưởng' or 'Trừ'",
     "framework_cap_missing": "the information sheet gives no {block}_cap for these items",
     "framework_info_row_missing": "{problem} (add the row {field!r})",
+    # the explanation of a score (dti.engine.explain): each step of the arithmetic
+    "explain_fraction": "ratio = {value:g} / {denominator:g} = {ratio:g}",
+    "explain_fraction_given": "ratio = {ratio:g} (entered as a fraction)",
+    "explain_percent_input": "ratio = {value:g}% / 100 = {ratio:g}",
+    "explain_ratio": "points = {maximum:g} × min({ratio:g} / {target:g}, 1) = {points:g}",
+    "explain_ratio_below_floor": "ratio {ratio:g} is below the floor {floor:g}: 0 points",
+    "explain_boolean_done": "done: {points:g} of {maximum:g} points",
+    "explain_boolean_not_done": "not done: 0 of {maximum:g} points",
+    "explain_points": "points given by the assessors: {points:g} of {maximum:g}",
+    "explain_count": "points = min({count:g} × {per_item:g}, {maximum:g}) = {points:g}",
+    "explain_tier": "{basis:g} reaches tier {tier} (from {minimum:g}): {points:g} points",
+    "explain_tier_none": "{basis:g} is below the first tier (from {minimum:g}): 0 points",
+    "explain_nothing_entered": "nothing entered: 0 points",
+    "explain_not_applicable": (
+        "not applicable: 0 of 0 points; its {maximum:g} points leave the maximum"
+    ),
+    "explain_given_directly": "given as part of {node}: {points:g} of {maximum:g} points",
+    "explain_tree_points": "the {count} indicators' points add up to {points:g}",
+    "explain_bonus": "bonus {raw:g}, capped at {cap:g}: {bonus:g}",
+    "explain_penalty": "penalty {raw:g}, capped at {cap:g}: {penalty:g}",
+    "explain_total": "total = max({points:g} + {bonus:g} − {penalty:g}, 0) = {total:g}",
+    "explain_applicable_max": (
+        "applicable maximum = {maximum:g} − {not_applicable:g} (not applicable) = {applicable:g}"
+    ),
+    "explain_percent": "percent = {total:g} / {applicable:g} × 100 = {percent:g}",
+    "explain_rescaled": "score = {percent:g}% × {scale:g} = {score:g}",
+    "explain_index": "index = {total:g} / {scale:g} = {score:g}",
+    "explain_raw": "score = total = {score:g}",
+    "explain_rounded": "published with {decimals} decimals: {score:g}",
+    "explain_band": "{percent:g}% of the maximum: band {band} (from {minimum:g}%)",
+    "explain_previous_own": "compared with its own {period} score {score:g}",
+    "explain_previous_mean": (
+        "compared with {score:g} in {period}: the mean of its predecessors {units}"
+    ),
+    "explain_previous_weighted": (
+        "compared with {score:g} in {period}: the weighted mean of its predecessors {units}"
+    ),
+    "explain_previous_sum": (
+        "compared with {score:g} in {period}: the sum of its predecessors {units}"
+    ),
+    "explain_previous_missing": "without {units}, which had no value then",
 }
 
 

@@ -34,6 +34,7 @@ from dti.reports.format import format_date
 
 __all__ = [
     "Adjustment",
+    "ExplainLine",
     "IndicatorLine",
     "PillarLine",
     "Scorecard",
@@ -72,6 +73,18 @@ class Adjustment:
     verified: float
     change: float
     reason: str
+
+
+@dataclass(frozen=True)
+class ExplainLine:
+    """One indicator's explanation as printed: the trace's steps, already in words."""
+
+    indicator: str
+    name: str
+    points: float
+    max: float
+    steps: tuple[str, ...]
+    origin: str = ""
 
 
 @dataclass(frozen=True)
@@ -320,12 +333,16 @@ def scorecard_pdf(
     issued: Any = None,
     card: Scorecard | None = None,
     notice: tuple[str, ...] = (),
+    explain: tuple[ExplainLine, ...] = (),
+    explain_steps: tuple[str, ...] = (),
 ) -> bytes:
     """The scorecard as a PDF (A4), with the pillar profile chart as an embedded PNG.
 
     ``issued`` (a date) prints as "Ngày lập" in the footer line; ``card``, when given, is the
     scorecard already built (the web's, whose group size counts the whole group); ``notice``
-    lines print in bold under the title (a provisional publication says so there).
+    lines print in bold under the title (a provisional publication says so there);
+    ``explain`` and ``explain_steps`` (the engine's trace in words) print every indicator's
+    arithmetic and the way from the indicators to the band.
     """
     if card is None:
         card = unit_scorecard(result, unit, period, frameworks=frameworks, adjustments=adjustments)
@@ -336,4 +353,6 @@ def scorecard_pdf(
         chart_uri="data:image/png;base64," + base64.b64encode(chart).decode("ascii"),
         issued=format_date(issued) if issued else "",
         notice=notice,
+        explain=explain,
+        explain_steps=explain_steps,
     )

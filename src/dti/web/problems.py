@@ -15,12 +15,20 @@ from typing import Any
 
 from django.utils import formats
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from dti.engine import Problem
 
-__all__ = ["TEXTS", "problem_message", "problem_text", "problem_texts"]
+__all__ = [
+    "TEXTS",
+    "message_text",
+    "number_text",
+    "problem_message",
+    "problem_text",
+    "problem_texts",
+]
 
 TEXTS: dict[str, Promise] = {
     "unknown_indicator": _("unknown indicator “%(indicator)s”"),
@@ -223,6 +231,46 @@ TEXTS: dict[str, Promise] = {
     "framework_block_missing": _("say whether the item is “Thưởng” or “Trừ”"),
     "framework_cap_missing": _("the information sheet gives no %(block)s_cap for these items"),
     "framework_info_row_missing": _("%(problem)s (add the row “%(field)s”)"),
+    "explain_fraction": _("ratio = %(value)s / %(denominator)s = %(ratio)s"),
+    "explain_fraction_given": _("ratio = %(ratio)s (entered as a fraction)"),
+    "explain_percent_input": _("ratio = %(value)s%% / 100 = %(ratio)s"),
+    "explain_ratio": _("points = %(maximum)s × min(%(ratio)s / %(target)s, 1) = %(points)s"),
+    "explain_ratio_below_floor": _("ratio %(ratio)s is below the floor %(floor)s: 0 points"),
+    "explain_boolean_done": _("done: %(points)s of %(maximum)s points"),
+    "explain_boolean_not_done": _("not done: 0 of %(maximum)s points"),
+    "explain_points": _("points given by the assessors: %(points)s of %(maximum)s"),
+    "explain_count": _("points = min(%(count)s × %(per_item)s, %(maximum)s) = %(points)s"),
+    "explain_tier": _("%(basis)s reaches tier %(tier)s (from %(minimum)s): %(points)s points"),
+    "explain_tier_none": _("%(basis)s is below the first tier (from %(minimum)s): 0 points"),
+    "explain_nothing_entered": _("nothing entered: 0 points"),
+    "explain_not_applicable": _(
+        "not applicable: 0 of 0 points; its %(maximum)s points leave the maximum"
+    ),
+    "explain_given_directly": _("given as part of %(node)s: %(points)s of %(maximum)s points"),
+    "explain_tree_points": _("the %(count)s indicators' points add up to %(points)s"),
+    "explain_bonus": _("bonus %(raw)s, capped at %(cap)s: %(bonus)s"),
+    "explain_penalty": _("penalty %(raw)s, capped at %(cap)s: %(penalty)s"),
+    "explain_total": _("total = max(%(points)s + %(bonus)s − %(penalty)s, 0) = %(total)s"),
+    "explain_applicable_max": _(
+        "applicable maximum = %(maximum)s − %(not_applicable)s (not applicable) = %(applicable)s"
+    ),
+    "explain_percent": _("percent = %(total)s / %(applicable)s × 100 = %(percent)s"),
+    "explain_rescaled": _("score = %(percent)s%% × %(scale)s = %(score)s"),
+    "explain_index": _("index = %(total)s / %(scale)s = %(score)s"),
+    "explain_raw": _("score = total = %(score)s"),
+    "explain_rounded": _("published with %(decimals)s decimals: %(score)s"),
+    "explain_band": _("%(percent)s%% of the maximum: band %(band)s (from %(minimum)s%%)"),
+    "explain_previous_own": _("compared with its own %(period)s score %(score)s"),
+    "explain_previous_mean": _(
+        "compared with %(score)s in %(period)s: the mean of its predecessors %(units)s"
+    ),
+    "explain_previous_weighted": _(
+        "compared with %(score)s in %(period)s: the weighted mean of its predecessors %(units)s"
+    ),
+    "explain_previous_sum": _(
+        "compared with %(score)s in %(period)s: the sum of its predecessors %(units)s"
+    ),
+    "explain_previous_missing": _("without %(units)s, which had no value then"),
 }
 
 
@@ -234,6 +282,24 @@ def _number(value: float | int) -> str:
         else:
             value = round(value, 6)
     return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+def number_text(value: float | int) -> str:
+    """A number as the active language writes it (1.800; 0,727)."""
+    return _number(value)
+
+
+def message_text(message: str) -> str:
+    """A coded message (an engine :class:`~dti.engine.messages.Message`) in the active
+    language; a band named in it in English on English pages."""
+    code = getattr(message, "code", None)
+    if code is None or code not in TEXTS:
+        return str(message)
+    params = dict(getattr(message, "params", {}))
+    english = (get_language() or "vi").startswith("en")
+    if english and params.get("band_en"):
+        params["band"] = params["band_en"]
+    return str(TEXTS[code]) % _params(params)
 
 
 def _shown(value: Any) -> str:

@@ -102,6 +102,7 @@ urlpatterns = [
     path("assessments/<int:pk>/", a.assessment_detail, name="assessment_detail"),
     path("assessments/<int:pk>/history/", a.assessment_history, name="assessment_history"),
     path("assessments/<int:pk>/template.xlsx", a.template_download, name="template_download"),
+    path("assessments/<int:pk>/plan.xlsx", a.assessment_plan, name="assessment_plan"),
     path("assessments/<int:pk>/upload/", a.workbook_upload, name="workbook_upload"),
     path("assessments/<int:pk>/transition/", a.assessment_transition, name="assessment_transition"),
     path("assessments/<int:pk>/notes/", a.note_add, name="note_add"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from django.http import HttpRequest
@@ -10,12 +11,14 @@ from ninja import Path, Query, Router
 
 from dti.web.api.auth import caller
 from dti.web.api.errors import READ_ERRORS, not_found
-from dti.web.api.schemas import MAX_ID, Code, RankingOut, ResultOut, ScorecardOut
+from dti.web.api.schemas import MAX_ID, Code, ExplainOut, RankingOut, ResultOut, ScorecardOut
 from dti.web.api.selectors import ResultLine, results_for, scorecard_for
-from dti.web.assessments.models import Period
+from dti.web.assessments.models import Period, Status
 from dti.web.assessments.workflow import PUBLISHED
 from dti.web.registry.models import Unit, UnitGroup
+from dti.web.results import scoring
 from dti.web.results.coverage import GroupCoverage, period_coverage
+from dti.web.results.explain import Line, unit_explanation
 
 router = Router(tags=["results"])
 PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -151,4 +154,85 @@ def unit_scorecard(request: HttpRequest, period_id: PathId, unit_id: PathId) -> 
         "weakest": card.weakest,
         "not_done": card.not_done,
         "adjustments": card.adjustments,
+    }
+
+
+def _explain_line(line: Line) -> dict[str, Any]:
+    t = line.trace
+    origin = line.origin
+    return {
+        "indicator": t.indicator,
+        "name": line.name,
+        "kind": t.kind.name.lower(),
+        "pillar": t.pillar,
+        "rule": t.rule.name.lower(),
+        "parameters": dict(t.parameters),
+        "rule_text": line.rule,
+        "value": t.value,
+        "denominator": t.denominator,
+        "applicable": t.applicable,
+        "given_as": t.given_as,
+        "basis": t.basis,
+        "points": t.points,
+        "max": t.max,
+        "steps": list(line.steps),
+        "step_codes": [getattr(s, "code", "") for s in t.steps],
+        "origin": None if origin is None else asdict(origin),
+    }
+
+
+@router.get(
+    "/periods/{period_id}/units/{unit_id}/explain",
+    response={200: ExplainOut, **READ_ERRORS},
+    description=(
+        "Every point of the unit's score explained (dti.engine.explain): per indicator the "
+        "value that counted and where it came from, the rule with its parameters and the "
+        "arithmetic, then the pillars, the total, the rescaling for N/A and the band. The "
+        "scorecard's permission: published units for everyone, the rest by the policy; "
+        "names of people only for callers who may open the assessment."
+    ),
+)
+def unit_explain(request: HttpRequest, period_id: PathId, unit_id: PathId) -> Any:
+    user = caller(request)
+    period = _period(period_id)
+    unit = Unit.objects.select_related("group").filter(pk=unit_id).first()
+    view = scorecard_for(user, period, unit) if unit is not None else None
+    assessment = period.assessments.filter(unit=unit).first() if view is not None else None
+    if view is None or assessment is None or unit is None:
+        raise not_found(_("No scorecard you may see for this unit and period."))
+    published = scoring.period_scores(period) if assessment.status == Status.PUBLISHED else None
+    units = published.result.units if published is not None and published.result else None
+    x = unit_explanation(period, assessment.pk, viewer=user, units=units)
+    t = x.trace
+    return {
+        "unit": t.unit,
+        "period": t.period,
+        "group": t.group,
+        "framework": t.framework,
+        "published_only": view.published_only,
+        "indicators": [_explain_line(line) for p in x.pillars for line in p.lines]
+        + [_explain_line(line) for line in x.adjustments],
+        "pillars": [
+            {
+                "pillar": p.trace.pillar,
+                "name": p.name,
+                "points": p.trace.points,
+                "max": p.trace.max,
+                "full_max": p.trace.full_max,
+            }
+            for p in x.pillars
+        ],
+        "tree_points": t.tree_points,
+        "bonus": t.bonus,
+        "penalty": t.penalty,
+        "total": t.total,
+        "applicable_max": t.applicable_max,
+        "not_applicable_max": t.not_applicable_max,
+        "percent": t.percent,
+        "report": str(t.report),
+        "exact": t.exact,
+        "score": t.score,
+        "band": t.band,
+        "steps": list(x.steps),
+        "previous": list(x.previous),
     }

@@ -274,3 +274,67 @@ class BatchIn(Schema):
 class SavedOut(Schema):
     assessment: AssessmentOut
     entries: list[EntryOut]
+
+
+# -- the explanation of a score ---------------------------------------------------------------
+
+
+class OriginOut(Schema):
+    verified: bool = Field(description="The verifier's value counts (an adjustment).")
+    reason: str = Field(description="The adjustment's reason.")
+    entered_at: dt.datetime | None
+    entered_by: str = Field(description="Only for callers who may open the assessment.")
+    imported_from: str = Field(description="The values import's file that set the value.")
+    verified_at: dt.datetime | None
+    verified_by: str
+
+
+class ExplainLineOut(Schema):
+    indicator: str
+    name: str
+    kind: str = Field(description="tree, bonus or penalty")
+    pillar: str | None
+    rule: str = Field(description="boolean, ratio, tiers, count or points")
+    parameters: dict[str, float]
+    rule_text: str
+    value: float | None
+    denominator: float | None
+    applicable: bool
+    given_as: str | None
+    basis: float | None = Field(description="What the rule reads: the ratio, value or count.")
+    points: float
+    max: float
+    steps: list[str] = Field(description="The arithmetic, in the caller's language.")
+    step_codes: list[str]
+    origin: OriginOut | None
+
+
+class ExplainPillarOut(Schema):
+    pillar: str
+    name: str
+    points: float
+    max: float
+    full_max: float
+
+
+class ExplainOut(Schema):
+    unit: str
+    period: str
+    group: str
+    framework: str
+    published_only: bool
+    indicators: list[ExplainLineOut]
+    pillars: list[ExplainPillarOut]
+    tree_points: float
+    bonus: float
+    penalty: float
+    total: float
+    applicable_max: float
+    not_applicable_max: float
+    percent: float
+    report: str
+    exact: float
+    score: float
+    band: str
+    steps: list[str]
+    previous: list[str]

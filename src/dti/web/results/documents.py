@@ -23,7 +23,7 @@ from dti.reports.charts import (
     score_histogram,
     unit_trend,
 )
-from dti.reports.scorecard import Scorecard, scorecard_pdf
+from dti.reports.scorecard import ExplainLine, Scorecard, scorecard_pdf
 from dti.web.assessments.models import Period, Status
 from dti.web.assessments.workflow import FROZEN
 from dti.web.results.coverage import GroupCoverage
@@ -194,8 +194,14 @@ def unit_charts(
     return cached(f"unit-charts:{unit}:{language}", [period], scores.statuses, build)
 
 
-def unit_pdf(scores: PeriodScores, unit: str, card: Scorecard | None = None) -> bytes:
-    """The scorecard PDF (``card``: the web's, whose group size counts the whole group)."""
+def unit_pdf(
+    scores: PeriodScores,
+    unit: str,
+    card: Scorecard | None = None,
+    explain: tuple[tuple[ExplainLine, ...], tuple[str, ...]] = ((), ()),
+) -> bytes:
+    """The scorecard PDF (``card``: the web's, whose group size counts the whole group;
+    ``explain``: each indicator's arithmetic and the steps to the band, in Vietnamese)."""
     assert scores.result is not None
     group = card.group if card is not None else None
     return scorecard_pdf(
@@ -206,6 +212,8 @@ def unit_pdf(scores: PeriodScores, unit: str, card: Scorecard | None = None) -> 
         adjustments=scores.adjustments,
         card=card,
         notice=provisional_lines([c for c in scores.provisional if c.code == group]),
+        explain=explain[0],
+        explain_steps=explain[1],
     )
 
 

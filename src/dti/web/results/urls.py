@@ -31,6 +31,11 @@ urlpatterns = [
         name="results_scorecard_pdf",
     ),
     path(
+        "public/<int:year>/units/<slug:unit>/plan.xlsx",
+        v.unit_plan,
+        name="results_unit_plan",
+    ),
+    path(
         "public/<int:year>/appendix.xlsx",
         v.appendix_download,
         {"fmt": "xlsx"},

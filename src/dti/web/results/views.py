@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -34,6 +35,7 @@ from dti.web.assessments.workflow import FINAL, PUBLISHED
 from dti.web.errors import Forbidden, ServiceError
 from dti.web.results import documents, open_data, publication, scoring
 from dti.web.results.comparison import comparison
+from dti.web.results.explain import Explained, plan_xlsx, printed, unit_explanation
 from dti.web.results.forms import DecisionForm
 from dti.web.results.models import Decision, DecisionStatus
 from dti.web.results.page_cache import cached_public_page
@@ -190,8 +192,28 @@ def scorecard(request: HttpRequest, year: int, unit: str) -> HttpResponse:
             "preview": scores.statuses != PUBLISHED,
             "pq": f"?province={period.province.code}" if period.province else "",
             "assessment_id": scores.assessments[unit],
+            "explained": _explained(request, period, scores, unit),
         },
     )
+
+
+def _explained(
+    request: HttpRequest, period: Period, scores: scoring.PeriodScores, unit: str
+) -> Explained:
+    assert scores.result is not None
+    return unit_explanation(
+        period,
+        scores.assessments[unit],
+        viewer=request.user,
+        units=scores.result.units,
+        target_rank=_rank(request),
+    )
+
+
+def _rank(request: HttpRequest) -> int | None:
+    """The target rank asked of the band planner (``?rank=``), if any."""
+    rank = _int(request.GET.get("rank"))
+    return rank if rank is not None and 1 <= rank <= 10_000 else None
 
 
 @login_not_required
@@ -199,8 +221,27 @@ def scorecard_pdf(request: HttpRequest, year: int, unit: str) -> HttpResponse:
     period, scores = _card_scores(request, year, unit)
     public = scores.statuses == PUBLISHED
     card = unit_card(scores, unit, period)
+    with translation.override("vi"):  # the scorecard PDF is printed in Vietnamese
+        explained = printed(_explained(request, period, scores, unit))
     return _download(
-        documents.unit_pdf(scores, unit, card), "pdf", f"the-diem-{unit}-{year}.pdf", public=public
+        documents.unit_pdf(scores, unit, card, explained),
+        "pdf",
+        f"the-diem-{unit}-{year}.pdf",
+        public=public,
+    )
+
+
+@login_not_required
+def unit_plan(request: HttpRequest, year: int, unit: str) -> HttpResponse:
+    """The unit's band plan as a workbook; the scorecard's permission (published: anyone)."""
+    period, scores = _card_scores(request, year, unit)
+    explained = _explained(request, period, scores, unit)
+    card = unit_card(scores, unit, period)
+    return _download(
+        plan_xlsx(explained, card.name),
+        "xlsx",
+        f"ke-hoach-{unit}-{year}.xlsx",
+        public=scores.statuses == PUBLISHED,
     )
 
 

@@ -12,6 +12,7 @@ renders; permission questions go to :mod:`dti.web.accounts.policy`.
 from dti.web.assessments.views.assessment import (
     assessment_detail,
     assessment_history,
+    assessment_plan,
     assessment_transition,
     note_add,
     reopen_check,
@@ -53,6 +54,7 @@ from dti.web.assessments.views.verification import (
 __all__ = [
     "assessment_detail",
     "assessment_history",
+    "assessment_plan",
     "assessment_transition",
     "clarification_answer",
     "clarification_ask",

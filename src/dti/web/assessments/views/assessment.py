@@ -40,6 +40,7 @@ from dti.web.assessments.workflow import TRANSITIONS, VERIFIED_SIDE, self_deadli
 from dti.web.audit.models import AuditEvent
 from dti.web.errors import ConfirmationNeeded, InvalidInput, ServiceError
 from dti.web.frameworks.selectors import framework_parsed
+from dti.web.results.explain import plan_xlsx, unit_explanation
 from dti.web.views_common import error_response
 
 
@@ -87,6 +88,7 @@ def render_assessment(
             "pillar_names": {
                 p.code: p.name.get(language) for p in framework_parsed(assessment.framework).tree
             },
+            "band_plan": unit_explanation(assessment.period, assessment.pk, viewer=request.user),
             **verification_context(request.user, assessment, now),
             **self_form_context(request, assessment, lines, forms, problems),
         },
@@ -106,6 +108,22 @@ def template_download(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def assessment_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's band plan as a workbook, on the values that count now (the page's
+    permission: whoever may open the assessment)."""
+    assessment = _assessment(request, pk)
+    explained = unit_explanation(assessment.period, assessment.pk, viewer=request.user)
+    name = f"ke-hoach-{assessment.unit.code}-{assessment.period.code}.xlsx"
+    response = HttpResponse(
+        plan_xlsx(explained, assessment.unit.name),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -9,6 +9,7 @@ from django import template
 from django.utils import translation
 
 from dti.reports.format import format_change, format_number, format_percent
+from dti.web.problems import number_text
 
 register = template.Library()
 
@@ -31,3 +32,9 @@ def vn_change(value: float | None, decimals: int = 2) -> str:
 @register.filter
 def vn_percent(value: float | None, decimals: int = 1) -> str:
     return format_percent(value, int(decimals), _language())
+
+
+@register.filter
+def vn_plain(value: float | None) -> str:
+    """A value as entered, without padding decimals: ``160``, ``0,7``, ``1.800``."""
+    return "" if value is None else number_text(value)
