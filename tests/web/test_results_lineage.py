@@ -110,3 +110,12 @@ def test_the_open_data_carries_the_marks(province: dict[int, Period]) -> None:
     assert rows["huyen-m"]["previous_missing"] == "Huyện Z"
     assert (rows["so-a"]["previous_derived"], rows["so-a"]["previous_partial"]) == ("true", "false")
     assert rows["so-b"]["previous_derived"] == "false"
+
+
+def test_the_marked_pages_have_no_english_in_vietnamese(province: dict[int, Period]) -> None:
+    from tests.web.english_detector import english_words, visible_text
+
+    for path in ("/public/2023/", "/public/2023/units/huyen-m/"):
+        words = english_words(visible_text(Client().get(path).content.decode()))
+        # The open data's licence keeps its name (CC BY 4.0) in every language.
+        assert [w for w in words if w != "BY"] == [], path

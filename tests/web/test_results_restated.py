@@ -144,3 +144,9 @@ def test_without_a_later_reorganisation_there_is_no_restatement(db: None) -> Non
     results_fixtures.load()  # its only merge is of 1 January 2023, before the 2023 period ends
     assert Client().get("/public/2023/restated/").status_code == 404
     assert "/restated/" not in Client().get("/public/2023/").content.decode()
+
+
+def test_the_restated_page_has_no_english_in_vietnamese(province: dict[int, Period]) -> None:
+    from tests.web.english_detector import english_words, visible_text
+
+    assert english_words(visible_text(_restated().content.decode())) == []

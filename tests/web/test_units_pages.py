@@ -233,3 +233,15 @@ def test_an_admin_of_another_level_neither_sees_nor_changes_a_province_s_units(
     detail = _client(world["users"]["admin"]).get(reverse("unit_detail", args=[unit.pk]))
     assert detail.status_code == 404
     assert UnitGroup.objects.filter(province=commune["province"]).count() == 1
+
+
+def test_the_merge_page_has_no_english_in_vietnamese(commune: dict[str, Any]) -> None:
+    from tests.web.english_detector import english_words, visible_text
+
+    a, b = commune["units"]["qn-a"], commune["units"]["qn-b"]
+    data = {"others": [b.pk], "continuing": a.pk, "date": "2025-07-01", "basis": BASIS}
+    for response in (
+        _client(commune["admin"]).get(_url(a, "merge")),
+        _client(commune["admin"]).post(_url(a, "merge"), data),
+    ):
+        assert english_words(visible_text(response.content.decode())) == []
