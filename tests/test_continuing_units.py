@@ -16,8 +16,10 @@ illustrative (their 2025 results are not in the sources): only the derived 2022 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -274,3 +276,53 @@ def test_a_continuing_units_previous_value_is_the_half_up_mean_of_all_its_source
     assert row(result, "U0", "2025")["previous_score"] == float(mean)
     for code, c in zip(codes, cents, strict=True):
         assert row(result, code, "2024")["score"] == c / 100
+
+
+def _resolved(sources: list[float], method: str = "mean") -> Decimal:
+    """The continuing unit U0's 2024 value derived from ``sources`` (U0's own first)."""
+    from dti.engine.derivation import Resolver
+    from dti.engine.framework import HistoryMethod
+
+    codes = [f"U{i}" for i in range(len(sources))]
+    registry = Registry.build(
+        units(codes, ended=tuple(codes[1:])),
+        lineage([("absorb", code, "U0") for code in codes[1:]]),
+    )
+    lookup = {(code, "2024"): v for code, v in zip(codes, sources, strict=True)}
+    got = Resolver(lookup, registry, HistoryMethod(method)).value("U0", ("2024",), now="2025")
+    assert got is not None and got.derived
+    return got.value
+
+
+def test_506_365_is_published_as_506_37() -> None:
+    """The issue's case: the mean of 506,36 and 506,37 is 506,365 exactly, rounded half up at
+    the published 2 decimals to 506,37 (NumPy's binary round gives 506,36)."""
+    from dti.engine.rounding import round_decimal
+
+    mean = _resolved([506.36, 506.37])
+    assert mean == Decimal("506.365")
+    assert round_decimal(mean, 2) == 506.37
+    assert float(np.round((506.36 + 506.37) / 2, 2)) == 506.36  # the binary rounding
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(-(10**7), 10**7), min_size=2, max_size=8),
+    st.integers(0, 4),
+    st.integers(0, 4),
+)
+def test_a_derived_mean_is_the_exact_decimal_mean_rounded_half_up(
+    units_of: list[int], scale: int, decimals: int
+) -> None:
+    """Property: for sources with up to 4 decimals (what tables print) and any published
+    precision, the derived value is the exact decimal mean, rounded half up (away from zero)."""
+    from decimal import ROUND_HALF_UP
+
+    from dti.engine.rounding import round_decimal
+
+    exact = [Decimal(u).scaleb(-scale) for u in units_of]
+    got = _resolved([float(x) for x in exact])
+    truth = sum(exact, Decimal(0)) / len(exact)
+    assert got == truth
+    step = Decimal(1).scaleb(-decimals)
+    assert round_decimal(got, decimals) == float(truth.quantize(step, ROUND_HALF_UP))

@@ -127,6 +127,7 @@ PUBLIC |= {
     "results_appendix_xlsx",
     "results_appendix_pdf",
     "results_open_data",
+    "results_restated",
 }
 
 # The REST API's operations open to anonymous callers (dti.web.api).

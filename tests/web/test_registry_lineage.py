@@ -22,6 +22,7 @@ from dti.web.registry.services import (
     unit_rename,
     unit_split,
     unit_transfer,
+    units_absorb,
     units_merge,
 )
 
@@ -250,3 +251,62 @@ def test_units_import_reads_dates_and_a_lineage_sheet(world: dict[str, Any], tmp
     assert Unit.objects.get(code="x1").valid_to == dt.date(2025, 6, 30)
     edges = Lineage.objects.filter(successor=new).order_by("predecessor__code")
     assert [(e.kind, e.weight) for e in edges] == [("merge", 0.7), ("merge", None)]
+
+
+def test_an_absorption_ends_the_absorbed_and_the_continuing_unit_goes_on(
+    world: dict[str, Any],
+) -> None:
+    """TP. Đà Nẵng took Quảng Nam in on 1 July 2025 and kept its code and name (Nghị quyết
+    202/2025/QH15): the absorbed ends, the continuing unit keeps its days, and the engine's
+    registry reads it as a continuing unit with both as sources."""
+    since = dt.date(2000, 1, 1)
+    city = _commune(world, "xa-dn", valid_from=since)
+    other = _commune(world, "xa-qn")
+    edges = units_absorb(
+        actor=world["users"]["admin"],
+        continuing=city,
+        absorbed=[other],
+        date=DAY,
+        basis="202/2025/QH15",
+    )
+    assert [(e.kind, e.predecessor, e.successor) for e in edges] == [
+        (LineageKind.ABSORB, other, city)
+    ]
+    city.refresh_from_db()
+    other.refresh_from_db()
+    assert (city.valid_from, city.valid_to, city.active) == (since, None, True)
+    assert (other.valid_to, other.active) == (dt.date(2025, 6, 30), False)
+    assert AuditEvent.objects.filter(action="unit_absorb", object_id=str(city.pk)).count() == 1
+    (absorption,) = engine_registry().absorptions()["xa-dn"]
+    assert absorption.date == DAY
+    assert [code for code, _ in absorption.sources] == ["xa-dn", "xa-qn"]
+
+
+def test_an_absorption_needs_another_unit_and_the_admin(world: dict[str, Any]) -> None:
+    city, other = _commune(world, "xa-dn"), _commune(world, "xa-qn")
+    with pytest.raises(InvalidInput):
+        units_absorb(
+            actor=world["users"]["admin"], continuing=city, absorbed=[city], date=DAY, basis=""
+        )
+    for who in ("reporter", "outsider", "verifier", "leader"):
+        with pytest.raises(Forbidden):
+            units_absorb(
+                actor=world["users"][who], continuing=city, absorbed=[other], date=DAY, basis=""
+            )
+    assert Lineage.objects.count() == 0
+
+
+def test_a_merge_into_a_unit_that_absorbs_others_is_refused_naming_it(
+    world: dict[str, Any],
+) -> None:
+    """A unit that absorbs one unit and is also recorded as formed by a merge of another leaves
+    open whether it goes on: the engine refuses, and the page says so in Vietnamese."""
+    admin = world["users"]["admin"]
+    city, a, b = _commune(world, "xa-dn"), _commune(world, "xa-a"), _commune(world, "xa-b")
+    units_absorb(actor=admin, continuing=city, absorbed=[a], date=DAY, basis="")
+    with pytest.raises(InvalidInput) as refused, translation.override("vi"):
+        lineage_add(
+            actor=admin, kind=LineageKind.MERGE, predecessor=b, successor=city, date=DAY, basis=""
+        )
+    assert "xa-dn" in " ".join(refused.value.problems)
+    assert Lineage.objects.count() == 1

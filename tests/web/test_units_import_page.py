@@ -219,3 +219,39 @@ def test_an_english_admin_reads_the_import_s_problems_in_english(world: dict[str
     problems = " ".join(response.context["problems"])
     assert "co_tthc" in problems
     assert "nhóm" not in problems and "dòng" not in problems, problems
+
+
+@pytest.mark.parametrize(
+    ("predecessors", "lineage"),
+    [
+        pytest.param("", "date,kind,from,to\n2025-07-01,absorb,qn-qnam,qn-dn\n", id="absorb row"),
+        pytest.param("qn-dn;qn-qnam", None, id="predecessors naming itself"),
+        pytest.param(
+            "",
+            "date,kind,from,to\n2025-07-01,merge,qn-dn,qn-dn\n2025-07-01,merge,qn-qnam,qn-dn\n",
+            id="merge row naming itself",
+        ),
+    ],
+)
+def test_a_continuing_unit_is_imported_as_an_absorption(
+    world: dict[str, Any], predecessors: str, lineage: str | None
+) -> None:
+    """TP. Đà Nẵng took Quảng Nam in and kept its code (Nghị quyết 202/2025/QH15); the three
+    ways a file may say so are stored alike: Quảng Nam absorbed, Đà Nẵng going on."""
+    province = _province()
+    text = (
+        "unit,name,group,valid_from,valid_to,predecessors\n"
+        "qn-qnam,Quảng Nam,xa,,2025-06-30,\n"
+        f"qn-dn,TP. Đà Nẵng,xa,,,{predecessors}\n"
+    )
+    files = {"file": SimpleUploadedFile("units.csv", text.encode())}
+    if lineage is not None:
+        files["lineage"] = SimpleUploadedFile("lineage.csv", lineage.encode())
+    response = _admin(province).post(reverse("unit_import"), {"province": province.pk, **files})
+    assert response.status_code == 302, response.content.decode()[-800:]
+    assert list(Lineage.objects.values_list("predecessor__code", "successor__code", "kind")) == [
+        ("qn-qnam", "qn-dn", LineageKind.ABSORB)
+    ]
+    city = Unit.objects.get(code="qn-dn")
+    assert (city.active, city.valid_from, city.valid_to) == (True, None, None)
+    assert AuditEvent.objects.filter(action="unit_absorb").count() == 1

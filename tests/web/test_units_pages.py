@@ -91,6 +91,55 @@ def test_a_refused_merge_says_why_and_keeps_what_was_typed(commune: dict[str, An
     assert 'value="Xã Tam An mới"' in response.content.decode()
 
 
+def test_the_merge_page_lets_one_merged_unit_go_on_under_its_code(
+    commune: dict[str, Any],
+) -> None:
+    """As TP. Đà Nẵng took Quảng Nam in (Nghị quyết 202/2025/QH15): the merge page's "unit that
+    goes on" records an absorption, previewed first, and forms no new unit."""
+    a, b = commune["units"]["qn-a"], commune["units"]["qn-b"]
+    data = {"others": [b.pk], "continuing": a.pk, "date": "2025-07-01", "basis": BASIS}
+    client = _client(commune["admin"])
+    units = Unit.objects.count()
+    preview = client.post(_url(a, "merge"), data)
+    assert preview.status_code == 200, preview.content.decode()[-500:]
+    assert {
+        (e.predecessor, e.successor, e.kind_label) for e in preview.context["preview"].edges
+    } == {("qn-b — Xã Tam Thành", "qn-a — Xã Tam An", "Sáp nhập vào đơn vị giữ tên")}
+    assert Lineage.objects.count() == 0
+    response = client.post(_url(a, "merge"), {**data, "confirm": "1"})
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "unit_detail", args=[a.pk]
+    )
+    assert list(Lineage.objects.values_list("predecessor__code", "successor__code", "kind")) == [
+        ("qn-b", "qn-a", LineageKind.ABSORB)
+    ]
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.active and a.valid_to is None
+    assert (b.active, b.valid_to) == (False, dt.date(2025, 6, 30))
+    assert Unit.objects.count() == units  # no new unit
+
+
+def test_the_unit_that_goes_on_is_one_of_the_merged(commune: dict[str, Any]) -> None:
+    a, b, c = (commune["units"][k] for k in ("qn-a", "qn-b", "qn-c"))
+    data = {"others": [b.pk], "continuing": c.pk, "date": "2025-07-01", "basis": BASIS}
+    response = _client(commune["admin"]).post(_url(a, "merge"), data)
+    assert response.status_code == 200
+    assert "continuing" in response.context["form"].errors
+    assert response.context["preview"] is None and Lineage.objects.count() == 0
+
+
+def test_a_merge_without_a_unit_that_goes_on_needs_the_new_unit_s_code_and_name(
+    commune: dict[str, Any],
+) -> None:
+    a, b = commune["units"]["qn-a"], commune["units"]["qn-b"]
+    data = {"others": [b.pk], "date": "2025-07-01", "basis": BASIS}
+    response = _client(commune["admin"]).post(_url(a, "merge"), data)
+    form = response.context["form"]
+    assert {"code", "name"} <= set(form.errors)
+    assert Lineage.objects.count() == 0
+
+
 def test_the_split_page_creates_the_successors_with_their_shares(commune: dict[str, Any]) -> None:
     a = commune["units"]["qn-a"]
     data = {
@@ -184,3 +233,15 @@ def test_an_admin_of_another_level_neither_sees_nor_changes_a_province_s_units(
     detail = _client(world["users"]["admin"]).get(reverse("unit_detail", args=[unit.pk]))
     assert detail.status_code == 404
     assert UnitGroup.objects.filter(province=commune["province"]).count() == 1
+
+
+def test_the_merge_page_has_no_english_in_vietnamese(commune: dict[str, Any]) -> None:
+    from tests.web.english_detector import english_words, visible_text
+
+    a, b = commune["units"]["qn-a"], commune["units"]["qn-b"]
+    data = {"others": [b.pk], "continuing": a.pk, "date": "2025-07-01", "basis": BASIS}
+    for response in (
+        _client(commune["admin"]).get(_url(a, "merge")),
+        _client(commune["admin"]).post(_url(a, "merge"), data),
+    ):
+        assert english_words(visible_text(response.content.decode())) == []

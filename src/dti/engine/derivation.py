@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from dti.engine.errors import Problem
 from dti.engine.framework import HistoryMethod
@@ -33,9 +34,14 @@ class Derived:
     """A value for a unit in a period: ``derived`` from other units (``missing`` those of
     them that had none) or the unit's own."""
 
-    value: float
+    value: Decimal
     derived: bool = False
     missing: tuple[str, ...] = ()
+
+
+def exact(x: float) -> Decimal:
+    """The decimal a float prints as (its shortest round-tripping form)."""
+    return Decimal(repr(float(x)))
 
 
 def _year(period: str) -> int | None:
@@ -93,7 +99,7 @@ class Resolver:
     def _plain(self, unit: str, key: Key, now: str | None, seen: frozenset[str]) -> Derived | None:
         own = self.lookup.get((unit, *key))
         if own is not None:
-            return Derived(own)
+            return Derived(exact(own))
         if unit in seen:
             return None
         parts: list[tuple[Derived, float | None, str, str]] = []
@@ -121,13 +127,16 @@ class Resolver:
             got, weight, kind, src = parts[0]
             value = got.value
             if self.method == HistoryMethod.SUM and kind == EventKind.SPLIT:
-                value *= weight if weight is not None else 1.0 / self.split_sizes.get(src, 1)
+                value *= self._share_of(weight, src)
             return Derived(value, True, got.missing)
         return self._combine([(p[0], p[1]) for p in parts], missing)
 
+    def _share_of(self, weight: float | None, src: str) -> Decimal:
+        """A split successor's share of ``src``: its weight, else an equal share."""
+        return exact(weight) if weight is not None else 1 / Decimal(self.split_sizes.get(src, 1))
+
     def _share(self, got: Derived, weight: float | None, src: str) -> Derived:
-        share = weight if weight is not None else 1.0 / self.split_sizes.get(src, 1)
-        return Derived(got.value * share, True, got.missing)
+        return Derived(got.value * self._share_of(weight, src), True, got.missing)
 
     def _absorbed(
         self,
@@ -160,12 +169,13 @@ class Resolver:
         values = [d.value for d, _ in parts]
         gone = tuple(sorted({*missing, *(m for d, _ in parts for m in d.missing)}))
         if self.method == HistoryMethod.SUM:
-            return Derived(sum(values), True, gone)
+            return Derived(sum(values, Decimal(0)), True, gone)
         if self.method == HistoryMethod.WEIGHTED:
-            weights = [w if w is not None else 1.0 for _, w in parts]
-            total = sum(v * w for v, w in zip(values, weights, strict=True)) / sum(weights)
+            weights = [exact(w) if w is not None else Decimal(1) for _, w in parts]
+            total = sum((v * w for v, w in zip(values, weights, strict=True)), Decimal(0))
+            total /= sum(weights, Decimal(0))
             return Derived(total, True, gone)
-        return Derived(sum(values) / len(values), True, gone)
+        return Derived(sum(values, Decimal(0)) / len(values), True, gone)
 
     # -- ambiguity --------------------------------------------------------------------------
     def ambiguous(self, unit: str, key: Key) -> Problem | None:

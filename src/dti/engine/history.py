@@ -17,8 +17,8 @@ Derived values are marked ``previous_derived``. Nothing of the predecessors' own
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
-import numpy as np
 import polars as pl
 
 from dti.engine.derivation import Resolver
@@ -26,7 +26,7 @@ from dti.engine.errors import DataError, Problem
 from dti.engine.framework import HistoryMethod
 from dti.engine.lineage import Registry
 from dti.engine.messages import say
-from dti.engine.rounding import round_column, round_published
+from dti.engine.rounding import round_column, round_decimal
 
 __all__ = ["attach_previous", "derive_previous"]
 
@@ -93,7 +93,7 @@ def derive_previous(
         if found is not None:
             problems.append(found)
     positions: list[int] = []
-    values: list[float] = []
+    values: list[Decimal] = []
     missing: list[str | None] = []
     for at, unit, previous, current, *rest in candidates.select(
         "_at", *keys[:2], now or pl.lit(None, dtype=pl.String), *by
@@ -108,9 +108,10 @@ def derive_previous(
         missing.append(";".join(got.missing) or None)
     if problems:
         raise DataError(problems[:MAX_PROBLEMS], title="history cannot be derived")
-    if decimals is not None and values:
-        values = round_published(np.array(values), decimals, rounding).tolist()
-    return _place(out.rename({"_own": target}), target, positions, values, missing)
+    placed = [
+        round_decimal(v, decimals, rounding) if decimals is not None else float(v) for v in values
+    ]
+    return _place(out.rename({"_own": target}), target, positions, placed, missing)
 
 
 def _place(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+
 import numpy as np
 import polars as pl
 
 from dti.engine.compiled import EPS, F64
 
-__all__ = ["round_column", "round_published"]
+__all__ = ["round_column", "round_decimal", "round_published"]
 
 
 def round_published(x: F64, decimals: int, rounding: str = "half_up") -> F64:
@@ -29,3 +31,10 @@ def round_column(column: str | pl.Expr, decimals: int, rounding: str = "half_up"
         ).fill_nan(None),
         return_dtype=pl.Float64,
     )
+
+
+def round_decimal(x: Decimal, decimals: int, rounding: str = "half_up") -> float:
+    """``x`` rounded exactly, as published (506.365 → 506.37 half up): for values computed in
+    decimal (means of published figures), where no epsilon is needed or wanted."""
+    mode = ROUND_HALF_EVEN if rounding == "half_even" else ROUND_HALF_UP
+    return float(x.quantize(Decimal(1).scaleb(-decimals), rounding=mode))

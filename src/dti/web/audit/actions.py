@@ -27,6 +27,7 @@ class AuditAction(StrEnum):
     UNIT_RENAME = "unit_rename"
     UNIT_TRANSFER = "unit_transfer"
     UNIT_SPLIT_MERGE = "unit_split_merge"
+    UNIT_ABSORB = "unit_absorb"
     FRAMEWORK_STORE = "framework_store"
     FRAMEWORK_CORRECT = "framework_correct"
     PERIOD_OPEN = "period_open"

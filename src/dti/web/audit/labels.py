@@ -60,6 +60,7 @@ ACTION_LABELS: dict[AuditAction, Promise] = {
     AuditAction.TWO_FACTOR_ENROL: _("Two-factor sign-in set up"),
     AuditAction.PROVINCE_CREATE: _("Province created"),
     AuditAction.UNIT_SPLIT_MERGE: _("Part of a split unit merged"),
+    AuditAction.UNIT_ABSORB: _("Unit absorbed into another"),
     AuditAction.DECISION_APPROVE: _("Decision approved"),
     AuditAction.DECISION_PUBLISH: _("Decision published"),
     AuditAction.PERIOD_PUBLISH: _("Period's results published"),

@@ -2,8 +2,8 @@
 
 A unit is effective-dated: ``valid_from`` is its first day and ``valid_to`` its last (null: still
 exists), each with its legal ``basis``. A :class:`Lineage` row is one edge of a reorganisation
-event (``merge``, ``split``, ``rename``, ``transfer``, ``split_merge``) dated and with its
-basis; the engine's :class:`dti.engine.Registry` answers every question about them (see
+event (``merge``, ``split``, ``rename``, ``transfer``, ``split_merge``, ``absorb``) dated and
+with its basis; the engine's :class:`dti.engine.Registry` answers every question about them (see
 ``selectors.py``).
 """
 
@@ -31,6 +31,9 @@ class LineageKind(models.TextChoices):
     TRANSFER = EventKind.TRANSFER.value, _("Transfer")
     # Part of a commune split between several new ones, each also formed by a merge.
     SPLIT_MERGE = EventKind.SPLIT_MERGE.value, _("Split and merge")
+    # The successor goes on under its own code and takes the predecessor in (every province
+    # of 1 July 2025 kept one predecessor's name): its past is derived from all of them.
+    ABSORB = EventKind.ABSORB.value, _("Absorbed into")
 
     @classmethod
     def forming(cls, predecessors: int) -> LineageKind:
@@ -42,6 +45,12 @@ class LineageKind(models.TextChoices):
     def ends_predecessor(self) -> bool:
         """Whether the predecessor stops existing (all but a transfer, where both go on)."""
         return self != LineageKind.TRANSFER
+
+    @property
+    def starts_successor(self) -> bool:
+        """Whether the successor comes into being (not for a transfer, nor for an absorption:
+        the unit that takes the other in already exists and goes on)."""
+        return self not in (LineageKind.TRANSFER, LineageKind.ABSORB)
 
 
 class Province(models.Model):

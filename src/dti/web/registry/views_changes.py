@@ -29,6 +29,7 @@ from dti.web.registry.services import (
     unit_rename,
     unit_split,
     unit_update,
+    units_absorb,
 )
 from dti.web.registry.services.preview import change_preview
 from dti.web.views_common import role_required
@@ -92,10 +93,40 @@ class MergeForm(forms.Form):
     others = forms.ModelMultipleChoiceField(
         Unit.objects.none(), label=gettext_lazy("Merged with"), widget=forms.SelectMultiple
     )
-    code = forms.SlugField(label=gettext_lazy("Code of the new unit"))
-    name = forms.CharField(label=gettext_lazy("Name of the new unit"), max_length=255)
+    # A merge forms a new unit, or one of the merged units goes on under its own code and
+    # name and takes the others in (an absorption: its past is derived from all of them).
+    continuing = forms.ModelChoiceField(
+        Unit.objects.none(),
+        required=False,
+        label=gettext_lazy("The unit that goes on"),
+        empty_label=gettext_lazy("None: a new unit is formed"),
+        help_text=gettext_lazy(
+            "Choose the merged unit that keeps its code and name, if one does; its earlier "
+            "results are then compared with those of all the merged units."
+        ),
+    )
+    code = forms.SlugField(label=gettext_lazy("Code of the new unit"), required=False)
+    name = forms.CharField(
+        label=gettext_lazy("Name of the new unit"), max_length=255, required=False
+    )
     date = forms.DateField(label=gettext_lazy("Effective from"), widget=_date_input())
     basis = forms.CharField(label=gettext_lazy("Legal basis"), max_length=255)
+
+    unit: Unit | None = None  # the unit whose page this is, one of the merged (set by the view)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        continuing = data.get("continuing")
+        merged = [self.unit, *data.get("others", ())]
+        if continuing is not None and continuing not in merged:
+            self.add_error(
+                "continuing", _("The unit that goes on must be one of the merged units.")
+            )
+        if continuing is None:
+            for name in ("code", "name"):
+                if not data.get(name):
+                    self.add_error(name, _("A new unit needs a code and a name."))
+        return data
 
 
 class SplitForm(forms.Form):
@@ -133,6 +164,8 @@ def _scope(form: forms.Form, user: Viewer, unit: Unit | None) -> None:
     for name in ("parent", "others"):
         if name in form.fields:
             form.fields[name].queryset = _units(user, exclude=unit)  # type: ignore[attr-defined]
+    if "continuing" in form.fields:
+        form.fields["continuing"].queryset = _units(user)  # type: ignore[attr-defined]
 
 
 def _save_add(actor: Actor, unit: Unit | None, data: dict[str, Any]) -> object:
@@ -188,6 +221,16 @@ def _save_rename(actor: Actor, unit: Unit, data: dict[str, Any]) -> object:
 
 def _save_merge(actor: Actor, unit: Unit, data: dict[str, Any]) -> object:
     predecessors: dict[Unit, float | None] = dict.fromkeys([unit, *data["others"]])
+    continuing: Unit | None = data["continuing"]
+    if continuing is not None:
+        units_absorb(
+            actor=actor,
+            continuing=continuing,
+            absorbed=[u for u in predecessors if u != continuing],
+            date=data["date"],
+            basis=data["basis"],
+        )
+        return continuing
     return unit_create(
         actor=actor,
         code=data["code"],
@@ -290,6 +333,8 @@ def unit_change(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise PermissionDenied
     form_class, saver, title = ACTIONS[action]
     form = form_class(request.POST or None, initial=_initial(action, unit))
+    if isinstance(form, MergeForm):
+        form.unit = unit
     _scope(form, request.user, unit)
     actor = actor_of(request)
     return _page(request, unit, form, lambda data: saver(actor, unit, data), title)

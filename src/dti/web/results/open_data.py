@@ -51,6 +51,17 @@ RESULT_FIELDS: tuple[Field, ...] = (
     ("band", "string", "band (xếp loại)"),
     ("previous_period", "string", "period the change is measured against"),
     ("change", "number", "change of the score against the previous published period"),
+    (
+        "previous_derived",
+        "boolean",
+        "true when the previous score is derived from the predecessors (merged units)",
+    ),
+    (
+        "previous_partial",
+        "boolean",
+        "true when some predecessors had no score then (the derived value is partial)",
+    ),
+    ("previous_missing", "string", "the predecessors without a score then, ';'-separated"),
 )
 PILLAR_FIELDS: tuple[Field, ...] = (
     ("period", "string", "assessment period (year)"),
@@ -113,6 +124,9 @@ def open_data(period: Period) -> OpenData:
                         "band": row.band,
                         "previous_period": row.previous_period,
                         "change": _fixed(row.change, decimals),
+                        "previous_derived": row.derived,
+                        "previous_partial": row.partial,
+                        "previous_missing": ";".join(row.missing) or None,
                     }
                 )
         pillars: list[dict[str, Any]] = []

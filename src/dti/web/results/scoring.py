@@ -41,7 +41,7 @@ from dti.web.results.models import PublishedVersion
 CACHE_SECONDS = 3600
 # Part of every key: bump it when a cached class moves or changes shape, so that entries a
 # running release stored are never unpickled by the next one.
-CACHE_LAYOUT = 3
+CACHE_LAYOUT = 4
 ADJUSTMENT_SCHEMA = {
     "unit": pl.String,
     "period": pl.String,
@@ -195,6 +195,9 @@ class PeriodScores:
     statuses: frozenset[Status] = field(default=PUBLISHED)
     # Group code → how much of the group these results cover (see .coverage).
     coverage: dict[str, GroupCoverage] = field(default_factory=dict)
+    # Unit code → name of every unit of the registry compared through (predecessors included:
+    # a derived value missing some names them).
+    unit_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -366,6 +369,11 @@ def _score_period(
         previous_period=previous.period if previous and previous.result is not None else None,
         statuses=statuses,
         coverage=coverage,
+        unit_names=(
+            {str(u): str(n) for u, n in registry.units.select("unit", "name").iter_rows()}
+            if registry is not None
+            else {}
+        ),
     )
 
 

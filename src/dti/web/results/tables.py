@@ -52,6 +52,9 @@ class RankRow:
     previous_period: str | None
     change: float | None
     derived: bool
+    # A derived previous value some predecessors had none for: it says so, naming them.
+    partial: bool = False
+    missing: tuple[str, ...] = ()  # names of the predecessors without a value
 
     @property
     def arrow(self) -> str:
@@ -73,11 +76,19 @@ class GroupTable:
         return bool(self.missing)
 
 
+def missing_names(cell: Any, names: dict[str, str]) -> tuple[str, ...]:
+    """``previous_missing`` (codes, ``;``-separated) as the units' names."""
+    if not cell:
+        return ()
+    return tuple(names.get(code, code) for code in str(cell).split(";"))
+
+
 def _rank_rows(
     info: GroupInfo,
     part: pl.DataFrame,
     pillar_points: dict[tuple[str, str], float],
     band_names: tuple[str, ...],
+    names: dict[str, str],
 ) -> tuple[RankRow, ...]:
     ranks = Counter(part["rank"].to_list())
     rows = []
@@ -101,6 +112,8 @@ def _rank_rows(
                 previous_period=r.get("previous_period"),
                 change=optional_float(r.get("change")),
                 derived=bool(r.get("previous_derived")),
+                partial=bool(r.get("previous_partial")),
+                missing=missing_names(r.get("previous_missing"), names),
             )
         )
     return tuple(rows)
@@ -116,11 +129,12 @@ def group_tables(scores: PeriodScores, language: str = "vi") -> list[GroupTable]
         (str(u), str(p)): float(v)
         for u, p, v in scores.result.pillars.select("unit", "pillar", "points").iter_rows()
     }
+    names = scores.unit_names
     tables = []
     for info in scores.groups:
         shown = info.localised(language)
         part = units.filter(pl.col("group") == info.code)
-        rows = _rank_rows(info, part, pillar_points, shown.bands)
+        rows = _rank_rows(info, part, pillar_points, shown.bands, names)
         counts = Counter(row.band for row in rows)
         coverage = scores.coverage.get(info.code)
         tables.append(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("public/", v.public_index, name="public_index"),
     path("public/compare/", v.compare, name="results_compare"),
     path("public/<int:year>/", v.public_results, name="public_results"),
+    path("public/<int:year>/restated/", v.public_restated, name="results_restated"),
     path(
         "public/<int:year>/charts/<slug:name>.svg",
         v.chart_download,

@@ -19,6 +19,7 @@ from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from dti.engine import DataError
 from dti.web.accounts.actors import actor_of
 from dti.web.accounts.models import Role
 from dti.web.accounts.policy import (
@@ -33,7 +34,8 @@ from dti.web.accounts.policy import (
 from dti.web.assessments.models import Period
 from dti.web.assessments.workflow import FINAL, PUBLISHED
 from dti.web.errors import Forbidden, ServiceError
-from dti.web.results import documents, open_data, publication, scoring
+from dti.web.problems import problem_message
+from dti.web.results import documents, open_data, publication, restated, scoring
 from dti.web.results.comparison import comparison
 from dti.web.results.explain import Explained, plan_xlsx, printed, unit_explanation
 from dti.web.results.forms import DecisionForm
@@ -135,10 +137,43 @@ def public_results(request: HttpRequest, year: int) -> HttpResponse:
             "can_appendix": True,
             "provisional": scores.provisional,
             "decision": documents.decision_header(period),
+            "restated_on": restated.restatement_dates(period)[:1],
             "open_data": [
                 (name, reverse("results_open_data", args=[open_data.folder_of(period), year, name]))
                 for name in open_data.FILES
             ],
+        },
+    )
+
+
+@login_not_required
+@cached_public_page
+def public_restated(request: HttpRequest, year: int) -> HttpResponse:
+    """The published results of ``year`` restated on the units of a later reorganisation's
+    date (``?on=YYYY-MM-DD``, one of the province's; the latest by default)."""
+    period = _published(request, year)
+    dates = restated.restatement_dates(period)
+    if not dates:
+        raise Http404
+    asked = request.GET.get("on", "")
+    on = next((d for d in dates if d.isoformat() == asked), None) if asked else dates[0]
+    if on is None:
+        raise Http404
+    problems: list[str] = []
+    try:
+        tables = restated.restated_tables(period, on, get_language() or "vi")
+    except DataError as error:  # the framework refuses partial history: say why
+        tables, problems = [], [problem_message(p) for p in error.problems]
+    return render(
+        request,
+        "results/restated.html",
+        {
+            "period": period,
+            "pq": f"?province={period.province.code}" if period.province else "",
+            "on": on,
+            "dates": dates,
+            "tables": tables,
+            "problems": problems,
         },
     )
 

@@ -1,6 +1,6 @@
 """Room: registry — writing units, groups and lineage (reorganisations keep the predecessors'
 history). The package's rooms: :mod:`.units` (create, update, end), :mod:`.reorganisations`
-(merge, split, rename, transfer), :mod:`.lineage` (the one writer of edges), and
+(merge, absorb, split, rename, transfer), :mod:`.lineage` (the one writer of edges), and
 :mod:`.units_import` (a units table and its lineage); the public names are re-exported here.
 """
 
@@ -12,6 +12,7 @@ from dti.web.registry.services.reorganisations import (
     unit_rename,
     unit_split,
     unit_transfer,
+    units_absorb,
     units_merge,
 )
 from dti.web.registry.services.units import (
@@ -35,6 +36,7 @@ __all__ = [
     "unit_split",
     "unit_transfer",
     "unit_update",
+    "units_absorb",
     "units_import",
     "units_merge",
 ]

@@ -1,7 +1,8 @@
 """Room: registry — reorganisations: merge, split, rename, transfer, and one edge at a time.
 
-Every one — :func:`units_merge` (several → one), :func:`unit_split` (one → several),
-:func:`unit_rename`, :func:`unit_transfer`, :func:`lineage_add` — is written by
+Every one — :func:`units_merge` (several → one), :func:`units_absorb` (one unit goes on under
+its code and takes others in), :func:`unit_split` (one → several), :func:`unit_rename`,
+:func:`unit_transfer`, :func:`lineage_add` — is written by
 :func:`dti.web.registry.services.lineage.record_lineage`: checked by the engine's
 :class:`dti.engine.Registry` before anything is written, then written with its audit events in
 one transaction. A predecessor that ends gets its last day (the day before the event).
@@ -37,6 +38,34 @@ def units_merge(
     """Several units merge into ``successor`` on ``date``; they end the day before."""
     return _several_with_one(
         actor, LineageKind.MERGE, predecessors, successor, date, basis, check_role=check_role
+    )
+
+
+def units_absorb(
+    *,
+    actor: Actor,
+    continuing: Unit,
+    absorbed: Weighted,
+    date: dt.date,
+    basis: str,
+    check_role: bool = True,
+) -> list[Lineage]:
+    """``continuing`` takes the ``absorbed`` units in on ``date`` and goes on under its own code
+    and name (as every province of 1 July 2025 kept one predecessor's); they end the day before.
+    Its comparable past is then derived from all of them, itself included (the engine's
+    continuing unit); nothing of its own or their results changes."""
+    weights = _weights(absorbed)
+    if check_role:
+        _require(actor, continuing, *weights)
+    if not weights or continuing in weights:
+        raise InvalidInput(_("Choose at least one other unit to be absorbed."))
+    return record_lineage(
+        actor=actor,
+        kind=LineageKind.ABSORB,
+        edges=[(u, continuing, w) for u, w in weights.items()],
+        date=date,
+        basis=basis,
+        ending=set(weights),
     )
 
 
@@ -169,17 +198,17 @@ def lineage_add(
     weight: float | None = None,
     check_role: bool = True,
 ) -> Lineage:
-    """One edge of an event; a rename ends the predecessor (a transfer ends nothing). For
-    several → one or one → several use :func:`units_merge` / :func:`unit_split`."""
+    """One edge of an event; a rename ends the predecessor (a transfer ends nothing; an
+    absorption ends the predecessor and the successor goes on). For several → one or one →
+    several use :func:`units_merge`, :func:`units_absorb` or :func:`unit_split`."""
     if check_role:
         _require(actor, predecessor, successor)
-    ends = kind.ends_predecessor
     return record_lineage(
         actor=actor,
         kind=kind,
         edges=[(predecessor, successor, weight)],
         date=date,
         basis=basis,
-        ending={predecessor} if ends else set(),
-        starting={successor} if ends else set(),
+        ending={predecessor} if kind.ends_predecessor else set(),
+        starting={successor} if kind.starts_successor else set(),
     )[0]

@@ -27,6 +27,7 @@ from dti.web.registry.selectors import lineage_frame, units_frame
 from dti.web.registry.services.units_import_checks import (
     PlannedEdge,
     column_edges,
+    continuing_as_absorbed,
     group_problems,
     problem_text,
     reference_problems,
@@ -81,6 +82,7 @@ def units_import(
     edges = _new_edges(column_edges(frame, units_sheet) + table)
     units = _registry_units(frame)
     _refuse(registry_problems(units, lineage_frame(), edges))
+    edges = continuing_as_absorbed(edges)
     parent_codes = dict(Unit.objects.filter(parent__isnull=False).values_list("pk", "parent__code"))
     rows = list(frame.iter_rows(named=True))
     plan = plan_rows(rows, groups, stored, parent_codes)

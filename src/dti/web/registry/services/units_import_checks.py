@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from dti.web.registry.selectors import EDGE_SCHEMA
 __all__ = [
     "PlannedEdge",
     "column_edges",
+    "continuing_as_absorbed",
     "group_problems",
     "located",
     "problem_text",
@@ -216,6 +217,21 @@ def table_edges(
             )
         )
     return edges, problems
+
+
+def continuing_as_absorbed(edges: list[PlannedEdge]) -> list[PlannedEdge]:
+    """A merge that names its successor among its sources (``DN;QNAM`` among Đà Nẵng's own
+    predecessors, or a lineage row ``DN → DN``) is the continuing unit: stored as what it
+    means, the others ``absorb``ed into it (a unit is never its own predecessor in the
+    registry). Call after the engine has judged the edges as given."""
+    continuing = {e.dst for e in edges if e.src == e.dst}
+    return [
+        replace(e, kind=LineageKind.ABSORB)
+        if e.dst in continuing and e.kind == LineageKind.MERGE
+        else e
+        for e in edges
+        if e.src != e.dst
+    ]
 
 
 def registry_problems(

@@ -96,7 +96,7 @@ def plan_edges(plan: ImportPlan, edges: list[PlannedEdge]) -> list[str]:
             if edge.date is not None:
                 src.valid_to = edge.date - dt.timedelta(days=1)
             src.active = False
-        if dst.valid_from is None and edge.date is not None:
+        if edge.kind.starts_successor and dst.valid_from is None and edge.date is not None:
             dst.valid_from = edge.date
         for unit in (src, dst):
             if unit.valid_from and unit.valid_to and unit.valid_to < unit.valid_from:
