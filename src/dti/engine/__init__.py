@@ -21,6 +21,7 @@ from dti.engine.framework import (
     Text,
     Tier,
     TiersRule,
+    ValueSource,
     load_framework,
     parse_framework,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "Text",
     "Tier",
     "TiersRule",
+    "ValueSource",
     "attach_previous",
     "compare_versions",
     "compile_framework",

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     # The task queue (huey): the values import, recomputes, the storage sweep, reminders.
     "huey.contrib.djhuey",
     "dti.web.notifications",
+    "dti.web.connectors",
 ]
 
 MIDDLEWARE = [

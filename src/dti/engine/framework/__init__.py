@@ -26,6 +26,7 @@ from dti.engine.framework.models import (
     Text,
     Tier,
     TiersRule,
+    ValueSource,
 )
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "Text",
     "Tier",
     "TiersRule",
+    "ValueSource",
     "load_framework",
     "parse_framework",
 ]

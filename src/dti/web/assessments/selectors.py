@@ -155,6 +155,8 @@ class SheetLine:
     pillar: str = ""
     evidence_asked: str = ""
     labels: FieldLabels | None = None  # the unit's form: field labels and the rule's hint
+    # The connector a measured leaf's value is pulled from ("" for a declared one).
+    measured_by: str = ""
 
 
 def assessment_sheet(assessment: Assessment, language: str = "vi") -> list[SheetLine]:
@@ -202,6 +204,7 @@ def assessment_sheet(assessment: Assessment, language: str = "vi") -> list[Sheet
                 pillar=pillar,
                 evidence_asked=node.evidence or "",
                 labels=labels_cached(assessment.framework_id, node),
+                measured_by=node.source.connector or "" if node.measured and node.source else "",
             )
         )
 

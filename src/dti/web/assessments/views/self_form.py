@@ -33,6 +33,7 @@ from dti.web.assessments.forms import EntryRowForm, EvidenceForm, row_changed
 from dti.web.assessments.models import Assessment, Evidence, IndicatorEntry
 from dti.web.assessments.selectors import SheetLine, assessment_sheet
 from dti.web.assessments.workflow import TRANSITIONS, TransitionName
+from dti.web.connectors.selectors import latest_measurements
 from dti.web.errors import Forbidden, InvalidInput, NotFound, ServiceError
 from dti.web.views_common import error_response, wants_json
 
@@ -82,7 +83,9 @@ def self_form_context(
     """What the reporter's parts of the page need: the pillars' progress (navigation, the
     "not yet filled" filter) and, when the unit may edit, the rows' forms."""
     check = completeness(lines)
+    measured = [line.entry.pk for line in lines if line.measured_by and line.entry is not None]
     return {
+        "measurements": latest_measurements(measured) if measured else {},
         "progress": check.pillars,
         "check": check,
         "row_forms": forms if forms is not None else row_forms(lines),
