@@ -229,8 +229,7 @@ TEXTS: dict[str, Promise] = {
         "unit “%(unit)s” is given twice (first on page %(page)s, row %(row)s)"
     ),
     "source_unit_unknown": _(
-        "source unit “%(unit)s” is not a unit of this period (add it to the connector's "
-        "mapping)"
+        "source unit “%(unit)s” is not a unit of this period (add it to the connector's mapping)"
     ),
     "source_value_missing": _("the value is missing"),
     "source_folder_missing": _("the connector's folder does not exist"),

@@ -11,6 +11,7 @@ to judge when the pull scores them (the same messages as any values table).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +20,7 @@ import polars as pl
 
 from dti.engine.errors import Problem
 from dti.engine.messages import say
-from dti.io.cells import parse_number_expr
+from dti.io.cells import AMBIGUOUS_NUMBER, parse_number_expr
 from dti.io.connectors.fetching import Fetched, Record, SourceError
 
 __all__ = ["MAX_PROBLEMS", "Mapping", "Wanted", "measured_frame"]
@@ -79,7 +80,9 @@ def measured_frame(
     """One row per (record's unit, wanted leaf), or :class:`SourceError` with every problem.
     ``units``: the unit codes the pull may write (the period's assessments)."""
     wanted = list(wanted)
-    names = page_names or {p.number: p.request for p in fetched.pages}
+    names = page_names or {
+        p.number: p.request.removeprefix("GET ").removeprefix("FILE ") for p in fetched.pages
+    }
     problems: list[Problem] = []
 
     def at(record: Record, column: str | None = None) -> dict[str, Any]:
@@ -196,6 +199,8 @@ def _numbers(raw: list[Any]) -> tuple[list[float | None], list[int]]:
 def _not_number(value: Any, where: dict[str, Any]) -> Problem:
     if value is None:
         return Problem(say("source_value_missing"), **where)
+    if isinstance(value, str) and re.match(AMBIGUOUS_NUMBER, value.strip()):
+        return Problem(say("number_ambiguous", value=value.strip()), **where)
     return Problem(say("not_a_number", value=str(value)), **where)
 
 
