@@ -100,10 +100,10 @@ def test_a_portal_pull_measures_every_unit_with_its_provenance_and_rescores(
     mine = Assessment.objects.get(pk=measured["assessments"]["so-a"].pk)
     assert mine.points["1.2"][0] == pytest.approx(20.0)  # 0.8 reaches the target
     assert mine.self_score is not None
-    event = AuditEvent.objects.get(
-        action="entry_pull", object_id=str(online.pk), field="self_value"
-    )
-    assert (event.old, event.new) == (None, 1216)
+    event = AuditEvent.objects.get(action="entry_pull", object_id=str(online.pk))
+    assert event.field == "measured"
+    assert event.old == {"self_value": None, "self_denominator": None, "self_applicable": True}
+    assert event.new == {"self_value": 1216, "self_denominator": 1520, "self_applicable": True}
     assert f"#{pull.pk}" in event.reason
 
 

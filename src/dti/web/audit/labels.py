@@ -79,6 +79,7 @@ ACTION_LABELS: dict[AuditAction, Promise] = {
 
 FIELD_LABELS: dict[str, Promise] = {
     "self_value": _("Value"),
+    "measured": _("Measured value"),
     "self_denominator": _("Denominator"),
     "self_applicable": _("Applicable"),
     "explanation": _("Explanation"),

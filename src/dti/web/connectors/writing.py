@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 from django.core.files.base import ContentFile
@@ -32,8 +33,8 @@ from dti.web.assessments.services import (
 )
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.models import AuditEvent
-from dti.web.audit.services import HEAD_FIELDS, audit_insert, audit_link, change_events
-from dti.web.bulk import update_fields
+from dti.web.audit.services import HEAD_FIELDS, audit_event, audit_insert, audit_link
+from dti.web.bulk import insert_rows, update_fields, update_rows
 from dti.web.connectors.models import MeasuredValue, Pull, PullPayload
 from dti.web.frameworks.selectors import framework_compiled, framework_measured
 from dti.web.ops.faults import pause_point
@@ -141,10 +142,12 @@ def _joined(batch: FrameworkBatch, mine: pl.DataFrame) -> pl.DataFrame:
         "entry", "version", "assessment", *_KEYS, *_VALUE_FIELDS, "self_applicable"
     )
     joined = mine.join(old, on=_KEYS, how="inner")
+    # (by the batch's assessments, not the entries: a pull's tens of thousands of ids would
+    # exceed a statement's parameters)
     ever = set(
-        MeasuredValue.objects.filter(entry_id__in=joined["entry"].to_list()).values_list(
-            "entry_id", flat=True
-        )
+        MeasuredValue.objects.filter(
+            entry__assessment_id__in=[a.pk for a in batch.assessments]
+        ).values_list("entry_id", flat=True)
     )
     differs = _differs("value", "self_value") | _differs("denominator", "self_denominator")
     moved = differs | ~pl.col("self_applicable")
@@ -167,41 +170,59 @@ def _entries_write(
     by_pk = {a.pk: a for a in batch.assessments}
     reason = f"{pull.connector.name} #{pull.pk}"
     for chunk in joined.filter(pl.col("moved")).iter_slices(WRITE_CHUNK):
-        entries: list[IndicatorEntry] = []
+        rows: list[tuple[Any, ...]] = []
         events: list[AuditEvent] = []
+        entry = IndicatorEntry()
         for row in chunk.iter_rows(named=True):
-            entry = IndicatorEntry(
-                pk=row["entry"],
-                assessment_id=row["assessment"],
-                indicator=row["indicator"],
-                self_value=row["value"],
-                self_denominator=row["denominator"],
-                self_applicable=True,
-                version=row["version"] + 1,
-                updated_at=now,
+            rows.append(
+                (row["value"], row["denominator"], True, row["version"] + 1, now, row["entry"])
             )
-            entries.append(entry)
-            events += change_events(
-                actor=pull.requested_by,
-                action=AuditAction.ENTRY_PULL,
-                obj=entry,
-                assessment=by_pk[row["assessment"]],
-                before={
-                    "self_value": row["self_value"],
-                    "self_denominator": row["self_denominator"],
-                    "self_applicable": row["self_applicable"],
-                },
-                after={
-                    "self_value": row["value"],
-                    "self_denominator": row["denominator"],
-                    "self_applicable": True,
-                },
-                reason=reason,
+            # The event reads the entry's model and key only: one unsaved stand-in serves
+            # every row (building an instance per row cost a third of the writing).
+            entry.pk = row["entry"]
+            # One event per entry, its data before and after as one mapping (a pull moves
+            # tens of thousands of entries; the page shows "Value: …; Denominator: …").
+            events.append(
+                audit_event(
+                    actor=pull.requested_by,
+                    action=AuditAction.ENTRY_PULL,
+                    obj=entry,
+                    assessment=by_pk[row["assessment"]],
+                    field="measured",
+                    old={
+                        "self_value": row["self_value"],
+                        "self_denominator": row["self_denominator"],
+                        "self_applicable": row["self_applicable"],
+                    },
+                    new={
+                        "self_value": row["value"],
+                        "self_denominator": row["denominator"],
+                        "self_applicable": True,
+                    },
+                    reason=reason,
+                    label=row["indicator"],
+                )
             )
-        update_fields(entries, _WRITTEN_FIELDS)
+        update_rows(IndicatorEntry, _WRITTEN_FIELDS, rows)
         audit_link(events)
         audit_insert(events)
         written.changed += chunk.height
+
+
+_PROVENANCE = (
+    "entry_id",
+    "pull_id",
+    "payload_id",
+    "value",
+    "denominator",
+    "source_unit",
+    "position",
+    "mapping_version",
+    "declared_value",
+    "declared_denominator",
+    "conflict",
+    "measured_at",
+)
 
 
 def _provenance_write(
@@ -211,29 +232,30 @@ def _provenance_write(
     now: dt.datetime,
     written: PullWritten,
 ) -> None:
+    """One row per measured value, inserted as plain rows (tens of thousands a pull)."""
     version = pull.connector.mapping_version
-    for chunk in joined.iter_slices(WRITE_CHUNK):
-        rows = []
-        for row in chunk.iter_rows(named=True):
-            conflict = bool(row["conflict"])
-            rows.append(
-                MeasuredValue(
-                    entry_id=row["entry"],
-                    pull=pull,
-                    payload=payloads[row["page"]],
-                    value=row["value"],
-                    denominator=row["denominator"],
-                    source_unit=row["source_unit"][:120],
-                    position=row["position"],
-                    mapping_version=version,
-                    declared_value=row["self_value"] if conflict else None,
-                    declared_denominator=row["self_denominator"] if conflict else None,
-                    conflict=conflict,
-                    measured_at=now,
-                )
+    payload_ids = {number: p.pk for number, p in payloads.items()}
+    rows = []
+    for row in joined.iter_rows(named=True):
+        conflict = bool(row["conflict"])
+        rows.append(
+            (
+                row["entry"],
+                pull.pk,
+                payload_ids[row["page"]],
+                row["value"],
+                row["denominator"],
+                row["source_unit"][:120],
+                row["position"],
+                version,
+                row["self_value"] if conflict else None,
+                row["self_denominator"] if conflict else None,
+                conflict,
+                now,
             )
-            written.conflicts += conflict
-        MeasuredValue.objects.bulk_create(rows, batch_size=2_000)
+        )
+        written.conflicts += conflict
+    insert_rows(MeasuredValue, _PROVENANCE, rows)
 
 
 def _rescore(
