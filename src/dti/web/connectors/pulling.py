@@ -51,12 +51,12 @@ MAX_PROBLEMS = 200
 
 def _stale_after() -> dt.timedelta:
     """A running pull whose heartbeat is older than this was interrupted (its consumer died)."""
-    return dt.timedelta(seconds=getattr(settings, "DTI_PULL_STALE_SECONDS", 900))
+    return dt.timedelta(seconds=settings.DTI_PULL_STALE_SECONDS)
 
 
 def _timeout() -> float:
     """Seconds a source has to answer each request."""
-    return float(getattr(settings, "DTI_PULL_TIMEOUT", 20.0))
+    return float(settings.DTI_PULL_TIMEOUT)
 
 
 def stale_pulls() -> list[int]:
