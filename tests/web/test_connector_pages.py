@@ -356,3 +356,35 @@ def test_a_declared_value_contradicting_the_measurement_is_flagged(
         ).pk
     )
     assert again.conflicts == 0
+
+
+def test_a_file_drop_reads_a_workbook_and_refuses_a_file_that_is_not_one(
+    world: dict[str, Any], measured: dict[str, Any], tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["unit", "ho_so_truc_tuyen", "tong_ho_so", "thu_tuc_toan_trinh", "tong_thu_tuc"])
+    sheet.append(["so-b", 300, 800, 12, 20])
+    book.save(folder / "dvc.xlsx")
+    connector = connector_save(
+        actor=world["users"]["admin"],
+        province=None,
+        data=ConnectorInput(
+            code="dvc", name="Thư mục DVC", kind=ConnectorKind.FILE_DROP, folder=str(folder)
+        ),
+    )
+    admin, period = world["users"]["admin"], measured["period"]
+    pull = pull_run(pull_start(actor=admin, connector=connector, period=period).pk)
+    assert pull.state == PullState.DONE, pull.problems
+    entry = IndicatorEntry.objects.get(assessment=measured["assessments"]["so-b"], indicator="2.1")
+    assert (entry.self_value, entry.self_denominator) == (12, 20)
+
+    (folder / "newer.xlsx").write_bytes(b"MZ\x90\x00 not a workbook")
+    refused = pull_run(pull_start(actor=admin, connector=connector, period=period).pk)
+    assert refused.state == PullState.FAILED
+    assert refused.problems and refused.problems[0]["file"] == "newer.xlsx"
