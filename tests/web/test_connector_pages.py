@@ -388,3 +388,31 @@ def test_a_file_drop_reads_a_workbook_and_refuses_a_file_that_is_not_one(
     refused = pull_run(pull_start(actor=admin, connector=connector, period=period).pk)
     assert refused.state == PullState.FAILED
     assert refused.problems and refused.problems[0]["file"] == "newer.xlsx"
+
+
+def test_the_api_refuses_to_type_a_measured_value_one_or_in_a_batch(
+    world: dict[str, Any], measured: dict[str, Any], source: Source
+) -> None:
+    from tests.web.test_api_auth import call, make_tokens
+
+    _pulled(world, measured, source)
+    token = make_tokens(world)["reporter"]
+    mine = measured["assessments"]["so-a"]
+    entry = IndicatorEntry.objects.get(assessment=mine, indicator="1.2")
+    one = call(
+        "PUT",
+        f"/api/v1/assessments/{mine.pk}/entries/1.2",
+        token,
+        {"version": entry.version, "value": 1520, "denominator": 1520},
+    )
+    assert one.status_code == 403, one.content
+    assert one.json()["error"]["code"] == "forbidden"
+    batch = call(
+        "PUT",
+        f"/api/v1/assessments/{mine.pk}/entries",
+        token,
+        {"entries": [{"indicator": "1.2", "version": entry.version, "value": 1, "denominator": 2}]},
+    )
+    assert batch.status_code == 403, batch.content
+    entry.refresh_from_db()
+    assert (entry.self_value, entry.self_denominator) == (1216, 1520)

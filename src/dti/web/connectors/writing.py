@@ -32,8 +32,7 @@ from dti.web.assessments.services import (
     store_scores,
 )
 from dti.web.audit.actions import AuditAction
-from dti.web.audit.models import AuditEvent
-from dti.web.audit.services import HEAD_FIELDS, audit_event, audit_insert, audit_link
+from dti.web.audit.services import HEAD_FIELDS, audit_insert, audit_link, audit_rows_append
 from dti.web.bulk import insert_rows, update_fields, update_rows
 from dti.web.connectors.models import MeasuredValue, Pull, PullPayload
 from dti.web.frameworks.selectors import framework_compiled, framework_measured
@@ -167,45 +166,46 @@ def _differs(new: str, old: str) -> pl.Expr:
 def _entries_write(
     pull: Pull, batch: FrameworkBatch, joined: pl.DataFrame, now: dt.datetime, written: PullWritten
 ) -> None:
+    """The changed entries, a chunk at a time, each with one audit event (its data before and
+    after as one mapping; the page shows "Value: …; Denominator: …"), both as plain rows."""
     by_pk = {a.pk: a for a in batch.assessments}
-    reason = f"{pull.connector.name} #{pull.pk}"
+    actor = pull.requested_by
+    common = {
+        "at": now,
+        "actor_id": actor.pk if actor is not None else None,
+        "actor_name": actor.get_username() if actor is not None else "",
+        "action": str(AuditAction.ENTRY_PULL),
+        "object_type": IndicatorEntry._meta.label_lower,
+        "field": "measured",
+        "reason": f"{pull.connector.name} #{pull.pk}",
+    }
     for chunk in joined.filter(pl.col("moved")).iter_slices(WRITE_CHUNK):
         rows: list[tuple[Any, ...]] = []
-        events: list[AuditEvent] = []
-        entry = IndicatorEntry()
+        events: list[dict[str, Any]] = []
         for row in chunk.iter_rows(named=True):
             rows.append(
                 (row["value"], row["denominator"], True, row["version"] + 1, now, row["entry"])
             )
-            # The event reads the entry's model and key only: one unsaved stand-in serves
-            # every row (building an instance per row cost a third of the writing).
-            entry.pk = row["entry"]
-            # One event per entry, its data before and after as one mapping (a pull moves
-            # tens of thousands of entries; the page shows "Value: …; Denominator: …").
             events.append(
-                audit_event(
-                    actor=pull.requested_by,
-                    action=AuditAction.ENTRY_PULL,
-                    obj=entry,
-                    assessment=by_pk[row["assessment"]],
-                    field="measured",
-                    old={
+                {
+                    **common,
+                    "object_id": str(row["entry"]),
+                    "object_label": row["indicator"],
+                    "assessment_id": row["assessment"],
+                    "old": {
                         "self_value": row["self_value"],
                         "self_denominator": row["self_denominator"],
                         "self_applicable": row["self_applicable"],
                     },
-                    new={
+                    "new": {
                         "self_value": row["value"],
                         "self_denominator": row["denominator"],
                         "self_applicable": True,
                     },
-                    reason=reason,
-                    label=row["indicator"],
-                )
+                }
             )
         update_rows(IndicatorEntry, _WRITTEN_FIELDS, rows)
-        audit_link(events)
-        audit_insert(events)
+        audit_rows_append(events, by_pk)
         written.changed += chunk.height
 
 
