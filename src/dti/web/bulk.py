@@ -84,5 +84,13 @@ def insert_rows(
     if not prepared:
         return 0
     with connection.cursor() as cursor:
-        cursor.executemany(sql, prepared)
+        if connection.vendor == "postgresql":
+            # COPY streams the rows in one statement: several times faster than one INSERT
+            # per row, even pipelined (66,420 provenance rows: see benchmarks/README.md).
+            table = quote(model._meta.db_table)
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in prepared:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(sql, prepared)
     return len(prepared)
