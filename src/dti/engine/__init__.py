@@ -23,6 +23,7 @@ from dti.engine.framework import (
     Text,
     Tier,
     TiersRule,
+    ValueSource,
     load_framework,
     parse_framework,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "Tier",
     "TiersRule",
     "Trace",
+    "ValueSource",
     "attach_previous",
     "compare_versions",
     "compile_framework",

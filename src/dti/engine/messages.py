@@ -158,6 +158,10 @@ ENGLISH: dict[str, str] = {
     ),
     "bonus_exceeds_cap": "max exceeds the bonus cap {cap:g}",
     "penalty_exceeds_cap": "max exceeds the penalty cap {cap:g}",
+    "source_not_on_leaf": "only a leaf indicator declares where its value comes from",
+    "source_measured_needs": "a measured value needs the {what} it is read from",
+    "source_declared_reads": "a declared value reads no connector or field (write kind: measured)",
+    "source_denominator_without_ratio": "a denominator field only for a ratio rule",
     "pillars_total_mismatch": (
         "pillars' max points add up to {total:g}, not the scale total {scale_total:g}"
     ),
@@ -200,6 +204,32 @@ ENGLISH: dict[str, str] = {
         "record the event as 'absorb' (or add a merge row from {unit!r} to {unit!r}); if it "
         "is a new unit, give it a new code"
     ),
+    # connectors: a source read over HTTP or from a file (dti.io.connectors)
+    "source_timeout": "the source did not answer within {seconds:g} s",
+    "source_unreachable": "the source could not be reached ({detail})",
+    "source_http_status": "the source answered with HTTP status {status}",
+    "source_page_too_large": "the source's page is too large",
+    "source_not_utf8": "the source's text is not UTF-8",
+    "source_malformed_json": "the source's answer is not valid JSON ({detail})",
+    "source_no_records": "the source's answer has no list of records at {path!r}",
+    "source_record_not_object": "a record is not an object of named fields",
+    "source_field_missing": "the source's answer has no {key!r}",
+    "source_too_many_pages": "the source has more than {pages} pages",
+    "source_partial": (
+        "the source sent {received} records of the {declared} it declares (a partial page)"
+    ),
+    "source_schema_changed": (
+        "the source's records no longer have {keys} (they have: {found}): its layout changed; "
+        "correct the connector's mapping"
+    ),
+    "source_duplicate_unit": "unit {unit!r} is given twice (first on page {page}, row {row})",
+    "source_unit_unknown": (
+        "source unit {unit!r} is not a unit of this period (add it to the connector's mapping)"
+    ),
+    "source_value_missing": "the value is missing",
+    "source_folder_missing": "the connector's folder does not exist",
+    "source_unexpected": "the pull stopped on an unexpected error; nothing was written",
+    "source_folder_empty": "the connector's folder holds no .csv or .xlsx file",
     # the framework as the decision's appendix workbook (dti.io.framework_workbook)
     "framework_sheet_missing": "the sheet {sheet!r} is missing",
     "framework_column_missing": "the column {column!r} is missing",

@@ -212,6 +212,39 @@ TEXTS: dict[str, Promise] = {
         "of %(units)s, which have theirs: if it went on under its code and took them in, "
         "record the event as absorb; if it is a new unit, give it a new code"
     ),
+    "source_not_on_leaf": _("only a leaf indicator declares where its value comes from"),
+    "source_measured_needs": _("a measured value needs the %(what)s it is read from"),
+    "source_declared_reads": _(
+        "a declared value reads no connector or field (write kind: measured)"
+    ),
+    "source_denominator_without_ratio": _("a denominator field only for a ratio rule"),
+    "source_timeout": _("the source did not answer within %(seconds)s s"),
+    "source_unreachable": _("the source could not be reached (%(detail)s)"),
+    "source_http_status": _("the source answered with HTTP status %(status)s"),
+    "source_page_too_large": _("the source's page is too large"),
+    "source_not_utf8": _("the source's text is not UTF-8"),
+    "source_malformed_json": _("the source's answer is not valid JSON (%(detail)s)"),
+    "source_no_records": _("the source's answer has no list of records at “%(path)s”"),
+    "source_record_not_object": _("a record is not an object of named fields"),
+    "source_field_missing": _("the source's answer has no “%(key)s”"),
+    "source_too_many_pages": _("the source has more than %(pages)s pages"),
+    "source_partial": _(
+        "the source sent %(received)s records of the %(declared)s it declares (a partial page)"
+    ),
+    "source_schema_changed": _(
+        "the source's records no longer have %(keys)s (they have: %(found)s): its layout "
+        "changed; correct the connector's mapping"
+    ),
+    "source_duplicate_unit": _(
+        "unit “%(unit)s” is given twice (first on page %(page)s, row %(row)s)"
+    ),
+    "source_unit_unknown": _(
+        "source unit “%(unit)s” is not a unit of this period (add it to the connector's mapping)"
+    ),
+    "source_value_missing": _("the value is missing"),
+    "source_folder_missing": _("the connector's folder does not exist"),
+    "source_unexpected": _("the pull stopped on an unexpected error; nothing was written"),
+    "source_folder_empty": _("the connector's folder holds no .csv or .xlsx file"),
     "framework_sheet_missing": _("the sheet “%(sheet)s” is missing"),
     "framework_column_missing": _("the column “%(column)s” is missing"),
     "framework_not_a_choice": _("“%(value)s” is not one of: %(known)s"),

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     # The task queue (huey): the values import, recomputes, the storage sweep, reminders.
     "huey.contrib.djhuey",
     "dti.web.notifications",
+    "dti.web.connectors",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +252,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DTI_EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 DTI_WORKBOOK_MAX_BYTES = 10 * 1024 * 1024
 # dti_storage_sweep keeps unreferenced upload files younger than this (dti.web.ops.storage).
+# Connectors: seconds a source has to answer each request; a running pull whose heartbeat is
+# older than DTI_PULL_STALE_SECONDS was interrupted (its consumer died) and is run again.
+DTI_PULL_TIMEOUT = float(os.environ.get("DTI_PULL_TIMEOUT", "20"))
+DTI_PULL_STALE_SECONDS = int(os.environ.get("DTI_PULL_STALE_SECONDS", "900"))
 DTI_STORAGE_GRACE_MINUTES = int(os.environ.get("DTI_STORAGE_GRACE_MINUTES", str(24 * 60)))
 
 SESSION_COOKIE_HTTPONLY = True

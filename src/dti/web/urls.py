@@ -155,6 +155,7 @@ urlpatterns = [
     path("audit/", audit.audit_list, name="audit_list"),
     # Account administration (the admin's province) and two-factor sign-in.
     path("", include("dti.web.accounts.urls")),
+    path("", include("dti.web.connectors.urls")),
     path("audit/export.xlsx", audit.audit_export, name="audit_export"),
     # Published results, scorecards, comparison, charts and the decision appendix.
     path("", include("dti.web.results.urls")),

@@ -27,6 +27,7 @@ from dti.engine.framework.models import (
     Text,
     Tier,
     TiersRule,
+    ValueSource,
 )
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "Text",
     "Tier",
     "TiersRule",
+    "ValueSource",
     "load_framework",
     "parse_framework",
 ]

@@ -32,6 +32,7 @@ __all__ = [
     "Text",
     "Tier",
     "TiersRule",
+    "ValueSource",
 ]
 
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"
@@ -96,6 +97,18 @@ class PointsRule(_Strict):
     type: Literal["points"]
 
 
+class ValueSource(_Strict):
+    """Where a leaf's value comes from: typed by the unit (``declared``, the default) or pulled
+    from a connector (``measured``): ``connector`` is the connector's code in the province's
+    configuration, ``field`` the value it reads and, for a ratio, ``denominator`` the field of
+    its denominator (without one, the field holds the fraction itself)."""
+
+    kind: Literal["declared", "measured"] = "declared"
+    connector: Annotated[str, Field(pattern=CODE_PATTERN)] | None = None
+    field: Annotated[str, Field(pattern=CODE_PATTERN)] | None = None
+    denominator: Annotated[str, Field(pattern=CODE_PATTERN)] | None = None
+
+
 Rule = Annotated[
     BooleanRule | RatioRule | TiersRule | CountRule | PointsRule, Field(discriminator="type")
 ]
@@ -129,7 +142,19 @@ class Node(_Strict):
     evidence: str | None = None
     # The kinds of document ``evidence`` describes, as data (what the platform suggests).
     evidence_kinds: list[EvidenceKind] | None = None
+    # A leaf only: ``source: declared`` (the default) or ``source: {kind: measured, ...}``.
+    source: ValueSource | None = None
     children: list[Node] = Field(default_factory=list)
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _source_shorthand(cls, value: object) -> object:
+        # ``source: declared`` written as a bare word is the mapping with that kind.
+        return {"kind": value} if isinstance(value, str) else value
+
+    @property
+    def measured(self) -> bool:
+        return self.source is not None and self.source.kind == "measured"
 
     @property
     def is_leaf(self) -> bool:
@@ -225,6 +250,10 @@ class Framework(_Strict):
 
     def leaves(self) -> list[Node]:
         return [node for node, _ in self.walk() if node.is_leaf]
+
+    def measured_leaves(self) -> dict[str, ValueSource]:
+        """Leaf code → its source, for the leaves whose values a connector pulls."""
+        return {n.code: n.source for n in self.leaves() if n.source is not None and n.measured}
 
     def adjustment_items(self, kind: Literal["bonus", "penalty"]) -> list[Node]:
         block = self.bonus if kind == "bonus" else self.penalty

@@ -95,11 +95,14 @@ def _check_node(
             node.code,
             "direct_input",
         )
+    if node.source is not None and (not node.is_leaf or adjustment):
+        add(say("source_not_on_leaf"), node.code, "source")
     if node.is_leaf:
         if node.rule is None:
             add(say("leaf_without_rule"), node.code, "rule")
         else:
             _check_rule(node, add)
+        _check_source(node, add)
         return
     if adjustment:
         add(say("adjustment_with_children"), node.code, "children")
@@ -148,6 +151,25 @@ def _check_rule(node: Node, add: _Add) -> None:
             add(say("tier_points_decrease"), node.code, "rule.tiers")
         if max(points) > node.max + _TOLERANCE:
             add(say("tier_exceeds_max", maximum=node.max), node.code, "rule.tiers")
+
+
+def _check_source(node: Node, add: _Add) -> None:
+    """A measured leaf names what it reads; a declared one reads nothing; a denominator only
+    for the rules that take one."""
+    source = node.source
+    if source is None:
+        return
+    if source.kind == "measured":
+        for name in ("connector", "field"):
+            if getattr(source, name) is None:
+                add(say("source_measured_needs", what=name), node.code, f"source.{name}")
+    elif source.connector or source.field or source.denominator:
+        add(say("source_declared_reads"), node.code, "source")
+    takes_denominator = isinstance(node.rule, RatioRule) or (
+        isinstance(node.rule, TiersRule) and node.rule.basis == "ratio"
+    )
+    if source.denominator is not None and not takes_denominator:
+        add(say("source_denominator_without_ratio"), node.code, "source.denominator")
 
 
 def _check_levels(name: str, levels: list[Level], add: _Add) -> None:

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         ValuesImport,
     )
     from dti.web.audit.models import AuditEvent
+    from dti.web.connectors.models import Connector, Pull
     from dti.web.registry.models import Province, Unit, UnitGroup
 
 from dti.web.assessments.models import ClarificationState, DisputeDecision, Period, Status, Verdict
@@ -567,6 +568,54 @@ def visible_imports(user: Viewer, qs: QuerySet[ValuesImport]) -> QuerySet[Values
     if membership is None or membership.role != Role.ADMIN:
         return qs.none()
     return qs.filter(province_q("period__province", membership.province_id))
+
+
+# -- connectors (measured values pulled from other systems) -------------------------------------
+
+
+def connector_admin_refusal(user: Viewer, province: Province | int | None) -> Forbidden | None:
+    """A province's connectors are configured and pulled by its administrators."""
+    return role_refusal(user, ADMINS, province)
+
+
+def can_manage_connectors(user: Viewer, province: Province | int | None) -> bool:
+    return connector_admin_refusal(user, province) is None
+
+
+def require_manage_connectors(user: Viewer, province: Province | int | None) -> None:
+    _raise(connector_admin_refusal(user, province))
+
+
+def visible_connectors(user: Viewer, qs: QuerySet[Connector]) -> QuerySet[Connector]:
+    membership = membership_of(user)
+    if membership is None or membership.role != Role.ADMIN:
+        return qs.none()
+    return qs.filter(province_q("province", membership.province_id))
+
+
+def visible_pulls(user: Viewer, qs: QuerySet[Pull]) -> QuerySet[Pull]:
+    membership = membership_of(user)
+    if membership is None or membership.role != Role.ADMIN:
+        return qs.none()
+    return qs.filter(province_q("connector__province", membership.province_id))
+
+
+def measured_overwrite_refusal(indicators: Collection[str]) -> Forbidden | None:
+    """A measured value is pulled, never typed: the unit cannot overwrite it (a verifier
+    adjusts it, with a reason, on the verified side)."""
+    if indicators:
+        return Forbidden(
+            _(
+                "These indicators are measured by a connector: their values are pulled, not "
+                "typed (the verifier may adjust them with a reason)."
+            ),
+            problems=sorted(indicators),
+        )
+    return None
+
+
+def require_not_measured(indicators: Collection[str]) -> None:
+    _raise(measured_overwrite_refusal(indicators))
 
 
 # -- units registry (dti.web.registry) ---------------------------------------------------------

@@ -159,6 +159,8 @@ class SheetLine:
     evidence_asked: str = ""
     evidence_kinds: tuple[str, ...] = ()  # the kinds of document the leaf asks for
     labels: FieldLabels | None = None  # the unit's form: field labels and the rule's hint
+    # The connector a measured leaf's value is pulled from ("" for a declared one).
+    measured_by: str = ""
 
 
 @lru_cache(maxsize=256)
@@ -205,6 +207,7 @@ def _skeleton(sha256: str, yaml_text: str, group: str, language: str) -> tuple[S
                 evidence_asked=node.evidence or "",
                 evidence_kinds=tuple(node.evidence_kinds or ()),
                 labels=labels,
+                measured_by=node.source.connector or "" if node.measured and node.source else "",
             )
         )
 

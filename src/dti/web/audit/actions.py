@@ -68,6 +68,10 @@ class AuditAction(StrEnum):
     TRANSITION_WITHDRAW = "transition_withdraw"
     NOTIFICATION_PREFERENCES = "notification_preferences"
     GROUP_ADD = "group_add"
+    # Connectors: measured values pulled from other systems.
+    CONNECTOR_SAVE = "connector_save"
+    PULL_REQUEST = "pull_request"
+    ENTRY_PULL = "entry_pull"
 
     @classmethod
     def of_transition(cls, name: TransitionName) -> AuditAction:

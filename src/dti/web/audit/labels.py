@@ -38,6 +38,9 @@ ACTION_LABELS: dict[AuditAction, Promise] = {
     AuditAction.SCORE_RECOMPUTE: _("Scores recomputed"),
     AuditAction.ENTRY_SAVE_SELF: _("Self-assessment value saved"),
     AuditAction.ENTRY_IMPORT: _("Values imported"),
+    AuditAction.ENTRY_PULL: _("Measured value pulled"),
+    AuditAction.CONNECTOR_SAVE: _("Connector saved"),
+    AuditAction.PULL_REQUEST: _("Pull requested"),
     AuditAction.ENTRY_VERIFY: _("Indicator verified"),
     AuditAction.EVIDENCE_ADD: _("Evidence added"),
     AuditAction.EVIDENCE_DELETE: _("Evidence removed"),
@@ -80,6 +83,7 @@ ACTION_LABELS: dict[AuditAction, Promise] = {
 
 FIELD_LABELS: dict[str, Promise] = {
     "self_value": _("Value"),
+    "measured": _("Measured value"),
     "self_denominator": _("Denominator"),
     "self_applicable": _("Applicable"),
     "explanation": _("Explanation"),

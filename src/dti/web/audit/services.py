@@ -28,7 +28,7 @@ from dti.web.accounts.actors import Actor
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.chain import GLOBAL, HASHED, chain_of, event_hash
 from dti.web.audit.models import AuditChainHead, AuditEvent
-from dti.web.bulk import update_fields
+from dti.web.bulk import insert_rows, update_fields
 
 if TYPE_CHECKING:
     from dti.web.assessments.models import Assessment
@@ -130,6 +130,43 @@ def audit_link(events: Sequence[AuditEvent]) -> list[Assessment]:
 def audit_insert(events: Sequence[AuditEvent]) -> list[AuditEvent]:
     """Insert linked events (one statement per 2,000)."""
     return AuditEvent.objects.bulk_create(events, batch_size=2_000)
+
+
+_ROW_FIELDS = (
+    "at",
+    "actor_id",
+    "actor_name",
+    "action",
+    "object_type",
+    "object_id",
+    "object_label",
+    "assessment_id",
+    "field",
+    "old",
+    "new",
+    "reason",
+    "chain",
+    "sequence",
+    "prev_hash",
+    "hash",
+)
+
+
+def audit_rows_append(rows: Sequence[dict[str, Any]], assessments: dict[int, Assessment]) -> int:
+    """Events of assessments given as plain values (the fields of :func:`audit_event`'s
+    result, ``assessment_id`` among them), linked in order into their chains and inserted with
+    one ``executemany``, for a writer of tens of thousands (a pull): no model instance each.
+    The heads move on the given ``assessments`` (not saved: the caller saves them with
+    :data:`HEAD_FIELDS` in the same transaction, as after :func:`audit_link`)."""
+    for values in rows:
+        assessment = assessments[values["assessment_id"]]
+        values["old"], values["new"] = _jsonable(values["old"]), _jsonable(values["new"])
+        values["chain"] = chain_of(assessment.pk)
+        values["sequence"] = assessment.audit_sequence + 1
+        values["prev_hash"] = assessment.audit_hash
+        values["hash"] = event_hash({name: values[name] for name in HASHED})
+        assessment.audit_sequence, assessment.audit_hash = values["sequence"], values["hash"]
+    return insert_rows(AuditEvent, _ROW_FIELDS, [[v[n] for n in _ROW_FIELDS] for v in rows])
 
 
 def audit_write(events: Sequence[AuditEvent]) -> list[AuditEvent]:

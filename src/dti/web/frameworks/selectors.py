@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from dti.engine import CompiledFramework, Framework, Node, compile_framework, load_framework
+from dti.engine import (
+    CompiledFramework,
+    Framework,
+    Node,
+    ValueSource,
+    compile_framework,
+    load_framework,
+)
 from dti.io.template import describe_rule
 from dti.web.frameworks.models import FrameworkVersion
 
@@ -22,6 +29,11 @@ def framework_parsed(version: FrameworkVersion) -> Framework:
 
 def framework_compiled(version: FrameworkVersion) -> CompiledFramework:
     return _parse(version.sha256, version.yaml_text)[1]
+
+
+def framework_measured(version: FrameworkVersion) -> dict[str, ValueSource]:
+    """The leaves whose values a connector pulls (code → source): not typed by the unit."""
+    return framework_parsed(version).measured_leaves()
 
 
 @dataclass(frozen=True)

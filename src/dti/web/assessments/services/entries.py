@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dti.web.accounts.actors import Actor
-from dti.web.accounts.policy import require_self_edit
+from dti.web.accounts.policy import require_not_measured, require_self_edit
 from dti.web.assessments.calculations import ValueRow, summarise
 from dti.web.assessments.models import Assessment, IndicatorEntry
 from dti.web.assessments.services._common import (
@@ -29,6 +29,7 @@ from dti.web.audit.models import AuditEvent
 from dti.web.audit.services import change_events
 from dti.web.bulk import update_fields
 from dti.web.errors import NotFound, StaleVersion
+from dti.web.frameworks.selectors import framework_measured
 
 # The fields of an entry that a save of the unit's data reads and answers with.
 _SELF_SIDE = (
@@ -67,6 +68,11 @@ def entry_save_self(
             raise NotFound(_("The indicator is not part of this assessment."))
         if not applicable:
             value = denominator = None
+        _refuse_measured(
+            assessment,
+            {current.indicator: (value, denominator, applicable)},
+            {current.indicator: current},
+        )
         rows = rows_replacing(
             assessment, current, self_row, value, denominator, applicable, entries
         )
@@ -135,6 +141,14 @@ def assessment_save_values(
         require_self_edit(actor, assessment, now)
         current = {e.indicator: e for e in assessment.entries.all()}
         given = {r.indicator: r for r in rows}
+        _refuse_measured(
+            assessment,
+            {
+                r.indicator: (r.value, r.denominator, True) if r.applicable else (None, None, False)
+                for r in rows
+            },
+            current,
+        )
         values = [
             ValueRow(
                 assessment.unit.code,
@@ -272,6 +286,7 @@ def assessment_save_entries(
                 problems=stale,
             )
         given = {c.indicator: c for c in changes}
+        _refuse_measured(assessment, {c: _new_data(g) for c, g in given.items()}, by_code)
         code, period = assessment.unit.code, assessment.period.code
         rows = [
             ValueRow(
@@ -326,6 +341,31 @@ def assessment_save_entries(
         changed=len(written),
         all_entries=entries,
     )
+
+
+def _refuse_measured(
+    assessment: Assessment,
+    new: dict[str, tuple[float | None, float | None, bool]],
+    current: dict[str, IndicatorEntry],
+) -> None:
+    """Refuse a change of a measured indicator's data (its explanation may change; the same
+    values sent back, as a filled-in template does, are no change)."""
+    measured = framework_measured(assessment.framework)
+    if not measured:
+        return
+    moved = [
+        code
+        for code, data in new.items()
+        if code in measured
+        and code in current
+        and data
+        != (
+            current[code].self_value,
+            current[code].self_denominator,
+            current[code].self_applicable,
+        )
+    ]
+    require_not_measured(moved)
 
 
 def _new_data(change: EntryChange) -> tuple[float | None, float | None, bool]:

@@ -46,6 +46,7 @@ from dti.web.assessments.models import (
 )
 from dti.web.assessments.selectors import SheetLine, assessment_sheet
 from dti.web.assessments.workflow import TRANSITIONS, TransitionName
+from dti.web.connectors.selectors import latest_measurements
 from dti.web.errors import Forbidden, InvalidInput, NotFound, ServiceError
 from dti.web.views_common import error_response, wants_json
 
@@ -96,7 +97,9 @@ def self_form_context(
     "not yet filled" filter) and, when the unit may edit, the rows' forms."""
     check = completeness(lines)
     editing = can_edit_self(request.user, assessment, timezone.now())
+    measured = [line.entry.pk for line in lines if line.measured_by and line.entry is not None]
     return {
+        "measurements": latest_measurements(measured) if measured else {},
         "progress": check.pillars,
         "check": check,
         "row_forms": forms if forms is not None else row_forms(lines),
@@ -312,14 +315,20 @@ def _json_saved(
         "a": assessment,
         "progress": completeness(lines).pillars,
         "can_edit": editing,
-        "link_choices": _link_choices(request, assessment, lines) if editing else {},
-        "document_kinds": DocumentKind.choices,
     }
     evidence = {}
-    if touched:
+    if touched:  # only then the unit's documents are read (the row's "link a document")
         line = next(x for x in lines if x.entry is not None and x.entry.pk == touched)
         evidence[str(touched)] = render_to_string(
-            "assessments/_evidence.html", {**context, "line": line, "e": line.entry}, request
+            "assessments/_evidence.html",
+            {
+                **context,
+                "line": line,
+                "e": line.entry,
+                "link_choices": _link_choices(request, assessment, lines) if editing else {},
+                "document_kinds": DocumentKind.choices,
+            },
+            request,
         )
     return JsonResponse(
         {
