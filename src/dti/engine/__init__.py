@@ -15,6 +15,8 @@ from dti.engine.framework import (
     Level,
     Node,
     PointsRule,
+    QualityCheck,
+    QualityRule,
     RatioRule,
     ReportAs,
     Rule,
@@ -26,6 +28,7 @@ from dti.engine.framework import (
 )
 from dti.engine.history import attach_previous, derive_previous
 from dti.engine.lineage import LINEAGE_COLUMNS, EventKind, Registry
+from dti.engine.quality import QualityWarning, quality_warnings
 from dti.engine.restate import restate
 from dti.engine.scoring import ScoreResult, round_published, score
 
@@ -46,6 +49,9 @@ __all__ = [
     "Node",
     "PointsRule",
     "Problem",
+    "QualityCheck",
+    "QualityRule",
+    "QualityWarning",
     "RatioRule",
     "Registry",
     "ReportAs",
@@ -62,6 +68,7 @@ __all__ = [
     "load_crosswalk",
     "load_framework",
     "parse_framework",
+    "quality_warnings",
     "restate",
     "round_published",
     "score",
