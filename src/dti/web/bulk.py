@@ -9,11 +9,12 @@ fraction of that, with each value prepared by its own model field exactly as ``s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from typing import Any
 
 from django.db import connection, models
 
-__all__ = ["update_fields"]
+__all__ = ["insert_rows", "update_fields"]
 
 
 def update_fields(objs: Sequence[models.Model], names: Sequence[str]) -> int:
@@ -34,6 +35,36 @@ def update_fields(objs: Sequence[models.Model], names: Sequence[str]) -> int:
         [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in concrete] + [obj.pk]
         for obj in objs
     ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    return len(rows)
+
+
+def insert_rows(
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    json_text: Collection[str] = (),
+) -> int:
+    """Insert ``rows`` (plain values in ``names`` order) into ``model``'s table with one
+    parameterised ``INSERT`` sent through ``executemany``. Columns in ``json_text`` receive
+    JSON already written as text (cast to ``jsonb`` on PostgreSQL).
+
+    Django's ``bulk_create`` on PostgreSQL sends each column as an array and escapes every
+    element of a JSON column with a regular expression: 5,000 snapshot rows of 100 indicators
+    each spent longer there than in scoring them."""
+    if not rows:
+        return 0
+    meta = model._meta
+    fields = [meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    columns = ", ".join(quote(str(f.column)) for f in fields if isinstance(f, models.Field))
+    if len(columns.split(", ")) != len(fields):
+        raise ValueError(f"not all of {list(names)} are columns of {meta.label}")
+    marks = ", ".join(f"%s{cast}" if name in json_text else "%s" for name in names)
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
     return len(rows)

@@ -237,6 +237,8 @@ class ValuesImport(models.Model):
     units = models.PositiveIntegerField(default=0)  # assessments written
     changed = models.PositiveIntegerField(default=0)  # indicator values that moved
     problems = models.JSONField(default=list, blank=True)
+    # The data-quality warnings of the units written ({unit, indicator, code, params} each).
+    warnings = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

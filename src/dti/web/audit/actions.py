@@ -63,6 +63,10 @@ class AuditAction(StrEnum):
     TRANSITION_WITHDRAW = "transition_withdraw"
     NOTIFICATION_PREFERENCES = "notification_preferences"
     GROUP_ADD = "group_add"
+    # Continuous measurement: the plan, snapshots, the year closed from one.
+    CONTINUOUS_SET = "continuous_set"
+    SNAPSHOT_TAKE = "snapshot_take"
+    PERIOD_CLOSE_FROM_SNAPSHOT = "period_close_from_snapshot"
 
     @classmethod
     def of_transition(cls, name: TransitionName) -> AuditAction:

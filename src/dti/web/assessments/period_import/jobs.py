@@ -111,7 +111,7 @@ def values_import_run(job_id: int) -> ValuesImport:
             rows_total=frame.height,
         )
         report_written(job, 0)
-        units, changed = job_apply(job, frame)
+        units, changed, warnings = job_apply(job, frame)
     except ServiceError as error:
         mark(
             job,
@@ -135,6 +135,7 @@ def values_import_run(job_id: int) -> ValuesImport:
             step=_("Done"),
             units=units,
             changed=changed,
+            warnings=warnings,
             finished_at=timezone.now(),
         )
     finally:

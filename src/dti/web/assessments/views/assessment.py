@@ -31,11 +31,13 @@ from dti.web.assessments import selectors, services
 from dti.web.assessments.forms import NoteForm, TransitionForm, WorkbookForm
 from dti.web.assessments.models import Assessment
 from dti.web.assessments.views.self_form import RowForms, self_form_context
+from dti.web.assessments.views.summary import summary_context
 from dti.web.assessments.views.verification import verification_context, viewable
 from dti.web.assessments.workflow import TRANSITIONS, VERIFIED_SIDE, self_deadline
 from dti.web.audit.models import AuditEvent
 from dti.web.errors import ConfirmationNeeded, InvalidInput, ServiceError
 from dti.web.frameworks.selectors import framework_parsed
+from dti.web.snapshots.charts import trend_charts
 from dti.web.views_common import error_response
 
 
@@ -81,6 +83,8 @@ def render_assessment(
             "pillar_names": {
                 p.code: p.name.get(language) for p in framework_parsed(assessment.framework).tree
             },
+            **summary_context(assessment),
+            "trend": trend_charts(assessment, None, language),
             **verification_context(request.user, assessment, now),
             **self_form_context(request, assessment, lines, forms, problems),
         },

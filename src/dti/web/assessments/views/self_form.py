@@ -32,6 +32,7 @@ from dti.web.assessments.completeness import completeness
 from dti.web.assessments.forms import EntryRowForm, EvidenceForm, row_changed
 from dti.web.assessments.models import Assessment, Evidence, IndicatorEntry
 from dti.web.assessments.selectors import SheetLine, assessment_sheet
+from dti.web.assessments.views.summary import summary_context
 from dti.web.assessments.workflow import TRANSITIONS, TransitionName
 from dti.web.errors import Forbidden, InvalidInput, NotFound, ServiceError
 from dti.web.views_common import error_response, wants_json
@@ -276,7 +277,9 @@ def _json_saved(
             "message": message,
             "rows": rows,
             "evidence": evidence,
-            "summary_html": render_to_string("assessments/_summary.html", {"a": assessment}),
+            "summary_html": render_to_string(
+                "assessments/_summary.html", summary_context(assessment)
+            ),
             "nav_html": render_to_string("assessments/_pillar_nav.html", context, request),
         }
     )
