@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from tests.web.conftest import advance, entry
 from tests.web.measured_world import fill
 
@@ -258,8 +258,8 @@ def test_the_units_page_and_its_trend_page_draw_the_trend_over_the_snapshots(
     assert "Chỉ số 1.2 qua các lần chốt số liệu" in trend
     outsider = _client(measured["users"]["outsider"])
     assert outsider.get(reverse("assessment_trend", args=[measured["a"].pk])).status_code == 404
-    with translation.override("en"):
-        english = reporter.get(
-            reverse("assessment_trend", args=[measured["a"].pk]), HTTP_ACCEPT_LANGUAGE="en"
-        )
-    assert english.status_code == 200
+    reporter.post(reverse("set_language"), {"language": "en"})
+    english = reporter.get(
+        reverse("assessment_trend", args=[measured["a"].pk]), {"indicator": "1.2"}
+    ).content.decode()
+    assert "Indicator 1.2 over the snapshots" in english and "<svg" in english
