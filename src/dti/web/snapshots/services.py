@@ -28,6 +28,7 @@ from dti.web.accounts.policy import require_period_admin
 from dti.web.assessments.models import Period
 from dti.web.assessments.period_values import FrameworkBatch, period_batches
 from dti.web.assessments.quality import (
+    assessments_to_score,
     batch_quality,
     counted_values,
     previous_values,
@@ -122,8 +123,7 @@ def snapshot_take(
     refused (the schedule's retries and a double click find the first)."""
     as_of = as_of or timezone.localdate()
     snapshot_check(actor=actor, period=period, as_of=as_of, check_role=check_role)
-    assessments = period.assessments.select_related("unit__group", "framework").order_by("pk")
-    batches = period_batches(assessments)
+    batches = period_batches(assessments_to_score(period.assessments.all()))
     previous = previous_values(period, [a.unit.code for b in batches for a in b.assessments])
     try:
         with transaction.atomic():
