@@ -29,6 +29,7 @@ django.setup()
 
 from tests.web.accounts_world import other_province  # noqa: E402, F401 - a second province
 from tests.web.evidence_world import year_2024  # noqa: E402, F401 - a second period
+from tests.web.measured_world import measured  # noqa: E402, F401 - a period with quality rules
 from tests.web.smtp import smtp  # noqa: E402, F401 - the SMTP server fixture, for every web test
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

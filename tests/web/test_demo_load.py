@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from dti.web.assessments.models import Period, Status
+from dti.web.assessments.models import Assessment, Period, Status
+from dti.web.assessments.quality import assessment_quality
 from dti.web.assessments.selectors import period_results
 from dti.web.demo import DEMO_ACCOUNTS, Dataset, dataset_load, reorg_dataset, seed_dataset
 from dti.web.registry.models import Unit
 from dti.web.registry.selectors import unit_history
+from dti.web.snapshots.models import ContinuousPlan, SnapshotResult
 
 STAFF = Dataset(
     groups=[],
@@ -83,6 +85,27 @@ def test_quang_nam_2022_as_published_and_its_2025_reorganisation(db: None) -> No
     sxd = {h.year: h for h in unit_history(Unit.objects.get(code="QN25-SXD"))}
     score = sxd[2022].score
     assert sxd[2022].derived and score is not None and 900 < score < 976
+    # Measured continuously: monthly snapshots as the units' data grew, the last one on the
+    # first of the month, and the demo's data-quality check warning Sở Xây dựng's reporter.
+    plan = ContinuousPlan.objects.get(period=p2025)
+    assert plan.active and plan.rhythm == "monthly"
+    days = list(p2025.snapshots.values_list("as_of", flat=True))
+    assert days == [
+        dt.date(2025, 10, 1),
+        dt.date(2025, 11, 1),
+        dt.date(2025, 12, 1),
+        dt.date(2026, 1, 1),
+    ]
+    scores = list(
+        SnapshotResult.objects.filter(snapshot__period=p2025, unit__code="QN25-SXD")
+        .order_by("snapshot__as_of")
+        .values_list("score", flat=True)
+    )
+    assert scores == sorted(scores) and scores[0] < scores[-1]
+    last = SnapshotResult.objects.get(snapshot__as_of=dt.date(2026, 1, 1), unit__code="QN25-SXD")
+    assert [(w["indicator"], w["code"]) for w in last.warnings] == [("3.1", "quality_below_range")]
+    sxd_2025 = Assessment.objects.get(period=p2025, unit__code="QN25-SXD")
+    assert [w.indicator for w in assessment_quality(sxd_2025)] == ["3.1"]
 
 
 def test_the_demo_has_two_admins_of_two_provinces_each_seeing_its_own(db: None) -> None:

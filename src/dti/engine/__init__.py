@@ -17,6 +17,8 @@ from dti.engine.framework import (
     Level,
     Node,
     PointsRule,
+    QualityCheck,
+    QualityRule,
     RatioRule,
     ReportAs,
     Rule,
@@ -30,6 +32,7 @@ from dti.engine.framework import (
 from dti.engine.history import attach_previous, derive_previous
 from dti.engine.lineage import LINEAGE_COLUMNS, EventKind, Registry
 from dti.engine.planner import BandPlan, Plan, Step, plan_band, score_for_rank
+from dti.engine.quality import QualityWarning, quality_warnings
 from dti.engine.restate import restate
 from dti.engine.robustness import Perturbations, RobustnessReport, robustness
 from dti.engine.scoring import ScoreResult, round_published, score
@@ -58,6 +61,9 @@ __all__ = [
     "PointsRule",
     "Previous",
     "Problem",
+    "QualityCheck",
+    "QualityRule",
+    "QualityWarning",
     "RatioRule",
     "Registry",
     "ReportAs",
@@ -81,6 +87,7 @@ __all__ = [
     "parse_framework",
     "plan_band",
     "previous_trace",
+    "quality_warnings",
     "restate",
     "robustness",
     "round_published",

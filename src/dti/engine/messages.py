@@ -178,6 +178,34 @@ ENGLISH: dict[str, str] = {
         "the last level {code!r} must start at min_percent 0 (not strict) so that every "
         "score gets one"
     ),
+    # data-quality rules: declaring them (framework files)
+    "quality_unknown_indicator": "no leaf indicator {code!r} in the framework",
+    "quality_range_without_bounds": "a range check needs min, max or both",
+    "quality_parameter_missing": "the check {check!r} needs {parameter!r}",
+    "quality_parameter_not_of_check": "{parameter!r} is not a parameter of the check {check!r}",
+    "quality_min_above_max": "min {min:g} is above max {max:g}",
+    "quality_other_without_denominator": (
+        "indicator {code} has no denominator (its rule does not read a ratio)"
+    ),
+    # data-quality warnings on values (the unit and the verifier see them; nothing refused)
+    "quality_above": (
+        "indicator {indicator} ({value:g}) is above indicator {other} ({other_value:g}); "
+        "check both values"
+    ),
+    "quality_numerator_above": (
+        "indicator {indicator} ({value:g}) is above the denominator of indicator {other} "
+        "({other_value:g}); check both values"
+    ),
+    "quality_jump": (
+        "indicator {indicator} moved from {previous:g} to {value:g} since {period} "
+        "(more than {percent:g}% of the earlier value); check the value"
+    ),
+    "quality_below_range": (
+        "indicator {indicator} ({value:g}) is below the plausible minimum {minimum:g}"
+    ),
+    "quality_above_range": (
+        "indicator {indicator} ({value:g}) is above the plausible maximum {maximum:g}"
+    ),
     # crosswalks between framework versions
     "crosswalk_wrong_framework": "crosswalk is for {expected!r}, not {framework!r}",
     "crosswalk_unknown_node": "no node {code!r} in {framework}",

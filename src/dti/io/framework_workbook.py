@@ -14,7 +14,8 @@ Sheets (Vietnamese names, in this order):
 - ``Xếp loại`` — the bands; ``Mức hoàn thành`` — the completion levels; ``Nhóm`` — the
   comparison groups; ``Căn cứ`` — the source decisions; ``Cộng trừ điểm`` — bonus and penalty
   items (same columns as ``Chỉ số`` with the block first); ``Thông tin`` — the framework's own
-  fields (code, version, name, years, scale …), one per row.
+  fields (code, version, name, years, scale …), one per row; ``Kiểm tra số liệu`` — the
+  data-quality rules, one per row (optional when read).
 
 Reading is bounded (:func:`dti.io.workbook.xlsx_sheets` checks the archive first) and every
 problem names its sheet, row and column, the engine's own checks included: a problem the
@@ -102,7 +103,18 @@ INFO_COLUMNS = (
     Column("meaning", "Ý nghĩa", 50),
 )
 
-TREE, BANDS, LEVELS, GROUPS, SOURCES, ADJUSTMENTS, INFO = (
+QUALITY_COLUMNS = (
+    Column("check", "Kiểm tra", 26),
+    Column("indicator", "Chỉ số", 10),
+    Column("other", "Chỉ số so sánh", 14),
+    Column("min", "Tối thiểu", 10),
+    Column("max", "Tối đa", 10),
+    Column("max_change", "Biến động tối đa (tỷ lệ)", 14),
+    Column("note_vi", "Ghi chú", 40),
+    Column("note_en", "Ghi chú tiếng Anh", 30),
+)
+
+TREE, BANDS, LEVELS, GROUPS, SOURCES, ADJUSTMENTS, INFO, QUALITY = (
     "Chỉ số",
     "Xếp loại",
     "Mức hoàn thành",
@@ -110,8 +122,9 @@ TREE, BANDS, LEVELS, GROUPS, SOURCES, ADJUSTMENTS, INFO = (
     "Căn cứ",
     "Cộng trừ điểm",
     "Thông tin",
+    "Kiểm tra số liệu",
 )
-SHEETS = (TREE, BANDS, LEVELS, GROUPS, SOURCES, ADJUSTMENTS, INFO)
+SHEETS = (TREE, BANDS, LEVELS, GROUPS, SOURCES, ADJUSTMENTS, INFO, QUALITY)
 REQUIRED_SHEETS = (TREE, BANDS, LEVELS, GROUPS, SOURCES, INFO)
 
 # The framework's own fields on the information sheet: key → meaning.
@@ -152,6 +165,12 @@ EVIDENCE_KIND_LABELS = {
     "regulation": "quy chế",
     "letter": "công văn",
     "other": "khác",
+}
+CHECK_LABELS = {
+    "not_above": "Không lớn hơn chỉ số khác",
+    "numerator_within": "Không lớn hơn mẫu số chỉ số khác",
+    "jump": "Biến động so với kỳ trước",
+    "range": "Trong khoảng hợp lý",
 }
 YES, NO = "Có", "Không"
 
@@ -317,6 +336,23 @@ def _write_all(workbook: Any, framework: Framework) -> None:
         (
             {"key": key, "value": value, "meaning": INFO_FIELDS[key]}
             for key, value in _info_rows(framework)
+        ),
+    )
+    sheet(
+        QUALITY,
+        QUALITY_COLUMNS,
+        (
+            {
+                "check": CHECK_LABELS[str(rule.check)],
+                "indicator": rule.indicator,
+                "other": rule.other,
+                "min": None if rule.min is None else _number(rule.min),
+                "max": None if rule.max is None else _number(rule.max),
+                "max_change": None if rule.max_change is None else _number(rule.max_change),
+                "note_vi": rule.note.vi if rule.note else None,
+                "note_en": rule.note.en if rule.note else None,
+            }
+            for rule in framework.quality
         ),
     )
 
@@ -648,12 +684,30 @@ def framework_from_sheets(sheets: Rows, *, file: str) -> Framework:
         )
     raw["sources"] = [_source(reader, cells) for _n, cells in reader.table(SOURCES, SOURCE_COLUMNS)]
     _adjustments_into(reader, raw)
+    _quality_into(reader, raw)
     if reader.problems:
         raise FrameworkError(reader.problems)
     try:
         return parse_framework(raw, file=file)
     except FrameworkError as exc:
         raise FrameworkError([_locate(reader, p) for p in exc.problems]) from None
+
+
+def _quality_into(reader: _Reader, raw: dict[str, Any]) -> None:
+    rules = []
+    for _n, cells in reader.table(QUALITY, QUALITY_COLUMNS, required=False):
+        rule: dict[str, Any] = {"check": reader.choice(cells, "check", CHECK_LABELS)}
+        for key in ("indicator", "other"):
+            if (text := reader.text(cells, key)) is not None:
+                rule[key] = text
+        for key in ("min", "max", "max_change"):
+            if key in cells:
+                rule[key] = reader.number(cells, key)
+        if "note_vi" in cells or "note_en" in cells:
+            rule["note"] = _name(reader.text(cells, "note_vi"), reader.text(cells, "note_en"))
+        rules.append(rule)
+    if rules:
+        raw["quality"] = rules
 
 
 def _info_into(reader: _Reader, info: dict[str, Any], raw: dict[str, Any]) -> None:

@@ -24,8 +24,10 @@ percentage of the pillar's maximum), which is also easier to read than a radar.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import math
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -56,6 +58,7 @@ __all__ = [
     "pillar_profile_rows",
     "render",
     "score_histogram",
+    "snapshot_trend",
     "unit_trend",
     "unit_trend_rows",
 ]
@@ -107,6 +110,10 @@ TEXT: dict[str, dict[str, str]] = {
         "pillars_title": "Điểm trung bình theo trụ cột năm {period}",
         "profile_title": "Điểm theo trụ cột năm {period}",
         "trend_title": "Điểm qua các năm",
+        "as_of": "Ngày chốt số liệu",
+        "value": "Giá trị",
+        "snapshot_trend_title": "Điểm tạm thời qua các lần chốt số liệu",
+        "indicator_trend_title": "Chỉ số {indicator} qua các lần chốt số liệu",
     },
     "en": {
         "unit": "Unit",
@@ -129,6 +136,10 @@ TEXT: dict[str, dict[str, str]] = {
         "pillars_title": "Average score by pillar, {period}",
         "profile_title": "Score by pillar, {period}",
         "trend_title": "Score over the years",
+        "as_of": "As of",
+        "value": "Value",
+        "snapshot_trend_title": "Provisional score over the snapshots",
+        "indicator_trend_title": "Indicator {indicator} over the snapshots",
     },
 }
 
@@ -621,6 +632,52 @@ def unit_trend(result: ScoreResult, unit: str, *, language: Language = "vi") -> 
                 f"{t['year']}:O",
                 f"{t['series']}:N",
                 alt.Tooltip(f"{t['score']}:Q", format=SCORE_FORMAT),
+            ],
+        )
+        .properties(height=220)
+    )
+    return _finish(chart, language)
+
+
+def snapshot_trend(
+    points: Sequence[tuple[dt.date, str, float]],
+    *,
+    indicator: str | None = None,
+    language: Language = "vi",
+) -> Spec:
+    """A measure over a period's snapshots: ``(as of, series, value)`` — a unit's
+    provisional score beside its group's average, or (``indicator``) one indicator's value.
+    Dates are written dd/mm/yyyy and kept in their order."""
+    t = _text(language)
+    measure = t["value"] if indicator else t["score"]
+    title = (
+        t["indicator_trend_title"].format(indicator=indicator)
+        if indicator
+        else t["snapshot_trend_title"]
+    )
+    ordered = sorted(points, key=lambda p: p[0])
+    days = list(dict.fromkeys(f"{day:%d/%m/%Y}" for day, _, _ in ordered))
+    labels = list(dict.fromkeys(series for _, series, _ in ordered))
+    rows = [
+        {t["as_of"]: f"{day:%d/%m/%Y}", t["series"]: series, measure: round(value, 4)}
+        for day, series, value in ordered
+    ]
+    chart = (
+        alt.Chart(_inline(rows), title=title)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X(f"{t['as_of']}:O", sort=days, title=t["as_of"], axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(f"{measure}:Q", axis=_value_axis(measure), scale=alt.Scale(zero=False)),
+            color=alt.Color(
+                f"{t['series']}:N",
+                sort=labels,
+                scale=alt.Scale(domain=labels, range=list(SERIES_COLOURS[: len(labels)])),
+                legend=alt.Legend(orient="bottom", title=None),
+            ),
+            tooltip=[
+                f"{t['as_of']}:O",
+                f"{t['series']}:N",
+                alt.Tooltip(f"{measure}:Q", format=SCORE_FORMAT),
             ],
         )
         .properties(height=220)

@@ -9,7 +9,7 @@ fraction of that, with each value prepared by its own model field exactly as ``s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -68,17 +68,30 @@ def update_rows(
 
 
 def insert_rows(
-    model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence[Any]]
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    json_text: Collection[str] = (),
 ) -> int:
     """Insert plain rows (the values of ``names``, by their fields' own preparation) with one
-    parameterised ``INSERT`` sent with ``executemany``; ids are not read back."""
+    parameterised ``INSERT`` sent with ``executemany`` (``COPY`` on PostgreSQL); ids are not
+    read back. Columns in ``json_text`` receive JSON already written as text, passed as it is.
+
+    Django's ``bulk_create`` on PostgreSQL sends each column as an array and escapes every
+    element of a JSON column with a regular expression: 5,000 snapshot rows of 100 indicators
+    each spent longer there than in scoring them."""
     concrete = _columns(model._meta, names)
+    raw = [name in json_text for name in names]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(str(f.column)) for f in concrete)
     marks = ", ".join(["%s"] * len(concrete))
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
     prepared = [
-        [f.get_db_prep_save(v, connection) for f, v in zip(concrete, row, strict=True)]
+        [
+            v if text else f.get_db_prep_save(v, connection)
+            for f, v, text in zip(concrete, row, raw, strict=True)
+        ]
         for row in rows
     ]
     if not prepared:

@@ -189,6 +189,34 @@ TEXTS: dict[str, Promise] = {
         "the last level “%(code)s” must start at min_percent 0 (not strict) so that every"
         " score gets one"
     ),
+    "quality_unknown_indicator": _("no leaf indicator “%(code)s” in the framework"),
+    "quality_range_without_bounds": _("a range check needs min, max or both"),
+    "quality_parameter_missing": _("the check “%(check)s” needs “%(parameter)s”"),
+    "quality_parameter_not_of_check": _(
+        "“%(parameter)s” is not a parameter of the check “%(check)s”"
+    ),
+    "quality_min_above_max": _("min %(min)s is above max %(max)s"),
+    "quality_other_without_denominator": _(
+        "indicator %(code)s has no denominator (its rule does not read a ratio)"
+    ),
+    "quality_above": _(
+        "indicator %(indicator)s (%(value)s) is above indicator %(other)s (%(other_value)s);"
+        " check both values"
+    ),
+    "quality_numerator_above": _(
+        "indicator %(indicator)s (%(value)s) is above the denominator of indicator %(other)s"
+        " (%(other_value)s); check both values"
+    ),
+    "quality_jump": _(
+        "indicator %(indicator)s moved from %(previous)s to %(value)s since %(period)s (more"
+        " than %(percent)s%% of the earlier value); check the value"
+    ),
+    "quality_below_range": _(
+        "indicator %(indicator)s (%(value)s) is below the plausible minimum %(minimum)s"
+    ),
+    "quality_above_range": _(
+        "indicator %(indicator)s (%(value)s) is above the plausible maximum %(maximum)s"
+    ),
     "crosswalk_wrong_framework": _("the crosswalk is for “%(expected)s”, not “%(framework)s”"),
     "crosswalk_unknown_node": _("no node “%(code)s” in %(framework)s"),
     "crosswalk_mapped_twice": _("mapped twice (itself or with an ancestor/descendant)"),

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "dti.web.assessments",
     "dti.web.audit",
     "dti.web.results",
+    "dti.web.snapshots",
     "dti.web.api",
     # django-ninja serves its API docs (Swagger UI) from these static files, never a CDN.
     "ninja",

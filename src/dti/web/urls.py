@@ -19,6 +19,7 @@ from dti.web.registry import views_changes as reg_changes
 from dti.web.registry import views_groups as reg_groups
 from dti.web.registry import views_import as reg_import
 from dti.web.results import dashboard_views as dashboard
+from dti.web.snapshots import views as snaps
 
 urlpatterns = [
     path("", a.home, name="home"),
@@ -152,6 +153,14 @@ urlpatterns = [
         a.dispute_decide,
         name="dispute_decide",
     ),
+    path("periods/<int:pk>/snapshots/", snaps.period_snapshots, name="period_snapshots"),
+    path("periods/<int:pk>/snapshots/plan/", snaps.period_plan_set, name="period_plan_set"),
+    path(
+        "periods/<int:pk>/snapshots/take/", snaps.period_snapshot_take, name="period_snapshot_take"
+    ),
+    path("snapshots/<int:pk>/", snaps.snapshot_detail, name="snapshot_detail"),
+    path("snapshots/<int:pk>/close/", snaps.snapshot_close, name="snapshot_close"),
+    path("assessments/<int:pk>/trend/", snaps.assessment_trend, name="assessment_trend"),
     path("audit/", audit.audit_list, name="audit_list"),
     # Account administration (the admin's province) and two-factor sign-in.
     path("", include("dti.web.accounts.urls")),

@@ -24,6 +24,8 @@ __all__ = [
     "Level",
     "Node",
     "PointsRule",
+    "QualityCheck",
+    "QualityRule",
     "RatioRule",
     "ReportAs",
     "Rule",
@@ -208,6 +210,33 @@ class Group(_Strict):
     name: Text
 
 
+class QualityCheck(StrEnum):
+    """What a data-quality rule checks (warnings, never refusals: the data may be right)."""
+
+    NOT_ABOVE = "not_above"  # the indicator's value is not above the other's value
+    NUMERATOR_WITHIN = "numerator_within"  # its value is not above the other's denominator
+    JUMP = "jump"  # its measure moved by more than max_change against the previous period
+    RANGE = "range"  # its measure lies within [min, max]
+
+
+class QualityRule(_Strict):
+    """A data-quality check across indicators, declared by the framework.
+
+    The *measure* of a leaf is its ratio (value ÷ denominator) when a denominator is given,
+    else its value: ``range`` and ``jump`` read the measure, ``not_above`` and
+    ``numerator_within`` the raw numbers. ``max_change`` is relative (0.5: a move of more
+    than half the previous measure).
+    """
+
+    check: QualityCheck
+    indicator: Annotated[str, Field(pattern=CODE_PATTERN)]
+    other: Annotated[str, Field(pattern=CODE_PATTERN)] | None = None
+    min: float | None = None
+    max: float | None = None
+    max_change: Annotated[float, Field(gt=0)] | None = None
+    note: Text | None = None
+
+
 class HistoryMethod(StrEnum):
     MEAN = "mean"
     WEIGHTED = "weighted"
@@ -234,6 +263,8 @@ class Framework(_Strict):
     tree: Annotated[list[Node], Field(min_length=1)]
     bonus: Adjustments | None = None
     penalty: Adjustments | None = None
+    # Data-quality checks run on every save, import, pull and snapshot (warnings only).
+    quality: list[QualityRule] = Field(default_factory=list)
 
     @field_validator("years")
     @classmethod

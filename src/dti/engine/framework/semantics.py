@@ -7,7 +7,15 @@ from itertools import pairwise
 from typing import Protocol
 
 from dti.engine.errors import Problem
-from dti.engine.framework.models import Framework, Level, Node, RatioRule, TiersRule
+from dti.engine.framework.models import (
+    Framework,
+    Level,
+    Node,
+    QualityCheck,
+    QualityRule,
+    RatioRule,
+    TiersRule,
+)
 from dti.engine.messages import Message, say
 
 __all__ = ["semantic_problems"]
@@ -52,7 +60,53 @@ def semantic_problems(fw: Framework, file: str | None) -> list[Problem]:
         )
     for name, levels in (("bands", fw.bands), ("completion_levels", fw.completion_levels)):
         _check_levels(name, levels, add)
+    leaves = {n.code: n for n in fw.leaves()}
+    leaves.update(
+        {n.code: n for n in fw.adjustment_items("bonus") + fw.adjustment_items("penalty")}
+    )
+    for number, rule in enumerate(fw.quality, start=1):
+        _check_quality(rule, f"quality[{number}]", leaves, add)
     return problems
+
+
+# The parameters each check needs; any other is refused so that a typo is not silently ignored.
+_QUALITY_NEEDS: dict[QualityCheck, frozenset[str]] = {
+    QualityCheck.NOT_ABOVE: frozenset({"other"}),
+    QualityCheck.NUMERATOR_WITHIN: frozenset({"other"}),
+    QualityCheck.JUMP: frozenset({"max_change"}),
+    QualityCheck.RANGE: frozenset({"min", "max"}),
+}
+
+
+def _check_quality(rule: QualityRule, where: str, leaves: dict[str, Node], add: _Add) -> None:
+    for key in ("indicator", "other"):
+        code = getattr(rule, key)
+        if code is not None and code not in leaves:
+            add(say("quality_unknown_indicator", code=code), field=f"{where}.{key}")
+    needs = _QUALITY_NEEDS[rule.check]
+    given = {k for k in ("other", "min", "max", "max_change") if getattr(rule, k) is not None}
+    if rule.check is QualityCheck.RANGE:
+        if not given & needs:
+            add(say("quality_range_without_bounds"), field=where)
+    elif needs - given:
+        add(
+            say("quality_parameter_missing", check=str(rule.check), parameter=min(needs - given)),
+            field=where,
+        )
+    for extra in sorted(given - needs):
+        add(
+            say("quality_parameter_not_of_check", check=str(rule.check), parameter=extra),
+            field=f"{where}.{extra}",
+        )
+    if rule.min is not None and rule.max is not None and rule.min > rule.max:
+        add(say("quality_min_above_max", min=rule.min, max=rule.max), field=where)
+    if rule.check is QualityCheck.NUMERATOR_WITHIN and rule.other in leaves:
+        other = leaves[rule.other].rule
+        reads_ratio = isinstance(other, RatioRule) or (
+            isinstance(other, TiersRule) and other.basis == "ratio"
+        )
+        if not reads_ratio:
+            add(say("quality_other_without_denominator", code=rule.other), field=f"{where}.other")
 
 
 def _duplicates(codes: list[str]) -> list[str]:

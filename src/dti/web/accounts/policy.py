@@ -203,6 +203,12 @@ def require_period_admin(user: Viewer, period: Period) -> Membership:
     return require_role_in(user, period.province_id, Role.ADMIN)
 
 
+def can_take_snapshots(user: Viewer, period: Period) -> bool:
+    """Continuous measurement (the plan, "take a snapshot now", closing the year from one):
+    the period's province's admins; its staff read the snapshots."""
+    return period_staff_refusal(user, period, ADMINS) is None
+
+
 def can_see_progress(user: Viewer, period: Period) -> bool:
     """The period's progress counts: any account of its province."""
     return in_province(user, period.province_id)

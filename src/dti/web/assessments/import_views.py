@@ -11,6 +11,7 @@ from dti.web.accounts.policy import ADMINS, visible_imports, visible_periods
 from dti.web.assessments.forms import ValuesImportForm
 from dti.web.assessments.models import Period, ValuesImport
 from dti.web.assessments.period_import import import_progress, values_import_start
+from dti.web.assessments.quality import warning_texts
 from dti.web.errors import ServiceError
 from dti.web.views_common import role_required
 
@@ -51,5 +52,15 @@ def values_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "assessments/values_import.html",
-        {"job": job, "progress": import_progress(job)},
+        {
+            "job": job,
+            "progress": import_progress(job),
+            "quality": list(
+                zip(
+                    [w["unit"] for w in job.warnings],
+                    warning_texts(job.warnings),
+                    strict=True,
+                )
+            ),
+        },
     )

@@ -372,6 +372,8 @@ class ValuesImport(models.Model):
     problems = models.JSONField(default=list, blank=True)
     # The starter's language: the consumer writes the steps and problems in it.
     language = models.CharField(max_length=8, default="vi")
+    # The data-quality warnings of the units written ({unit, indicator, code, params} each).
+    warnings = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -72,6 +72,10 @@ class AuditAction(StrEnum):
     CONNECTOR_SAVE = "connector_save"
     PULL_REQUEST = "pull_request"
     ENTRY_PULL = "entry_pull"
+    # Continuous measurement: the plan, snapshots, the year closed from one.
+    CONTINUOUS_SET = "continuous_set"
+    SNAPSHOT_TAKE = "snapshot_take"
+    PERIOD_CLOSE_FROM_SNAPSHOT = "period_close_from_snapshot"
 
     @classmethod
     def of_transition(cls, name: TransitionName) -> AuditAction:

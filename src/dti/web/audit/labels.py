@@ -70,6 +70,9 @@ ACTION_LABELS: dict[AuditAction, Promise] = {
     AuditAction.TRANSITION_WITHDRAW: _("Submission withdrawn"),
     AuditAction.NOTIFICATION_PREFERENCES: _("E-mail preferences changed"),
     AuditAction.GROUP_ADD: _("Unit group added"),
+    AuditAction.CONTINUOUS_SET: _("Continuous measurement set"),
+    AuditAction.SNAPSHOT_TAKE: _("Snapshot taken"),
+    AuditAction.PERIOD_CLOSE_FROM_SNAPSHOT: _("Year closed from a snapshot"),
     AuditAction.VERIFIER_ASSIGN: _("Verifier assigned"),
     AuditAction.VERIFIER_UNASSIGN: _("Verifier assignment removed"),
     AuditAction.VERIFICATION_CHAIR_NAME: _("Working group's chair named"),
@@ -129,6 +132,9 @@ FIELD_LABELS: dict[str, Promise] = {
     "issuer": _("Issuer"),
     "title": _("Title"),
     "remark": _("Remark"),
+    "rhythm": _("Rhythm"),
+    "as_of": _("As of"),
+    "snapshot": _("Snapshot"),
 }
 
 _CHOICES: dict[str, object] = {**dict(Status.choices), **dict(Verdict.choices)}

@@ -15,7 +15,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import yaml
 from django.contrib.auth.models import User
 from django.db import transaction
 
@@ -103,6 +105,12 @@ class PeriodSpec:
     units: list[str] | None = None
     # site-visit notes written during verification: unit, day, text
     notes: list[tuple[str, dt.date, str]] = field(default_factory=list)
+    # Measured continuously: the values the units had saved by each earlier day, each day
+    # followed by a snapshot as of it (before the final values and the workflow's replay),
+    # then a snapshot of the final values as of ``last_snapshot``; the plan's rhythm.
+    snapshots: list[tuple[dt.date, Values]] = field(default_factory=list)
+    last_snapshot: dt.date | None = None
+    continuous: str | None = None
 
 
 @dataclass
@@ -115,6 +123,8 @@ class Dataset:
     lineage: list[LineageSpec] = field(default_factory=list)
     endings: list[tuple[str, dt.date, str]] = field(default_factory=list)  # unit, last day, basis
     title: str = ""
+    # framework file → data-quality rules the demo adds to it (the province's own checks)
+    quality: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def _framework_path(file: str) -> Path:
@@ -125,16 +135,20 @@ def _framework_path(file: str) -> Path:
 class _Frameworks:
     """The framework files a dataset names, stored once each (by the system account)."""
 
-    def __init__(self, system: User) -> None:
+    def __init__(self, system: User, quality: dict[str, list[dict[str, Any]]]) -> None:
         self.system = system
+        self.quality = quality
         self.stored: dict[Path, FrameworkVersion] = {}
 
     def version(self, file: str) -> FrameworkVersion:
         path = _framework_path(file)
         if path not in self.stored:
+            text = path.read_text("utf-8")
+            if file in self.quality:
+                text += "\n" + yaml.safe_dump({"quality": self.quality[file]}, allow_unicode=True)
             self.stored[path] = framework_store(
                 actor=self.system,
-                yaml_text=path.read_text("utf-8"),
+                yaml_text=text,
                 file_name=path.name,
                 check_role=False,
             )
@@ -151,7 +165,7 @@ def dataset_load(dataset: Dataset, *, log: Callable[[str], object] = print) -> N
             if (dataset.province)
             else None
         )
-        frameworks = _Frameworks(system)
+        frameworks = _Frameworks(system, dataset.quality)
         groups = _groups_load(dataset, province)
         units = _units_load(dataset, groups, system)
         _lineage_load(dataset, units, system)

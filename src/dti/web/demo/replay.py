@@ -3,7 +3,9 @@
 Each unit's values are saved by its reporter before the self-assessment deadline, then its
 assessment is taken forward (the workflow's own transitions, in order, each by the dataset's
 account of the role that takes it) up to the state the dataset says it reached; once
-verification starts, the verifier's adjustments and site-visit notes are recorded.
+verification starts, the verifier's adjustments and site-visit notes are recorded. A period
+measured continuously first replays the months before: the values saved by each earlier day,
+each followed by the schedule's snapshot as of that day.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from dti.web.assessments import services
 from dti.web.assessments.models import Assessment, IndicatorEntry, Period, Status
 from dti.web.assessments.workflow import TRANSITIONS, Deadline, Transition, TransitionName
 from dti.web.errors import InvalidInput
+from dti.web.snapshots.models import Trigger
+from dti.web.snapshots.services import continuous_set, snapshot_take
 
 if TYPE_CHECKING:
-    from dti.web.demo.datasets import Adjustment, PeriodSpec
+    from dti.web.demo.datasets import Adjustment, PeriodSpec, Values
 
 # The transitions that take a unit forward from its draft to publication, in order.
 FORWARD: list[Transition] = [t for t in TRANSITIONS.values() if not t.reopens and not t.goes_back]
@@ -55,6 +59,43 @@ def steps_to(target: Status) -> list[Transition]:
 
 
 def period_replay(period: Period, spec: PeriodSpec, cast: Cast) -> None:
+    if spec.continuous:
+        continuous_set(actor=cast.admin, period=period, active=True, rhythm=spec.continuous)
+    for day, values in spec.snapshots:
+        _snapshot_replay(period, spec, cast, day, values)
+    _units_replay(period, spec, cast)
+    if spec.last_snapshot is not None:
+        snapshot_take(
+            actor=None,
+            period=period,
+            as_of=spec.last_snapshot,
+            trigger=Trigger.SCHEDULE,
+            check_role=False,
+        )
+
+
+def _snapshot_replay(
+    period: Period, spec: PeriodSpec, cast: Cast, day: dt.date, values: Values
+) -> None:
+    """The units' values as saved by ``day``, then the schedule's snapshot as of it."""
+    before_self = spec.self_deadline - dt.timedelta(days=1)
+    for assessment in period.assessments.select_related("unit__group", "period"):
+        rows = [
+            services.SelfInput(indicator, v, d, a)
+            for indicator, (v, d, a) in values.get(assessment.unit.code, {}).items()
+        ]
+        if rows:
+            services.assessment_save_values(
+                actor=_reporter(assessment, cast.users, cast.system),
+                assessment=assessment,
+                rows=rows,
+                now=before_self,
+                reason="demo",
+            )
+    snapshot_take(actor=None, period=period, as_of=day, trigger=Trigger.SCHEDULE, check_role=False)
+
+
+def _units_replay(period: Period, spec: PeriodSpec, cast: Cast) -> None:
     adjustments: dict[str, list[Adjustment]] = {}
     for adj in spec.adjustments:
         adjustments.setdefault(adj.unit, []).append(adj)

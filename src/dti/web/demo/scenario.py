@@ -13,6 +13,7 @@ import math
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
 
@@ -44,6 +45,7 @@ from dti.web.demo.datasets import (
 from dti.web.demo.seeds import SEEDS, seed_dataset
 from dti.web.frameworks.selectors import leaves_for_group
 from dti.web.registry.models import LineageKind, UnitKind
+from dti.web.snapshots.models import Rhythm
 
 # -- plausible values ---------------------------------------------------------------------------
 
@@ -285,6 +287,54 @@ def _adjustments(values: Values, states: dict[str, Status], rng: random.Random) 
     return adjustments
 
 
+# The province's own data-quality checks on the departments' 2025 set (the demo's, not the
+# decision's): fewer than half the staff with a computer, or fewer than half the dossiers on
+# time, is more likely a typing slip than the truth.
+DEPARTMENT_QUALITY: list[dict[str, Any]] = [
+    {
+        "check": "range",
+        "indicator": "3.1",
+        "min": 0.5,
+        "note": {"vi": "Dưới một nửa công chức có máy tính: kiểm tra lại số liệu"},
+    },
+    {
+        "check": "range",
+        "indicator": "5.5",
+        "min": 0.5,
+        "note": {"vi": "Dưới một nửa hồ sơ đúng hạn: kiểm tra lại số liệu"},
+    },
+]
+# The months before the last snapshot, each with the share of its final value a unit had
+# reached by then.
+SNAPSHOT_SHARES = (0.4, 0.6, 0.8)
+
+
+def _month_start(day: dt.date, back: int) -> dt.date:
+    """The first day of the month ``back`` months before ``day``'s."""
+    month = day.year * 12 + day.month - 1 - back
+    return dt.date(month // 12, month % 12 + 1, 1)
+
+
+def earlier_values(values: Values, share: float) -> Values:
+    """What the units had saved when they had reached ``share`` of their final values:
+    counts, points and numerators scaled down (whole numbers), a yes still a no."""
+    return {
+        unit: {
+            code: (float(math.floor(v * share)) if v is not None else None, d, a)
+            for code, (v, d, a) in leaves.items()
+        }
+        for unit, leaves in values.items()
+    }
+
+
+def _snapshot_days(today: dt.date) -> tuple[list[dt.date], dt.date]:
+    """The earlier snapshots' days (the first of each month before) and the last one's: the
+    first of this month — or yesterday on the first, so "take a snapshot now" works today."""
+    last = _month_start(today, 0) if today.day > 1 else today - dt.timedelta(days=1)
+    earlier = [_month_start(last, back) for back in range(len(SNAPSHOT_SHARES), 0, -1)]
+    return earlier, last
+
+
 def reorg_dataset(*, today: dt.datetime | None = None, seed: int = 2025) -> Dataset:
     """Quảng Nam's 2025 reorganisation, illustrative: its 2022 departments regrouped into 14 on
     1 March 2025; 30 communes (assessed for 2024, published) merged into 16 communes and wards
@@ -304,6 +354,9 @@ def reorg_dataset(*, today: dt.datetime | None = None, seed: int = 2025) -> Data
         if state == Status.DRAFT:  # drafts are half filled in
             keep = list(values_2025[code].items())[: len(values_2025[code]) // 2]
             values_2025[code] = dict(keep)
+    # Sở Xây dựng's reporter typed 9 of 40 staff with a computer: the quality check warns.
+    values_2025["QN25-SXD"]["3.1"] = (9.0, 40.0, True)
+    earlier_days, last_day = _snapshot_days(timezone.localdate(today))
     periods = [
         PeriodSpec(
             year=2024,
@@ -324,6 +377,12 @@ def reorg_dataset(*, today: dt.datetime | None = None, seed: int = 2025) -> Data
             adjustments=_adjustments(values_2025, states_2025, rng),
             frameworks={"xa": "dti-cap-xa-tay-ninh-2025.yaml"},
             units=list(reorg.new_units),
+            snapshots=[
+                (day, earlier_values(values_2025, share))
+                for day, share in zip(earlier_days, SNAPSHOT_SHARES, strict=True)
+            ],
+            last_snapshot=last_day,
+            continuous=Rhythm.MONTHLY,
         ),
     ]
     return Dataset(
@@ -335,6 +394,7 @@ def reorg_dataset(*, today: dt.datetime | None = None, seed: int = 2025) -> Data
         lineage=reorg.lineage,
         endings=_district_endings(),
         title="Quảng Nam: sắp xếp năm 2025 (minh họa)",
+        quality={"dti-so-nganh-2025.yaml": DEPARTMENT_QUALITY},
     )
 
 

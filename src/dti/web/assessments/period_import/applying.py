@@ -9,6 +9,7 @@ memory stays bounded whatever the file's size.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import polars as pl
 from django.db import transaction
@@ -20,6 +21,7 @@ from dti.web.assessments.models import IndicatorEntry, ValuesImport
 from dti.web.assessments.period_import.progress import report_written
 from dti.web.assessments.period_import.reading import check_units, refused
 from dti.web.assessments.period_values import FrameworkBatch, period_batches
+from dti.web.assessments.quality import period_quality, warning_records
 from dti.web.assessments.services import (
     SCORE_FIELDS,
     locked_for_scoring,
@@ -43,8 +45,9 @@ _VALUE_FIELDS = ("self_value", "self_denominator", "self_applicable")
 _WRITTEN_FIELDS = [*_VALUE_FIELDS, "version", "updated_at"]
 
 
-def job_apply(job: ValuesImport, frame: pl.DataFrame) -> tuple[int, int]:
-    """Check every row against the units' current data and write; returns (units, changes)."""
+def job_apply(job: ValuesImport, frame: pl.DataFrame) -> tuple[int, int, list[dict[str, Any]]]:
+    """Check every row against the units' current data and write; returns (units, changes,
+    the data-quality warnings of the units written, as records)."""
     period = job.period
     codes = frame["unit"].unique().to_list()
     with transaction.atomic():
@@ -58,8 +61,11 @@ def job_apply(job: ValuesImport, frame: pl.DataFrame) -> tuple[int, int]:
             changed += batch_changed
             done += batch_rows
             report_written(job, done)
+        # The framework's quality rules over what was just written (warnings, not refusals).
+        found = period_quality(period=period, units=codes)
+        warnings = warning_records(w for unit in sorted(found) for w in found[unit])
         pause_point("period-import")  # crash tests: everything written, nothing committed yet
-    return units, changed
+    return units, changed, warnings
 
 
 def _apply_batch(

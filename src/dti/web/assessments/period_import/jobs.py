@@ -122,7 +122,7 @@ def _run(job_id: int) -> ValuesImport:
             rows_total=frame.height,
         )
         report_written(job, 0)
-        units, changed = job_apply(job, frame)
+        units, changed, warnings = job_apply(job, frame)
     except ServiceError as error:
         mark(
             job,
@@ -146,6 +146,7 @@ def _run(job_id: int) -> ValuesImport:
             step=_("Done"),
             units=units,
             changed=changed,
+            warnings=warnings,
             finished_at=timezone.now(),
         )
     finally:

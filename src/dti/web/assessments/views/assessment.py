@@ -35,12 +35,14 @@ from dti.web.assessments.forms import NoteForm, TransitionForm, WorkbookForm
 from dti.web.assessments.models import Assessment
 from dti.web.assessments.reopening import reopen_effects
 from dti.web.assessments.views.self_form import RowForms, self_form_context
+from dti.web.assessments.views.summary import summary_context
 from dti.web.assessments.views.verification import verification_context, viewable
 from dti.web.assessments.workflow import TRANSITIONS, VERIFIED_SIDE, self_deadline
 from dti.web.audit.models import AuditEvent
 from dti.web.errors import ConfirmationNeeded, InvalidInput, ServiceError
 from dti.web.frameworks.selectors import framework_parsed
 from dti.web.results.explain import plan_xlsx, unit_explanation
+from dti.web.snapshots.charts import trend_charts
 from dti.web.views_common import error_response
 
 
@@ -89,6 +91,8 @@ def render_assessment(
                 p.code: p.name.get(language) for p in framework_parsed(assessment.framework).tree
             },
             "band_plan": unit_explanation(assessment.period, assessment.pk, viewer=request.user),
+            **summary_context(assessment),
+            "trend": trend_charts(assessment, None, language),
             **verification_context(request.user, assessment, now),
             **self_form_context(request, assessment, lines, forms, problems),
         },

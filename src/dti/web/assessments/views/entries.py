@@ -17,6 +17,7 @@ from dti.web.accounts.actors import actor_of
 from dti.web.assessments import services
 from dti.web.assessments.forms import EntrySelfForm, EntryVerifyForm, EvidenceForm
 from dti.web.assessments.models import Evidence, IndicatorEntry
+from dti.web.assessments.views.summary import summary_context
 from dti.web.assessments.views.verification import viewable
 from dti.web.errors import InvalidInput, ServiceError
 from dti.web.views_common import error_response, wants_json
@@ -51,7 +52,7 @@ def _entry_json(entry: IndicatorEntry, message: str) -> JsonResponse:
             "entry": entry.pk,
             "self_points": a.points.get(entry.indicator, [None, None])[0],
             "verified_points": a.points.get(entry.indicator, [None, None])[1],
-            "summary_html": render_to_string("assessments/_summary.html", {"a": a}),
+            "summary_html": render_to_string("assessments/_summary.html", summary_context(a)),
         }
     )
 

@@ -45,6 +45,7 @@ from dti.web.assessments.models import (
     IndicatorEntry,
 )
 from dti.web.assessments.selectors import SheetLine, assessment_sheet
+from dti.web.assessments.views.summary import summary_context
 from dti.web.assessments.workflow import TRANSITIONS, TransitionName
 from dti.web.connectors.selectors import latest_measurements
 from dti.web.errors import Forbidden, InvalidInput, NotFound, ServiceError
@@ -336,7 +337,9 @@ def _json_saved(
             "message": message,
             "rows": rows,
             "evidence": evidence,
-            "summary_html": render_to_string("assessments/_summary.html", {"a": assessment}),
+            "summary_html": render_to_string(
+                "assessments/_summary.html", summary_context(assessment)
+            ),
             "nav_html": render_to_string("assessments/_pillar_nav.html", context),
         }
     )
