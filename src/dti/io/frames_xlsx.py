@@ -29,8 +29,20 @@ __all__ = ["write_frames_xlsx"]
 
 # Column types rendered here; a frame with any other type (dates, lists) goes through
 # write_excel whole.
-_FAST_TYPES = (pl.String, pl.Boolean, pl.Float64, pl.Float32, pl.Int8, pl.Int16, pl.Int32)
-_FAST_TYPES += (pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64)
+_FAST_TYPES: tuple[type[pl.DataType], ...] = (
+    pl.String,
+    pl.Boolean,
+    pl.Float64,
+    pl.Float32,
+    pl.Int8,
+    pl.Int16,
+    pl.Int32,
+    pl.Int64,
+    pl.UInt8,
+    pl.UInt16,
+    pl.UInt32,
+    pl.UInt64,
+)
 _CONTROL = [chr(c) for c in [*range(0x00, 0x09), *range(0x0B, 0x20)]]
 _CONTROL_ESCAPES = [f"_x{ord(c):04X}_" for c in _CONTROL]
 _LITERAL_ESCAPE = r"_x[0-9a-fA-F]{4}_"
