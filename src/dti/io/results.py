@@ -10,6 +10,7 @@ import polars as pl
 
 from dti.engine.scoring import ScoreResult
 from dti.io.cells import neutralise_frame
+from dti.io.frames_xlsx import write_frames_xlsx
 
 __all__ = ["write_results"]
 
@@ -44,13 +45,9 @@ def write_results(result: ScoreResult, path: str | Path) -> Path:
                 "pillars": neutralise_frame(result.pillars),
                 "groups": neutralise_frame(_flatten(result.groups)),
             }
-            import xlsxwriter
-
             from dti.io.template import SAFE_WORKBOOK_OPTIONS
 
-            with xlsxwriter.Workbook(str(tmp), SAFE_WORKBOOK_OPTIONS) as workbook:
-                for name, frame in sheets.items():
-                    frame.write_excel(workbook, worksheet=name, autofit=True)
+            write_frames_xlsx(tmp, sheets, SAFE_WORKBOOK_OPTIONS)
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)
