@@ -36,6 +36,7 @@ from dti.engine import (
     previous_trace,
     score_for_rank,
 )
+from dti.io.cells import neutralise
 from dti.reports.scorecard import ExplainLine
 from dti.web.accounts.actors import Viewer
 from dti.web.accounts.policy import can_view_assessment
@@ -341,14 +342,16 @@ def printed(explained: Explained) -> tuple[tuple[ExplainLine, ...], tuple[str, .
 def plan_xlsx(explained: Explained, unit_name: str) -> bytes:
     """The band plan as a workbook: one row per step of each plan (headers translated)."""
     out = io.BytesIO()
-    # Text from the framework is written as text, never as a formula or a link.
+    # Text from the framework and the registry is written as text, never as a formula or a
+    # link, and neutralised like every export (a unit named "=HYPERLINK(…)" stays inert in any
+    # spreadsheet program that re-reads it).
     book = xlsxwriter.Workbook(
         out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )
     sheet = book.add_worksheet(_("Plan")[:31])
     bold = book.add_format({"bold": True})
     plan = explained.plan
-    sheet.write(0, 0, unit_name, bold)
+    sheet.write_string(0, 0, neutralise(unit_name), bold)
     goal = (
         _("Goal: band %(band)s") % {"band": explained.goal_name}
         if plan.goal_band
@@ -393,7 +396,7 @@ def plan_xlsx(explained: Explained, unit_name: str) -> bytes:
                 if cell is None:
                     continue
                 if isinstance(cell, str):
-                    sheet.write_string(r, c, cell)
+                    sheet.write_string(r, c, neutralise(cell))
                 else:
                     sheet.write_number(r, c, float(cell))
             r += 1
