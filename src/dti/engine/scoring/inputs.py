@@ -17,7 +17,13 @@ from dti.engine.direct import expand_direct
 from dti.engine.errors import DataError
 from dti.engine.scoring.blocks import Block, Kind, grid_pattern, split_blocks
 from dti.engine.scoring.checks import check_duplicates, check_keys, check_values
-from dti.engine.scoring.columns import distinct, encode, float_column, require_columns
+from dti.engine.scoring.columns import (
+    bool_column,
+    distinct,
+    encode,
+    float_column,
+    require_columns,
+)
 from dti.engine.scoring.problems import Problems
 
 __all__ = ["Inputs", "Rows", "read_inputs"]
@@ -75,11 +81,7 @@ def read_inputs(
     period = encode(values["period"], {p: i for i, p in enumerate(periods)})
     value = float_column(values, "value")
     denom = float_column(values, "denominator")
-    applicable = (
-        values["applicable"].fill_null(True).to_numpy().astype(np.bool_)
-        if "applicable" in values.columns
-        else np.ones(values.height, dtype=np.bool_)
-    )
+    applicable = bool_column(values, "applicable", default=True)
 
     problems = Problems(values, source, cf.codes)
     if direct is not None:
