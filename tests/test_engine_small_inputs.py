@@ -1,6 +1,6 @@
 """The small-input path (a unit's save: Python lists instead of Polars queries) gives exactly
 the tables of the general path, for every rule type, and a unit scored alone gets exactly the
-numbers it gets among others (hypothesis)."""
+numbers it gets among others; the grid sums add as bincount does, to the bit (hypothesis)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 import yaml
 from hypothesis import given, settings
@@ -16,7 +17,8 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from dti.engine import CompiledFramework, ScoreResult, compile_framework, parse_framework, score
-from dti.engine.scoring import columns
+from dti.engine.scoring import aggregate, columns
+from dti.engine.scoring.aggregate import grid_sums
 
 MINI_PATH = Path(__file__).parent / "fixtures" / "mini.yaml"
 
@@ -180,3 +182,43 @@ def test_a_unit_scored_alone_gets_the_numbers_it_gets_among_others(
         alone.indicators.sort("indicator"),
         check_exact=True,
     )
+
+
+@PROPERTY
+@given(
+    grid=st.integers(1, 9).flatmap(
+        lambda width: st.lists(
+            st.lists(st.floats(-1e6, 1e6), min_size=width, max_size=width),
+            min_size=1,
+            max_size=40,
+        )
+    ),
+    data=st.data(),
+)
+def test_grid_sums_add_in_bincounts_order_to_the_bit(
+    grid: list[list[float]], data: st.DataObject
+) -> None:
+    values = np.array(grid)
+    n_keys, width = values.shape
+    group = np.array(data.draw(st.lists(st.integers(-1, 2), min_size=width, max_size=width)))
+    chunked = grid_sums(values, group, 3)
+    with small_grid_chunks():
+        threaded = grid_sums(values, group, 3)
+    key = np.repeat(np.arange(n_keys), width) * 3 + np.tile(group, n_keys)
+    counted = np.flatnonzero(np.tile(group, n_keys) >= 0)
+    expected = np.bincount(
+        key[counted], weights=values.ravel()[counted], minlength=n_keys * 3
+    ).reshape(n_keys, 3)
+    assert chunked.tobytes() == expected.tobytes()
+    assert threaded.tobytes() == expected.tobytes()
+
+
+@contextmanager
+def small_grid_chunks() -> Iterator[None]:
+    """Chunks of three keys, so that a small grid is summed by the threads."""
+    saved = aggregate.GRID_CHUNK
+    aggregate.GRID_CHUNK = 3
+    try:
+        yield
+    finally:
+        aggregate.GRID_CHUNK = saved

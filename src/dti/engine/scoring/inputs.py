@@ -46,6 +46,9 @@ class Rows:
     ind: I64
     up: I64
     applicable: npt.NDArray[np.bool_]
+    # the width of the grid the rows form (one row of ``width`` per key, see
+    # :func:`grid_pattern`); 0 when they form none
+    width: int = 0
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -109,6 +112,7 @@ def read_inputs(
         ind=ind,
         up=up,
         applicable=applicable,
+        width=0 if pattern is None else len(pattern),
     )
     if direct is None:
         return Inputs(rows, blocks, None)
