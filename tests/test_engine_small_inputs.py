@@ -201,21 +201,21 @@ def test_grid_sums_add_in_bincounts_order_to_the_bit(
     values = np.array(grid)
     n_keys, width = values.shape
     group = np.array(data.draw(st.lists(st.integers(-1, 2), min_size=width, max_size=width)))
-    chunked = grid_sums(values, group, 3)
+    whole = grid_sums(values, group, 3)
     with small_grid_chunks():
-        threaded = grid_sums(values, group, 3)
+        chunked = grid_sums(values, group, 3)
     key = np.repeat(np.arange(n_keys), width) * 3 + np.tile(group, n_keys)
     counted = np.flatnonzero(np.tile(group, n_keys) >= 0)
     expected = np.bincount(
         key[counted], weights=values.ravel()[counted], minlength=n_keys * 3
     ).reshape(n_keys, 3)
+    assert whole.tobytes() == expected.tobytes()
     assert chunked.tobytes() == expected.tobytes()
-    assert threaded.tobytes() == expected.tobytes()
 
 
 @contextmanager
 def small_grid_chunks() -> Iterator[None]:
-    """Chunks of three keys, so that a small grid is summed by the threads."""
+    """Chunks of three keys, so that a small grid is summed in several chunks."""
     saved = aggregate.GRID_CHUNK
     aggregate.GRID_CHUNK = 3
     try:

@@ -7,7 +7,6 @@ leaves): the usual case sums every row.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,36 +29,26 @@ __all__ = [
 
 Bools = npt.NDArray[np.bool_]
 
-# Keys summed together by one task of a grid's sums: their rows' cache lines (64 bytes each)
-# stay in a core's L2 while the columns are added one after another.
+# Keys summed together: their rows' cache lines (64 bytes each) stay in a core's L2 while the
+# columns are added one after another.
 GRID_CHUNK = 4_096
-THREADS = 2  # the machine's cores
 
 
 def grid_sums(grid: F64, group: I64, n_groups: int) -> F64:
     """Per row of ``grid`` (keys × columns), the sum of its entries by the columns' ``group``
-    (``keys × n_groups``), added column after column from 0.0.
+    (``keys × n_groups``; columns of group -1 left out), added column after column from 0.0.
 
     That is the order in which ``bincount`` adds a key's rows, so the sums are the same to
-    the bit; but no per-row key array is built, and the chunks of keys are summed on both
-    cores (NumPy releases the GIL inside each addition).
+    the bit; but no per-row key array is built. (Two threads, one per core, were measured
+    slower on the shared machine: see the README's design notes.)
     """
     n_keys = grid.shape[0]
     out = np.zeros((n_keys, n_groups))
-    columns = list(enumerate(group.tolist()))
-
-    def add(start: int) -> None:
+    columns = [(column, into) for column, into in enumerate(group.tolist()) if into >= 0]
+    for start in range(0, n_keys, GRID_CHUNK):
         part, acc = grid[start : start + GRID_CHUNK], out[start : start + GRID_CHUNK]
         for column, into in columns:
-            if into >= 0:
-                acc[:, into] += part[:, column]
-
-    if n_keys <= GRID_CHUNK:  # (a unit's save: no thread to start)
-        add(0)
-        return out
-    # A pool per call, not per process: nothing is left running in a process that forks.
-    with ThreadPoolExecutor(max_workers=THREADS, thread_name_prefix="dti-sums") as pool:
-        list(pool.map(add, range(0, n_keys, GRID_CHUNK)))
+            acc[:, into] += part[:, column]
     return out
 
 
