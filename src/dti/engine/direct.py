@@ -18,6 +18,7 @@ import polars as pl
 from dti.engine.compiled import EPS, F64, I64, CompiledFramework
 from dti.engine.errors import Problem
 from dti.engine.messages import Message, say
+from dti.engine.scoring.columns import small
 
 __all__ = ["DirectRows", "expand_direct"]
 
@@ -40,6 +41,10 @@ class DirectRows:
 def _direct_positions(cf: CompiledFramework, indicator: pl.Series) -> I64:
     """Row positions whose indicator is a direct-input node (cheap for categorical columns)."""
     codes = list(cf.direct)
+    if small(indicator.len()):  # a unit's save: a set lookup, no query
+        wanted = set(codes)
+        found = [i for i, c in enumerate(indicator.cast(pl.String).to_list()) if c in wanted]
+        return np.array(found, dtype=np.int64)
     if isinstance(indicator.dtype, (pl.Categorical, pl.Enum)):
         categories = (
             indicator.dtype.categories

@@ -190,15 +190,19 @@ def attach_previous(
 
 def without_previous(frame: pl.DataFrame) -> pl.DataFrame:
     """The columns of :func:`attach_previous`, empty: the frame holds one period and nothing
-    earlier was given."""
-    return frame.with_columns(
-        pl.lit(None, dtype=pl.String).alias("previous_period"),
-        pl.lit(None, dtype=pl.Float64).alias("previous_score"),
-        pl.lit(False).alias("previous_derived"),
-        pl.lit(False).alias("previous_partial"),
-        pl.lit(None, dtype=pl.String).alias("previous_missing"),
-        pl.lit(None, dtype=pl.Float64).alias("change"),
-        pl.lit(None, dtype=pl.Float64).alias("change_percent"),
+    earlier was given. (Built as Series, not expressions: a save is this case, and a query
+    plan per column would cost more than the scoring.)"""
+    n = frame.height
+    return frame.hstack(
+        [
+            pl.Series("previous_period", [None] * n, dtype=pl.String),
+            pl.Series("previous_score", [None] * n, dtype=pl.Float64),
+            pl.Series("previous_derived", [False] * n, dtype=pl.Boolean),
+            pl.Series("previous_partial", [False] * n, dtype=pl.Boolean),
+            pl.Series("previous_missing", [None] * n, dtype=pl.String),
+            pl.Series("change", [None] * n, dtype=pl.Float64),
+            pl.Series("change_percent", [None] * n, dtype=pl.Float64),
+        ]
     )
 
 
@@ -217,13 +221,15 @@ def attach_previous_pillars(
     """
     keys = ["unit", "period", "pillar"]
     marks = ["previous_points", "previous_derived", "previous_partial", "previous_missing"]
+    if registry is None:  # one period, nothing earlier: no pillar has a previous value
+        return _without_previous_pillars(pillars)
     out = pillars.with_columns(
         previous_derived=pl.lit(False),
         previous_partial=pl.lit(False),
         previous_missing=pl.lit(None, dtype=pl.String),
     )
     # (no reorganisation to derive through for most calls: every save of a unit)
-    if registry is not None and registry.edges.height:
+    if registry.edges.height:
         continuing = list(registry.absorptions())
         need = pillars.filter(
             (pl.col("previous_points").is_null() | pl.col("unit").is_in(continuing))
@@ -245,4 +251,18 @@ def attach_previous_pillars(
         previous_period=pl.when(pl.col("previous_points").is_not_null()).then(
             pl.col("previous_period")
         ),
+    )
+
+
+def _without_previous_pillars(pillars: pl.DataFrame) -> pl.DataFrame:
+    """The columns of :func:`attach_previous_pillars` for one period and nothing earlier: no
+    pillar has a previous value (its ``previous_period`` and ``previous_points`` are null)."""
+    n = pillars.height
+    return pillars.hstack(
+        [
+            pl.Series("previous_derived", [False] * n, dtype=pl.Boolean),
+            pl.Series("previous_partial", [False] * n, dtype=pl.Boolean),
+            pl.Series("previous_missing", [None] * n, dtype=pl.String),
+            pl.Series("change", [None] * n, dtype=pl.Float64),
+        ]
     )

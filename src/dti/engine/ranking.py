@@ -17,8 +17,9 @@ GROUP_KEYS = ["period", "group"]
 
 def rank_within(frame: pl.DataFrame) -> pl.DataFrame:
     """Add ``rank`` (ties share the best rank) and ``group_size`` within (period, group)."""
-    if frame.height == 1:  # one unit's save: nothing to rank against
-        return frame.with_columns(rank=pl.lit(1, pl.Int64), group_size=pl.lit(1, pl.Int64))
+    if frame.height == 1:  # one unit's save: nothing to rank against (and no query to plan)
+        ones = [pl.Series(name, [1], dtype=pl.Int64) for name in ("rank", "group_size")]
+        return frame.hstack(ones)
     return frame.with_columns(
         rank=pl.col("score").rank(method="min", descending=True).over(GROUP_KEYS).cast(pl.Int64),
         group_size=pl.len().over(GROUP_KEYS).cast(pl.Int64),

@@ -10,6 +10,7 @@ import polars as pl
 
 from dti.engine.compiled import F64, I64, CompiledFramework
 from dti.engine.scoring.aggregate import Completion, Keys, PillarSums, Totals
+from dti.engine.scoring.columns import labels
 from dti.engine.scoring.inputs import Rows
 from dti.engine.scoring.points import LeafPoints
 from dti.engine.scoring.publish import Published
@@ -20,25 +21,30 @@ __all__ = ["KeyLabels", "indicator_frame", "key_labels", "pillar_frame", "unit_f
 
 @dataclass(frozen=True, slots=True, eq=False)
 class KeyLabels:
-    """Per key: the unit's code and name, and the period's code."""
+    """Per key: the unit's code and name, and the period's code; and the codes themselves, for
+    the tables with several rows per key."""
 
     unit: pl.Series
     name: pl.Series
     period: pl.Series
+    unit_codes: list[str]
+    periods: list[str]
 
 
 def key_labels(rows: Rows, keys: Keys) -> KeyLabels:
-    unit_table = rows.units.select(pl.col("unit").cast(pl.String), pl.col("name").cast(pl.String))
+    unit_codes = rows.units["unit"].cast(pl.String).to_list()
     return KeyLabels(
-        unit=unit_table["unit"].gather(keys.unit),
-        name=unit_table["name"].gather(keys.unit),
-        period=pl.Series("period", rows.periods, dtype=pl.String).gather(keys.period),
+        unit=labels(unit_codes, keys.unit),
+        name=labels(rows.units["name"].cast(pl.String).to_list(), keys.unit),
+        period=labels(rows.periods, keys.period),
+        unit_codes=unit_codes,
+        periods=rows.periods,
     )
 
 
 def unit_frame(
     cf: CompiledFramework,
-    labels: KeyLabels,
+    names: KeyLabels,
     keys: Keys,
     totals: Totals,
     published: Published,
@@ -49,11 +55,11 @@ def unit_frame(
     band = published.band
     return pl.DataFrame(
         {
-            "unit": labels.unit,
-            "name": labels.name,
-            "group": pl.Series(cf.group_codes, dtype=pl.String).gather(keys.group),
-            "period": labels.period,
-            "framework": pl.repeat(fw.code, len(keys.keys), dtype=pl.String, eager=True),
+            "unit": names.unit,
+            "name": names.name,
+            "group": labels(cf.group_codes, keys.group),
+            "period": names.period,
+            "framework": pl.Series(values=[fw.code] * len(keys.keys), dtype=pl.String),
             "points": round_published(totals.tree_points, 6),
             "bonus": round_published(totals.bonus, 6),
             "penalty": round_published(totals.penalty, 6),
@@ -62,8 +68,8 @@ def unit_frame(
             "percent": round_published(totals.percent, 4),
             "score_exact": published.exact,
             "score": published.rounded,
-            "band": pl.Series(cf.band_codes, dtype=pl.String).gather(band),
-            "band_name": pl.Series([b.name.vi for b in fw.bands], dtype=pl.String).gather(band),
+            "band": labels(cf.band_codes, band),
+            "band_name": labels([b.name.vi for b in fw.bands], band),
             **{
                 f"n_{code}": completion.counts[:, j].astype(np.int64)
                 for j, code in enumerate(cf.level_codes)
@@ -74,18 +80,16 @@ def unit_frame(
 
 
 def pillar_frame(
-    cf: CompiledFramework, labels: KeyLabels, keys: Keys, sums: PillarSums, periods: list[str]
+    cf: CompiledFramework, names: KeyLabels, keys: Keys, sums: PillarSums, periods: list[str]
 ) -> pl.DataFrame:
     """One row per unit × period × pillar, with the pillar's own previous-period points."""
     n_keys, n_pillars = len(keys.keys), len(cf.pillar_codes)
     per_key = np.repeat(np.arange(n_keys), n_pillars)
     return pl.DataFrame(
         {
-            "unit": labels.unit.gather(per_key),
-            "period": labels.period.gather(per_key),
-            "pillar": pl.Series(cf.pillar_codes, dtype=pl.String).gather(
-                np.tile(np.arange(n_pillars), n_keys)
-            ),
+            "unit": labels(names.unit_codes, keys.unit[per_key]),
+            "period": labels(names.periods, keys.period[per_key]),
+            "pillar": labels(cf.pillar_codes, np.tile(np.arange(n_pillars), n_keys)),
             "points": round_published(sums.points.ravel(), 6),
             "max": round_published(sums.max.ravel(), 6),
             **_own_previous_pillars(sums.points, keys, periods),
@@ -110,10 +114,10 @@ def _own_previous_pillars(
     previous[own] = pillar_points[prior[own]]
     prior_period: I64 = np.where(has_prior, key_period - 1, len(periods))
     return {
-        "previous_period": pl.Series([*periods, None], dtype=pl.String).gather(
-            np.repeat(prior_period, n_pillars)
+        "previous_period": labels([*periods, None], np.repeat(prior_period, n_pillars)),
+        "previous_points": pl.Series(
+            values=round_published(previous.ravel(), 6), dtype=pl.Float64, nan_to_null=True
         ),
-        "previous_points": pl.Series(round_published(previous.ravel(), 6)).fill_nan(None),
     }
 
 
@@ -132,6 +136,6 @@ def indicator_frame(
             "points": leaf.points,
             "max": leaf.leaf_max,
             "applicable": leaf.rows.applicable,
-            "level": pl.Series(cf.level_codes, dtype=pl.String).gather(completion.level),
+            "level": labels(cf.level_codes, completion.level),
         }
     )

@@ -17,7 +17,13 @@ from dti.engine.direct import expand_direct
 from dti.engine.errors import DataError
 from dti.engine.scoring.blocks import Block, Kind, grid_pattern, split_blocks
 from dti.engine.scoring.checks import check_duplicates, check_keys, check_values
-from dti.engine.scoring.columns import distinct, encode, float_column, require_columns
+from dti.engine.scoring.columns import (
+    bool_column,
+    distinct,
+    encode,
+    float_column,
+    require_columns,
+)
 from dti.engine.scoring.problems import Problems
 
 __all__ = ["Inputs", "Rows", "read_inputs"]
@@ -40,6 +46,9 @@ class Rows:
     ind: I64
     up: I64
     applicable: npt.NDArray[np.bool_]
+    # the width of the grid the rows form (one row of ``width`` per key, see
+    # :func:`grid_pattern`); 0 when they form none
+    width: int = 0
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -75,11 +84,7 @@ def read_inputs(
     period = encode(values["period"], {p: i for i, p in enumerate(periods)})
     value = float_column(values, "value")
     denom = float_column(values, "denominator")
-    applicable = (
-        values["applicable"].fill_null(True).to_numpy().astype(np.bool_)
-        if "applicable" in values.columns
-        else np.ones(values.height, dtype=np.bool_)
-    )
+    applicable = bool_column(values, "applicable", default=True)
 
     problems = Problems(values, source, cf.codes)
     if direct is not None:
@@ -107,6 +112,7 @@ def read_inputs(
         ind=ind,
         up=up,
         applicable=applicable,
+        width=0 if pattern is None else len(pattern),
     )
     if direct is None:
         return Inputs(rows, blocks, None)
