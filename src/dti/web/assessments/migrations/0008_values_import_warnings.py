@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0005_verification_team_clarifications_disputes"),
+        ("assessments", "0007_valuesimport_language"),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("assessments", "0006_values_import_warnings"),
+        ("assessments", "0008_values_import_warnings"),
         ("registry", "0003_unit_kind_province_and_split_merge_edge"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
