@@ -352,7 +352,7 @@ def measured_framework_text() -> str:
     current: str | None = None
     for line in lines:
         if line.startswith("version:"):
-            line = 'version: "2025 (cấu trúc Đà Nẵng 2386/QĐ-UBND), đo tự động (minh họa)"'
+            line = 'version: "2025 đo tự động (minh họa)"'
         out.append(line)
         stripped = line.strip()
         if stripped.startswith("- code: "):
