@@ -257,6 +257,9 @@ DTI_WORKBOOK_MAX_BYTES = 10 * 1024 * 1024
 # older than DTI_PULL_STALE_SECONDS was interrupted (its consumer died) and is run again.
 DTI_PULL_TIMEOUT = float(os.environ.get("DTI_PULL_TIMEOUT", "20"))
 DTI_PULL_STALE_SECONDS = int(os.environ.get("DTI_PULL_STALE_SECONDS", "900"))
+# The demo's local source (manage.py dti_demo_source; scripts/serve starts it), which the demo
+# province's connectors read.
+DTI_DEMO_SOURCE_URL = os.environ.get("DTI_DEMO_SOURCE_URL", "http://127.0.0.1:8765")
 DTI_STORAGE_GRACE_MINUTES = int(os.environ.get("DTI_STORAGE_GRACE_MINUTES", str(24 * 60)))
 
 SESSION_COOKIE_HTTPONLY = True

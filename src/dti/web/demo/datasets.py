@@ -26,6 +26,7 @@ from dti.web.accounts.models import Role
 from dti.web.accounts.services import user_create
 from dti.web.assessments import services
 from dti.web.assessments.models import Period, Status
+from dti.web.connectors.services import ConnectorInput
 from dti.web.demo.replay import Cast, period_replay
 from dti.web.frameworks.models import FrameworkVersion
 from dti.web.frameworks.services import framework_store
@@ -89,6 +90,21 @@ class Adjustment:
     applicable: bool = True
 
 
+@dataclass(frozen=True)
+class MeasuredSpec:
+    """Once the earlier snapshots are taken, some leaves of ``group`` become measured: the
+    group moves to ``framework_text`` (the same leaves, some with a measured ``source``) by the
+    period's audited correction, the province's ``connectors`` are configured, ``prepare``
+    runs (a file drop's table put in its folder), and each connector is pulled once."""
+
+    group: str
+    framework_text: str
+    file_name: str
+    reason: str
+    connectors: list[ConnectorInput]
+    prepare: Callable[[], object] | None = None
+
+
 @dataclass
 class PeriodSpec:
     year: int
@@ -111,6 +127,7 @@ class PeriodSpec:
     snapshots: list[tuple[dt.date, Values]] = field(default_factory=list)
     last_snapshot: dt.date | None = None
     continuous: str | None = None
+    measured: MeasuredSpec | None = None
 
 
 @dataclass
@@ -140,10 +157,11 @@ class _Frameworks:
         self.quality = quality
         self.stored: dict[Path, FrameworkVersion] = {}
 
-    def version(self, file: str) -> FrameworkVersion:
+    def version(self, file: str, text: str | None = None) -> FrameworkVersion:
+        """The stored version of ``file`` (its ``text`` given: a file made by the dataset)."""
         path = _framework_path(file)
         if path not in self.stored:
-            text = path.read_text("utf-8")
+            text = path.read_text("utf-8") if text is None else text
             if file in self.quality:
                 text += "\n" + yaml.safe_dump({"quality": self.quality[file]}, allow_unicode=True)
             self.stored[path] = framework_store(
@@ -182,7 +200,12 @@ def dataset_load(dataset: Dataset, *, log: Callable[[str], object] = print) -> N
                 continue
             log(f"  period {spec.year}: {len(spec.values)} units")
             period = _period_open(dataset, spec, province, groups, units, frameworks, cast.admin)
-            period_replay(period, spec, cast)
+            measured = (
+                frameworks.version(spec.measured.file_name, spec.measured.framework_text)
+                if spec.measured is not None
+                else None
+            )
+            period_replay(period, spec, cast, measured=measured, log=log)
 
 
 def _groups_load(dataset: Dataset, province: Province | None) -> dict[str, UnitGroup]:

@@ -5,12 +5,15 @@ assessment is taken forward (the workflow's own transitions, in order, each by t
 account of the role that takes it) up to the state the dataset says it reached; once
 verification starts, the verifier's adjustments and site-visit notes are recorded. A period
 measured continuously first replays the months before: the values saved by each earlier day,
-each followed by the schedule's snapshot as of that day.
+each followed by the schedule's snapshot as of that day; when some of its leaves become
+measured (:mod:`dti.web.demo.measurement`), that happens after those months, before the units'
+final values are saved.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,12 +24,14 @@ from dti.web.accounts.services import user_create
 from dti.web.assessments import services
 from dti.web.assessments.models import Assessment, IndicatorEntry, Period, Status
 from dti.web.assessments.workflow import TRANSITIONS, Deadline, Transition, TransitionName
+from dti.web.demo.measurement import measurement_start
 from dti.web.errors import InvalidInput
 from dti.web.snapshots.models import Trigger
 from dti.web.snapshots.services import continuous_set, snapshot_take
 
 if TYPE_CHECKING:
     from dti.web.demo.datasets import Adjustment, PeriodSpec, Values
+    from dti.web.frameworks.models import FrameworkVersion
 
 # The transitions that take a unit forward from its draft to publication, in order.
 FORWARD: list[Transition] = [t for t in TRANSITIONS.values() if not t.reopens and not t.goes_back]
@@ -58,11 +63,21 @@ def steps_to(target: Status) -> list[Transition]:
     return FORWARD[: targets.index(target) + 1] if target in targets else []
 
 
-def period_replay(period: Period, spec: PeriodSpec, cast: Cast) -> None:
+def period_replay(
+    period: Period,
+    spec: PeriodSpec,
+    cast: Cast,
+    *,
+    measured: FrameworkVersion | None = None,
+    log: Callable[[str], object] = print,
+) -> None:
+    """Replay the period (``measured``: the stored version of ``spec.measured``'s framework)."""
     if spec.continuous:
         continuous_set(actor=cast.admin, period=period, active=True, rhythm=spec.continuous)
     for day, values in spec.snapshots:
         _snapshot_replay(period, spec, cast, day, values)
+    if spec.measured is not None and measured is not None:
+        measurement_start(period, spec.measured, measured, actor=cast.admin, log=log)
     _units_replay(period, spec, cast)
     if spec.last_snapshot is not None:
         snapshot_take(

@@ -13,8 +13,10 @@ import math
 import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from dti.catalog import FRAMEWORK_DIR
@@ -31,18 +33,29 @@ from dti.engine import (
 from dti.web.accounts.models import Role
 from dti.web.assessments.models import Status
 from dti.web.assessments.workflow import VERIFIED_SIDE
+from dti.web.connectors.models import ConnectorKind
+from dti.web.connectors.services import ConnectorInput
 from dti.web.demo.datasets import (
     TZ,
     Adjustment,
     Dataset,
     GroupSpec,
     LineageSpec,
+    MeasuredSpec,
     PeriodSpec,
     UnitSpec,
     Values,
     dataset_load,
 )
 from dti.web.demo.seeds import SEEDS, seed_dataset
+from dti.web.demo.source import (
+    FEED_JSON,
+    PORTAL,
+    DemoSource,
+    drop_write,
+    figures,
+    portal_id,
+)
 from dti.web.frameworks.selectors import leaves_for_group
 from dti.web.registry.models import LineageKind, UnitKind
 from dti.web.snapshots.models import Rhythm
@@ -304,6 +317,101 @@ DEPARTMENT_QUALITY: list[dict[str, Any]] = [
         "note": {"vi": "Dưới một nửa hồ sơ đúng hạn: kiểm tra lại số liệu"},
     },
 ]
+# -- measured leaves (the departments with procedures, from the demo's local source) -----------
+
+DEPARTMENTS_FILE = "dti-so-nganh-2025.yaml"
+MEASURED_FILE = "dti-so-nganh-2025-do-tu-dong.yaml"
+MEASURED_GROUP = "co_tthc"
+# The departments the source serves: every one with administrative procedures, in order.
+MEASURED_UNITS = [
+    (f"QN25-{c}", name) for c, name, group, _ in DEPARTMENTS_2025 if group == "co_tthc"
+]
+# Leaf → its source: three of the public-service portal's statistics (two from the portal, the
+# on-time share from the one-stop system's JSON feed) and the video-conference system's export.
+MEASURED_SOURCES = {
+    "4.4": "{kind: measured, connector: hop-truc-tuyen, field: cuoc_hop_truc_tuyen, "
+    "denominator: tong_cuoc_hop}",
+    "5.1": "{kind: measured, connector: dvc, field: thu_tuc_toan_trinh, denominator: tong_thu_tuc}",
+    "5.2": "{kind: measured, connector: dvc, field: ho_so_truc_tuyen, denominator: tong_ho_so}",
+    "5.5": "{kind: measured, connector: mot-cua, field: dung_han, denominator: da_giai_quyet}",
+}
+MEASURED_REASON = (
+    "Tỉnh đo tự động 4 chỉ số từ Cổng Dịch vụ công, hệ thống một cửa điện tử và hệ thống "
+    "họp trực tuyến (minh họa)"
+)
+# The unit that had typed its share of dossiers received online before it was measured, and
+# typed it far above what the portal counts: the first pull flags it.
+CONFLICT_UNIT, CONFLICT_LEAF = "QN25-SXD", "5.2"
+
+
+def measured_framework_text() -> str:
+    """The departments' 2025 set with :data:`MEASURED_SOURCES` on its leaves — a version of its
+    own (the same code and leaves), made from the shipped file so the two never drift apart."""
+    lines = (FRAMEWORK_DIR / DEPARTMENTS_FILE).read_text("utf-8").splitlines()
+    out: list[str] = []
+    current: str | None = None
+    for line in lines:
+        if line.startswith("version:"):
+            line = 'version: "2025 đo tự động (minh họa)"'
+        out.append(line)
+        stripped = line.strip()
+        if stripped.startswith("- code: "):
+            current = stripped.removeprefix("- code: ").strip('"')
+        if current in MEASURED_SOURCES and stripped.startswith("max:"):
+            indent = line[: len(line) - len(line.lstrip())]
+            out.append(f"{indent}source: {MEASURED_SOURCES[current]}")
+            current = None
+    return "\n".join(out) + "\n"
+
+
+def demo_connectors(url: str, folder: Path) -> list[ConnectorInput]:
+    """One connector per kind of adapter, mapped as the demo's source publishes."""
+    return [
+        ConnectorInput(
+            code="dvc",
+            name="Cổng Dịch vụ công tỉnh (thống kê theo cơ quan)",
+            kind=ConnectorKind.PORTAL,
+            url=url + PORTAL,
+            unit_map={portal_id(i): code for i, (code, _) in enumerate(MEASURED_UNITS, start=1)},
+        ),
+        ConnectorInput(
+            code="mot-cua",
+            name="Hệ thống thông tin giải quyết TTHC tỉnh (một cửa điện tử)",
+            kind=ConnectorKind.HTTP_JSON,
+            url=url + FEED_JSON,
+            records="data.items",
+            pagination="page",
+            page_param="page",
+            pages_key="meta.pages",
+            total_key="meta.total",
+            unit_key="maDonVi",
+            field_map={"dung_han": "hoSoDungHan", "da_giai_quyet": "hoSoDaGiaiQuyet"},
+        ),
+        ConnectorInput(
+            code="hop-truc-tuyen",
+            name="Hệ thống họp trực tuyến tỉnh (tệp xuất hằng tháng)",
+            kind=ConnectorKind.FILE_DROP,
+            folder=str(folder),
+            unit_key="don_vi",
+        ),
+    ]
+
+
+def _declared_only(values: Values) -> Values:
+    """The values without the measured leaves of the measured group's units (never typed)."""
+    measured = {code for code, _ in MEASURED_UNITS}
+    return {
+        unit: {c: v for c, v in leaves.items() if unit not in measured or c not in MEASURED_SOURCES}
+        for unit, leaves in values.items()
+    }
+
+
+def _declared_conflict() -> tuple[float, float]:
+    """What the conflicting unit typed: nearly every dossier online, against the portal's count."""
+    f = figures(CONFLICT_UNIT)
+    return float(min(f.dossiers, f.online + round(0.3 * f.dossiers))), float(f.dossiers)
+
+
 # The months before the last snapshot, each with the share of its final value a unit had
 # reached by then.
 SNAPSHOT_SHARES = (0.4, 0.6, 0.8)
@@ -335,12 +443,23 @@ def _snapshot_days(today: dt.date) -> tuple[list[dt.date], dt.date]:
     return earlier, last
 
 
-def reorg_dataset(*, today: dt.datetime | None = None, seed: int = 2025) -> Dataset:
+def reorg_dataset(
+    *,
+    today: dt.datetime | None = None,
+    seed: int = 2025,
+    source_url: str | None = None,
+    drop_folder: Path | None = None,
+) -> Dataset:
     """Quảng Nam's 2025 reorganisation, illustrative: its 2022 departments regrouped into 14 on
     1 March 2025; 30 communes (assessed for 2024, published) merged into 16 communes and wards
     on 1 July 2025 when the districts ended; the new units assessed for 2025 (under way) under
-    the 2025 sets. The pairings, weights and bases are made up for the demo."""
+    the 2025 sets, measured continuously, four departments' leaves measured from the last
+    month on by connectors reading ``source_url`` (default ``DTI_DEMO_SOURCE_URL``) and
+    ``drop_folder`` (default ``var/connectors/hop-truc-tuyen``). The pairings, weights and bases
+    are made up for the demo."""
     today = today or timezone.now()
+    url = (source_url or settings.DTI_DEMO_SOURCE_URL).rstrip("/")
+    folder = drop_folder or Path(settings.VAR_DIR) / "connectors" / "hop-truc-tuyen"
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
     reorg = _reorganisation()
     frameworks = {f: load_framework(FRAMEWORK_DIR / f) for f in _SETS}
@@ -356,7 +475,11 @@ def reorg_dataset(*, today: dt.datetime | None = None, seed: int = 2025) -> Data
             values_2025[code] = dict(keep)
     # Sở Xây dựng's reporter typed 9 of 40 staff with a computer: the quality check warns.
     values_2025["QN25-SXD"]["3.1"] = (9.0, 40.0, True)
+    values_2025 = _declared_only(values_2025)
     earlier_days, last_day = _snapshot_days(timezone.localdate(today))
+    earlier = [earlier_values(values_2025, share) for share in SNAPSHOT_SHARES]
+    for saved in earlier:  # typed before the leaf was measured
+        saved[CONFLICT_UNIT][CONFLICT_LEAF] = (*_declared_conflict(), True)
     periods = [
         PeriodSpec(
             year=2024,
@@ -377,12 +500,17 @@ def reorg_dataset(*, today: dt.datetime | None = None, seed: int = 2025) -> Data
             adjustments=_adjustments(values_2025, states_2025, rng),
             frameworks={"xa": "dti-cap-xa-tay-ninh-2025.yaml"},
             units=list(reorg.new_units),
-            snapshots=[
-                (day, earlier_values(values_2025, share))
-                for day, share in zip(earlier_days, SNAPSHOT_SHARES, strict=True)
-            ],
+            snapshots=list(zip(earlier_days, earlier, strict=True)),
             last_snapshot=last_day,
             continuous=Rhythm.MONTHLY,
+            measured=MeasuredSpec(
+                group=MEASURED_GROUP,
+                framework_text=measured_framework_text(),
+                file_name=MEASURED_FILE,
+                reason=MEASURED_REASON,
+                connectors=demo_connectors(url, folder),
+                prepare=lambda: drop_write(DemoSource(MEASURED_UNITS), folder),
+            ),
         ),
     ]
     return Dataset(
@@ -394,7 +522,7 @@ def reorg_dataset(*, today: dt.datetime | None = None, seed: int = 2025) -> Data
         lineage=reorg.lineage,
         endings=_district_endings(),
         title="Quảng Nam: sắp xếp năm 2025 (minh họa)",
-        quality={"dti-so-nganh-2025.yaml": DEPARTMENT_QUALITY},
+        quality={DEPARTMENTS_FILE: DEPARTMENT_QUALITY, MEASURED_FILE: DEPARTMENT_QUALITY},
     )
 
 
