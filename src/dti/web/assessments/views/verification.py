@@ -42,6 +42,7 @@ from dti.web.assessments.verification_selectors import (
     verification_summary,
 )
 from dti.web.errors import ConfirmationNeeded, Forbidden, InvalidInput, ServiceError
+from dti.web.paging import paged
 from dti.web.views_common import error_response, role_required
 
 
@@ -236,6 +237,7 @@ def period_verifiers(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "period": period,
             "team": team,
+            "paged": paged(request, team.assignments),
             "assign": assign,
             "chair_form": chair,
             "confirm": confirm,
