@@ -122,7 +122,8 @@ def period_results(
 
     Returns group code → rows ordered by rank.
     """
-    qs = period.assessments.select_related("unit__group", "framework", "period")
+    # (the framework is read once per batch; the stored points and pillars are not needed)
+    qs = period.assessments.select_related("unit__group", "period").defer("points", "pillars")
     if statuses is not None:
         qs = qs.filter(status__in=list(statuses))
     out: dict[str, list[ResultRow]] = {}
