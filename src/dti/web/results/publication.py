@@ -30,6 +30,7 @@ from dti.web.assessments.workflow import TransitionName
 from dti.web.audit.actions import AuditAction
 from dti.web.audit.services import audit_changes, audit_record
 from dti.web.errors import ConfirmationNeeded, InvalidInput, InvalidState
+from dti.web.frameworks.models import FrameworkVersion
 from dti.web.results.models import Decision, DecisionStatus
 from dti.web.results.page_cache import new_generation
 
@@ -85,11 +86,19 @@ class PublicationPlan:
 
 def publication_plan(period: Period) -> PublicationPlan:
     """Every group of the period: its size, what is published, ready, and still missing."""
-    assessments = period.assessments.select_related("unit__group", "period", "framework").order_by(
-        "unit__group__order", "unit__group__code", "unit__code"
+    # The frameworks are read once each, not with every assessment (their YAML crossed the
+    # wire 5,000 times on a national period's page), and the stored points are not decoded.
+    assessments = (
+        period.assessments.select_related("unit__group", "period")
+        .defer("points", "pillars")
+        .order_by("unit__group__order", "unit__group__code", "unit__code")
     )
     by_group: dict[str, list[Assessment]] = {}
+    versions: dict[int, FrameworkVersion] = {}
     for a in assessments:
+        if a.framework_id not in versions:
+            versions[a.framework_id] = FrameworkVersion.objects.get(pk=a.framework_id)
+        a.framework = versions[a.framework_id]
         by_group.setdefault(a.unit.group.code, []).append(a)
     groups = []
     for code, members in by_group.items():
