@@ -86,33 +86,43 @@ class PublicationPlan:
 
 def publication_plan(period: Period) -> PublicationPlan:
     """Every group of the period: its size, what is published, ready, and still missing."""
-    # The frameworks are read once each, not with every assessment (their YAML crossed the
-    # wire 5,000 times on a national period's page), and the stored points are not decoded.
-    assessments = (
-        period.assessments.select_related("unit__group", "period")
-        .defer("points", "pillars")
-        .order_by("unit__group__order", "unit__group__code", "unit__code")
+    # Plain rows for the counts and the missing units, model objects only for the approved
+    # ones that a publication moves; each framework read once, not with every assessment (a
+    # national period's page loaded 5,000 objects and 5,000 copies of the framework's YAML).
+    rows = period.assessments.order_by(
+        "unit__group__order", "unit__group__code", "unit__code"
+    ).values_list(
+        "pk", "status", "unit__code", "unit__name", "unit__group__code", "unit__group__name"
     )
-    by_group: dict[str, list[Assessment]] = {}
-    versions: dict[int, FrameworkVersion] = {}
-    for a in assessments:
-        if a.framework_id not in versions:
-            versions[a.framework_id] = FrameworkVersion.objects.get(pk=a.framework_id)
+    approved = {
+        a.pk: a
+        for a in period.assessments.filter(status=Status.APPROVED)
+        .select_related("unit__group", "period")
+        .defer("points", "pillars")
+    }
+    versions = FrameworkVersion.objects.in_bulk({a.framework_id for a in approved.values()})
+    for a in approved.values():
         a.framework = versions[a.framework_id]
-        by_group.setdefault(a.unit.group.code, []).append(a)
+    by_group: dict[str, list[tuple[int, str, str, str, str, str]]] = {}
+    for row in rows:
+        by_group.setdefault(row[4], []).append(row)
     groups = []
     for code, members in by_group.items():
         groups.append(
             GroupPlan(
                 code=code,
-                name=members[0].unit.group.name,
+                name=members[0][5],
                 total=len(members),
-                published=sum(a.status == Status.PUBLISHED for a in members),
-                ready=tuple(a for a in members if a.status == Status.APPROVED),
+                published=sum(status == Status.PUBLISHED for _pk, status, *_ in members),
+                ready=tuple(
+                    approved[pk]
+                    for pk, status, *_ in members
+                    if status == Status.APPROVED and pk in approved
+                ),
                 missing=tuple(
-                    f"{a.unit.code} — {a.unit.name} ({Status(a.status).label})"
-                    for a in members
-                    if a.status not in (Status.APPROVED, Status.PUBLISHED)
+                    f"{unit} — {name} ({Status(status).label})"
+                    for _pk, status, unit, name, *_ in members
+                    if status not in (Status.APPROVED, Status.PUBLISHED)
                 ),
             )
         )
