@@ -39,6 +39,7 @@ def test_page_two_of_the_period_page_shows_the_next_units(world: dict[str, Any])
     assert _names(second) == ["Sở Xây dựng"]
     assert 'rel="next"' in first.content.decode()
     assert 'rel="prev"' in second.content.decode()
+    assert "Trang sau" in first.content.decode()  # the pager speaks the page's language
 
 
 def test_the_period_page_keeps_its_filter_on_every_page(
