@@ -248,3 +248,18 @@ def test_the_admin_page_assigns_in_bulk_after_confirming(world: dict[str, Any]) 
     chair = admin.post(url, {"form": "chair", "chair": world["users"]["verifier"].pk})
     assert chair.status_code == 302
     assert AuditEvent.objects.get(action=AuditAction.VERIFICATION_CHAIR_NAME).new == "verifier"
+
+
+def test_another_province_s_admin_does_not_find_the_working_group_page(
+    world: dict[str, Any], second_province: dict[str, Any]
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    url = reverse("period_verifiers", args=[world["period"].pk])
+    own, other = Client(), Client()
+    own.force_login(world["users"]["admin"])
+    other.force_login(second_province["users"]["admin_b"])
+    assert own.get(url).status_code == 200
+    assert other.get(url).status_code == 404
+    assert other.post(url, {"form": "chair", "chair": ""}).status_code == 404

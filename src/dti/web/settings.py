@@ -252,6 +252,8 @@ FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHand
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DTI_EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 DTI_WORKBOOK_MAX_BYTES = 10 * 1024 * 1024
+# Rows per page of the long lists (period page, results, units, assignments: dti.web.paging).
+DTI_PAGE_SIZE = 100
 # dti_storage_sweep keeps unreferenced upload files younger than this (dti.web.ops.storage).
 # Connectors: seconds a source has to answer each request; a running pull whose heartbeat is
 # older than DTI_PULL_STALE_SECONDS was interrupted (its consumer died) and is run again.

@@ -9,14 +9,21 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import override
 
 from dti.engine import score
 from dti.web.accounts.actors import Viewer
 from dti.web.accounts.policy import visible_assessments
 from dti.web.assessments.form_labels import FieldLabels, labels_for
-from dti.web.assessments.models import Assessment, Evidence, IndicatorEntry, Period, Status
+from dti.web.assessments.models import (
+    Assessment,
+    Evidence,
+    IndicatorEntry,
+    Period,
+    Status,
+    Verdict,
+)
 from dti.web.assessments.period_values import period_batches
 from dti.web.assessments.workflow import FINAL, self_deadline
 from dti.web.frameworks.selectors import framework_compiled
@@ -82,6 +89,17 @@ def in_step(assessments: QS, step: str, now: dt.datetime) -> QS:
     return assessments.filter(status__in=list(states)) if states else assessments
 
 
+def adjusted_counts(assessments: Sequence[Assessment]) -> dict[int, int]:
+    """How many entries the verifier adjusted, per assessment key (absent: none)."""
+    counts = (
+        IndicatorEntry.objects.filter(assessment__in=assessments, verdict=Verdict.ADJUSTED)
+        .values("assessment_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["assessment_id"]: row["n"] for row in counts}
+
+
 def period_progress(period: Period) -> Progress:
     counts = Counter(period.assessments.values_list("status", flat=True))
     return Progress(total=sum(counts.values()), by_status=dict(counts))
@@ -104,7 +122,8 @@ def period_results(
 
     Returns group code → rows ordered by rank.
     """
-    qs = period.assessments.select_related("unit__group", "framework", "period")
+    # (the framework is read once per batch; the stored points and pillars are not needed)
+    qs = period.assessments.select_related("unit__group", "period").defer("points", "pillars")
     if statuses is not None:
         qs = qs.filter(status__in=list(statuses))
     out: dict[str, list[ResultRow]] = {}

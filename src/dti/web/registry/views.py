@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy
@@ -16,6 +17,7 @@ from dti.web.accounts.policy import (
     visible_units,
 )
 from dti.web.audit.models import AuditEvent
+from dti.web.paging import paged
 from dti.web.registry.models import Unit, UnitGroup
 from dti.web.registry.selectors import unit_family, unit_history, unit_history_method
 from dti.web.registry.views_changes import ACTIONS, URL_NAMES
@@ -24,10 +26,19 @@ from dti.web.views_common import role_required
 
 @role_required(*REGISTRY_READERS)
 def unit_list(request: HttpRequest) -> HttpResponse:
-    groups = visible_groups(request.user, UnitGroup.objects.all()).prefetch_related(
-        "units__parent", "units__predecessors"
+    units = (
+        visible_units(request.user, Unit.objects.all())
+        .select_related("group", "parent")
+        .prefetch_related("predecessors")
+        .order_by("group__order", "group__code", "name", "pk")
     )
-    return render(request, "registry/unit_list.html", {"groups": groups})
+    listed = paged(request, units)
+    sizes = dict(
+        visible_groups(request.user, UnitGroup.objects.all())
+        .annotate(n=Count("units"))
+        .values_list("pk", "n")
+    )
+    return render(request, "registry/unit_list.html", {"paged": listed, "sizes": sizes})
 
 
 METHOD_LABELS = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,6 +30,7 @@ from dti.web.assessments.forms import ExtensionForm, PeriodDeadlinesForm, Period
 from dti.web.assessments.models import Period, Status
 from dti.web.assessments.workflow import TRANSITIONS, TransitionName
 from dti.web.errors import ConfirmationNeeded, ServiceError
+from dti.web.paging import paged
 from dti.web.registry.models import Province, UnitGroup
 from dti.web.results import publication
 from dti.web.views_common import error_response, role_required
@@ -133,11 +133,7 @@ def _period(request: HttpRequest, pk: int, roles: frozenset[Role] = STAFF) -> Pe
 @role_required(*STAFF)
 def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     period = _period(request, pk)
-    assessments = (
-        selectors.assessments_for(request.user)
-        .filter(period=period)
-        .annotate(n_adjusted=Count("entries", filter=Q(entries__verdict="adjusted")))
-    )
+    assessments = selectors.assessments_for(request.user).filter(period=period)
     status = request.GET.get("status")
     if status in Status.values:
         assessments = assessments.filter(status=status)
@@ -148,6 +144,10 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     step = request.GET.get("step")
     if step in selectors.STEP_CODES:
         assessments = selectors.in_step(assessments, step, timezone.now())
+    listed = paged(request, assessments.order_by("unit__name", "pk"))
+    # Counted for the page's rows only: a count over the whole period's entries cost more
+    # than the rest of the page at 5,000 units.
+    adjusted = selectors.adjusted_counts(list(listed.page))
     return render(
         request,
         "assessments/period_detail.html",
@@ -155,7 +155,8 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "period": period,
             "progress": selectors.period_progress(period),
             "statuses": Status.choices,
-            "assessments": assessments,
+            "rows": [(a, adjusted.get(a.pk, 0)) for a in listed.page],
+            "paged": listed,
             "bulk": [TRANSITIONS[name] for name in BULK_TRANSITIONS],
             "frameworks": period.frameworks.select_related("group", "framework"),
             "plan": publication.publication_plan(period),
@@ -219,15 +220,22 @@ def _results(
     *,
     public: bool,
 ) -> HttpResponse:
+    """The groups' rankings, one page of rows at a time (a group's table may go on over the
+    next page); each group's band counts are its whole ranking's."""
     names = {g.code: g for g in UnitGroup.objects.filter(province=period.province)}
+    groups = sorted(results, key=lambda code: names[code].order if code in names else 0)
+    listed = paged(request, [(code, row) for code in groups for row in results[code]])
+    on_page: dict[str, list[selectors.ResultRow]] = {}
+    for code, row in listed.page:
+        on_page.setdefault(code, []).append(row)
     tables = [
-        (names.get(code), rows, selectors.band_counts(rows)) for code, rows in results.items()
+        (names.get(code), rows, selectors.band_counts(results[code]))
+        for code, rows in on_page.items()
     ]
-    tables.sort(key=lambda t: t[0].order if t[0] else 0)
     return render(
         request,
         "assessments/results.html",
-        {"period": period, "tables": tables, "public": public},
+        {"period": period, "tables": tables, "public": public, "paged": listed},
     )
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dti.web.accounts.actors import Viewer, actor_of
-from dti.web.accounts.policy import ADMINS, view_refusal
+from dti.web.accounts.policy import ADMINS, view_refusal, visible_periods
 from dti.web.assessments import services
 from dti.web.assessments.models import (
     Assessment,
@@ -42,6 +42,7 @@ from dti.web.assessments.verification_selectors import (
     verification_summary,
 )
 from dti.web.errors import ConfirmationNeeded, Forbidden, InvalidInput, ServiceError
+from dti.web.paging import paged
 from dti.web.views_common import error_response, role_required
 
 
@@ -190,8 +191,10 @@ def dispute_decide(request: HttpRequest, pk: int, dispute_pk: int) -> HttpRespon
 
 @role_required(*ADMINS)
 def period_verifiers(request: HttpRequest, pk: int) -> HttpResponse:
-    """The period's assignments and chair; assigning many units to one verifier asks first."""
-    period = get_object_or_404(Period, pk=pk)
+    """The period's assignments and chair; assigning many units to one verifier asks first.
+    Another province's period is not found (the services would refuse its writes; its team is
+    not shown either)."""
+    period = get_object_or_404(visible_periods(request.user, Period.objects.all()), pk=pk)
     team = period_team(period, get_language() or "vi")
     assign = AssignForm(
         request.POST if request.POST.get("form") == "assign" else None,
@@ -236,6 +239,7 @@ def period_verifiers(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "period": period,
             "team": team,
+            "paged": paged(request, team.assignments),
             "assign": assign,
             "chair_form": chair,
             "confirm": confirm,
