@@ -74,4 +74,15 @@ def wait_for_text(page: Any, text: str, *, within: Any = None) -> None:
     except PlaywrightTimeout:
         messages = page.locator(".messages, .msg, [role=alert], [role=status]").all_inner_texts()
         body = page.locator("body").inner_text()[:1500]
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "failure-wait-for-text.png"), full_page=True)
+        (SCREENSHOTS / "failure-wait-for-text.html").write_text(page.content())
         pytest.fail(f"{text!r} never appeared at {page.url}; messages: {messages}; page: {body}")
+
+
+def click_in_form(locator: Any) -> None:
+    """Click a button of the unit's form once it is in the middle of the window: the form's
+    save bar sticks to the bottom and a button scrolled only just into view may lie under it
+    (the click would then press the bar's Save, as a hurried user might)."""
+    locator.evaluate("e => e.scrollIntoView({block: 'center'})")
+    locator.click()

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from tests.web.browser.conftest import wait_for_text
+from tests.web.browser.conftest import click_in_form, wait_for_text
 from tests.web.conftest import FIXTURES, PASSWORD
 
 from dti.io.template import write_template
@@ -121,7 +121,7 @@ def test_open_fill_submit_verify_approve_publish(
     pdf = tmp_path / "quyet-dinh.pdf"
     pdf.write_bytes(b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF\n")
     leaf(reporter, "1.1").locator("input[type=file]").set_input_files(str(pdf))
-    leaf(reporter, "1.1").locator("text=Đính kèm").click()
+    click_in_form(leaf(reporter, "1.1").locator("text=Đính kèm"))
     wait_for_text(reporter, "Đã đính kèm minh chứng")
     shot(reporter, "04-reporter-self-assessment")
     reporter.click("a[data-action=submit]")  # the completeness check first: 1.3 is empty

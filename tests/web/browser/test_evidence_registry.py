@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.web.browser.conftest import click_in_form
 from tests.web.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -78,7 +79,7 @@ def test_a_decision_filed_once_is_linked_from_the_form_and_remarked(
         "Gợi ý: đúng loại tài liệu yêu cầu"
     )
     assert "Đã có 1 tài liệu đúng loại yêu cầu." in lan.inner_text()
-    lan.locator("button.js-link").click()
+    click_in_form(lan.locator("button.js-link"))
     lan.locator(".evidence a", has_text="qd-12-ban-chi-dao.pdf").wait_for()
     assert ratio.locator("input[inputmode=decimal]").first.input_value() == "45"
     assert ratio.locator("input[inputmode=decimal]").nth(1).input_value() == "50"

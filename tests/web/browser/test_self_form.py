@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.web.browser.conftest import wait_for_text
+from tests.web.browser.conftest import click_in_form, wait_for_text
 from tests.web.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -68,7 +68,7 @@ def test_a_typed_value_survives_attaching_evidence_and_is_saved(
     # Evidence for another indicator, attached while 1.2 is not saved yet.
     lan = _leaf(page, "1.1")
     lan.locator("input[type=file]").set_input_files(str(_pdf(tmp_path)))
-    lan.locator("button.js-attach").click()
+    click_in_form(lan.locator("button.js-attach"))
     wait_for_text(page, "quyet-dinh.pdf", within=lan.locator(".evidence"))
     assert ratio.locator("input[inputmode=decimal]").first.input_value() == "45"
     assert ratio.locator("input[inputmode=decimal]").nth(1).input_value() == "50"
@@ -177,7 +177,7 @@ def test_without_javascript_attaching_evidence_keeps_the_typed_value(
     count.locator("input[inputmode=decimal]").fill("3")
     count.locator("textarea").fill("Ba điểm cầu")
     count.locator("input[type=file]").set_input_files(str(_pdf(tmp_path)))
-    count.locator("button.js-attach").click()
+    click_in_form(count.locator("button.js-attach"))
     wait_for_text(page, "Đã đính kèm minh chứng")
     assert _leaf(page, "1.3").locator("input[inputmode=decimal]").input_value() == "3"
     assert _leaf(page, "1.3").locator("textarea").input_value() == "Ba điểm cầu"
