@@ -87,7 +87,12 @@ def unit_library(request: HttpRequest, unit_pk: int) -> HttpResponse:
 
 
 def document_download(request: HttpRequest, document_pk: int) -> HttpResponseBase:
-    document = _document(request, document_pk)
+    return document_file_response(_document(request, document_pk))
+
+
+def document_file_response(document: Document) -> HttpResponseBase:
+    """A stored document's file, streamed (after the caller's permission check) as an
+    attachment the browser never sniffs or caches; 404 for a link without a file."""
     if not document.file:
         raise Http404
     response = FileResponse(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -17,6 +17,7 @@ from dti.web.accounts.actors import actor_of
 from dti.web.assessments import services
 from dti.web.assessments.forms import EntrySelfForm, EntryVerifyForm, EvidenceForm
 from dti.web.assessments.models import Evidence, IndicatorEntry
+from dti.web.assessments.views.documents import document_file_response
 from dti.web.assessments.views.summary import summary_context
 from dti.web.assessments.views.verification import viewable
 from dti.web.errors import InvalidInput, ServiceError
@@ -149,18 +150,7 @@ def _evidence(request: HttpRequest, evidence_pk: int) -> Evidence:
 
 
 def evidence_download(request: HttpRequest, evidence_pk: int) -> HttpResponseBase:
-    evidence = _evidence(request, evidence_pk)
-    if not evidence.file:
-        raise Http404
-    response = FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_file_response(_evidence(request, evidence_pk).document)
 
 
 @require_POST
