@@ -279,3 +279,18 @@ def test_a_refused_attachment_after_a_save_keeps_the_saved_values(world: dict[st
     e11.refresh_from_db()
     assert (e11.self_value, e11.version) == (1.0, 2)
     assert not Evidence.objects.filter(entry=e11).exists()
+
+
+def test_entry_keys_above_999_are_not_written_with_a_thousands_dot(world: dict[str, Any]) -> None:
+    """The Vietnamese pages group thousands (1.000): an entry's key printed that way in the
+    attach button ("1.015") named no entry, and the file was silently not attached — in every
+    run long enough for the keys to pass 999."""
+    from dti.web.assessments.models import IndicatorEntry
+
+    one = entry(world["mine"], "1.3")
+    IndicatorEntry.objects.filter(pk=one.pk).update(id=5015)
+    page = _client(world).get(reverse("assessment_detail", args=[world["mine"].pk]))
+    body = page.content.decode()
+    assert 'name="attach" value="5015"' in body
+    assert 'data-entry="5015"' in body and 'id="ev-5015"' in body
+    assert "5.015" not in body
